@@ -1,0 +1,18 @@
+package dev.dcsprov.inventory;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** A validated inventory: the members of the etcd group, in inventory order, and the cluster settings. */
+public record Inventory(Path file, String group, List<Host> members, ClusterSettings cluster, List<String> warnings) {
+
+    public Optional<Host> member(String name) {
+        return members.stream().filter(h -> h.name().equals(name)).findFirst();
+    }
+
+    /** ETCD_INITIAL_CLUSTER: name=peerURL for every member. */
+    public String initialCluster() {
+        return String.join(",", members.stream().map(h -> h.memberName() + "=" + h.peerUrl(cluster)).toList());
+    }
+}

@@ -1,0 +1,23 @@
+package dev.dcsprov.ssh;
+
+/**
+ * An open session to one host, reused for a whole run. Implementations are thread-safe for
+ * sequential use by one worker; one connection is never shared by two hosts.
+ */
+public interface Connection extends AutoCloseable {
+
+    /** The inventory name of the host, for messages. */
+    String hostName();
+
+    /**
+     * Runs a POSIX shell script on the host (through {@code sudo -n} when the host needs become).
+     * The script text is visible in the host's process list, so it must never contain a secret;
+     * secrets travel in {@link RemoteCommand#stdin()}.
+     *
+     * @throws RemoteException when the transport fails (not when the script exits non-zero)
+     */
+    CommandResult run(RemoteCommand command);
+
+    @Override
+    void close();
+}
