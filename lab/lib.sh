@@ -1,0 +1,65 @@
+# Shared settings and helpers for lab/up, lab/down and lab/status. Sourced, not run.
+# Facts behind these choices: ../shared/LAB-NOTES.md (systemd-nspawn, netns, apt-cacher-ng).
+set -euo pipefail
+# An unexpected failure must say where it happened; set -e alone exits silently.
+trap 'printf "lab: error: command failed (%s line %s): %s\n" "${BASH_SOURCE[0]##*/}" "$LINENO" "$BASH_COMMAND" >&2' ERR
+
+LAB_STATE=${DCSLAB_STATE:-/var/lib/dcslab}      # kept across up/down: base images, lab SSH key
+LAB_RUN=${DCSLAB_RUN:-/run/dcslab}              # what is running now: pids, markers
+LAB_LOG=${DCSLAB_LOG:-/var/log/dcslab}
+LAB_BRIDGE=dcslab0
+LAB_NET=192.168.56
+LAB_GATEWAY=$LAB_NET.1
+LAB_PROXY_PORT=3142
+LAB_SSH_KEY=$LAB_STATE/ssh/id_ed25519
+LAB_KNOWN_HOSTS=$LAB_STATE/ssh/known_hosts
+LAB_PACKAGES_MACHINE=(debootstrap systemd-container apt-cacher-ng iproute2 openssh-client)
+LAB_PACKAGES_HOST=systemd,systemd-sysv,dbus,openssh-server,iproute2,sudo,procps
+
+say()  { printf 'lab: %s\n' "$*" >&2; }
+die()  { printf 'lab: error: %s\n' "$1" >&2; [ -n "${2:-}" ] && printf 'lab: fix: %s\n' "$2" >&2; exit "${3:-1}"; }
+
+need_root() {
+    [ "$(id -u)" = 0 ] || die "the lab needs root (network namespaces, mounts, systemd-nspawn)" "run it as root, e.g. sudo $0 $*"
+}
+
+# dcs-NN -> last address octet 10+NN; the Vagrant lab uses the same addresses.
+host_octet() {
+    [[ $1 =~ ^dcs-([0-9]{2})$ ]] || die "bad lab host name '$1'" "lab hosts are named dcs-00 .. dcs-89"
+    echo $((10 + 10#${BASH_REMATCH[1]}))
+}
+host_addr()  { echo "$LAB_NET.$(host_octet "$1")"; }
+host_veth()  { echo "dlv$(host_octet "$1")"; }             # interface names are limited to 15 chars
+host_dir()   { echo "$LAB_STATE/hosts/$1"; }
+host_root()  { echo "$(host_dir "$1")/root"; }
+host_pidfile() { echo "$LAB_RUN/$1.pid"; }
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+host_running() { pid_alive "$(host_pidfile "$1")"; }
+
+running_hosts() {
+    local f
+    for f in "$LAB_RUN"/dcs-*.pid; do
+        [ -e "$f" ] || continue
+        f=${f##*/}; echo "${f%.pid}"
+    done | sort
+}
+
+# The Debian mirror this machine already uses. Read from its own apt sources, never written into the project.
+machine_mirror() {
+    local uri
+    uri=$( { grep -hE '^[[:space:]]*URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}';
+             grep -hE '^[[:space:]]*deb[[:space:]]' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+               | awk '{for (i=2;i<=NF;i++) if ($i ~ /^https?:/) {print $i; break}}'; } \
+           | grep -E '^https?://' | grep -v -- '-security' | grep -E '/debian/?$' | head -n1 || true)
+    [ -n "$uri" ] || die "found no Debian mirror in /etc/apt/sources.list or /etc/apt/sources.list.d" \
+        "configure apt on this machine with a Debian mirror first"
+    echo "${uri%/}"
+}
+
+lab_ssh() {  # lab_ssh HOST COMMAND... : strict host key checking against the lab's known_hosts
+    local host=$1; shift
+    ssh -q -i "$LAB_SSH_KEY" -o BatchMode=yes -o StrictHostKeyChecking=yes \
+        -o UserKnownHostsFile="$LAB_KNOWN_HOSTS" -o GlobalKnownHostsFile=/dev/null \
+        -o ConnectTimeout=3 "root@$(host_addr "$host")" "$@"
+}
