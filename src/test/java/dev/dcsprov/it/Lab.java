@@ -1,0 +1,56 @@
+package dev.dcsprov.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The local lab as tests see it: hosts, addresses, the lab key, and ways to reach hosts without dcsprov. */
+public final class Lab {
+    public static final Path REPO = Path.of(System.getProperty("user.dir"));
+    public static final Path SSH_KEY = Path.of("/var/lib/dcslab/ssh/id_ed25519");
+    public static final Path KNOWN_HOSTS = Path.of("/var/lib/dcslab/ssh/known_hosts");
+    public static final List<String> HOSTS = List.of("dcs-00", "dcs-01", "dcs-02");
+
+    private Lab() {
+    }
+
+    public static String address(String host) {
+        return "192.168.56." + (10 + Integer.parseInt(host.substring(4)));
+    }
+
+    /** Fails the test with a clear message when the lab is not up. */
+    public static void requireUp() {
+        if (!Files.exists(SSH_KEY)) {
+            throw new AssertionError("the lab is not up: run 'lab/up' as root first (bash .ci/run does)");
+        }
+    }
+
+    /** Runs a command on a lab host with OpenSSH and strict host key checking, independently of dcsprov. */
+    public static Proc.Result ssh(String host, String command) {
+        List<String> cmd = new ArrayList<>(List.of("ssh", "-q", "-i", SSH_KEY.toString(), "-o", "BatchMode=yes",
+                "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + KNOWN_HOSTS,
+                "-o", "GlobalKnownHostsFile=/dev/null", "-o", "ConnectTimeout=5", "root@" + address(host), command));
+        return Proc.run(cmd);
+    }
+
+    public static String sshOk(String host, String command) {
+        Proc.Result r = ssh(host, command);
+        assertEquals(0, r.exit(), () -> host + ": " + command + "\n" + r);
+        return r.out();
+    }
+
+    /** Replaces the named hosts with fresh ones (new overlays, new host keys): a clean machine per test class. */
+    public static void recreate(List<String> hosts) {
+        List<String> down = new ArrayList<>(List.of(REPO.resolve("lab/down").toString(), "--quiet"));
+        down.addAll(hosts);
+        Proc.Result d = Proc.run(down);
+        assertEquals(0, d.exit(), () -> "lab/down " + hosts + "\n" + d);
+        List<String> up = new ArrayList<>(List.of(REPO.resolve("lab/up").toString()));
+        up.addAll(hosts);
+        Proc.Result u = Proc.run(up);
+        assertEquals(0, u.exit(), () -> "lab/up " + hosts + "\n" + u);
+    }
+}
