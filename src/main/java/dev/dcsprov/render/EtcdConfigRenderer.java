@@ -222,7 +222,8 @@ public class EtcdConfigRenderer {
         }
         Path dir = templateDir.get();
         try {
-            return new MultiTemplateLoader(new TemplateLoader[]{new FileTemplateLoader(dir.toFile()), classpath});
+            // allowLinking: a symlinked etcd.ftl must be used, not silently skipped in favour of the bundled one.
+            return new MultiTemplateLoader(new TemplateLoader[]{new FileTemplateLoader(dir.toFile(), true), classpath});
         } catch (IOException e) {
             throw new DcsprovException(ExitCode.INVENTORY, "Template directory " + dir + " is not usable",
                     e.getMessage(), "Set dcsprov_template_dir to an existing directory, or remove it to use the "

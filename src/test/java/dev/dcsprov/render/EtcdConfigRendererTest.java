@@ -210,6 +210,18 @@ class EtcdConfigRendererTest {
     }
 
     @Test
+    void symlinkedUserTemplateIsUsed(@TempDir Path dir) throws Exception {
+        Path real = Files.createDirectory(dir.resolve("real")).resolve("mine.ftl");
+        Files.writeString(real, "ETCD_NAME=\"${member.name}\"\n");
+        Path templates = Files.createDirectory(dir.resolve("templates"));
+        Files.createSymbolicLink(templates.resolve("etcd.ftl"), real);
+        Inventory inv = LabInventory.lab();
+        String text = new EtcdConfigRenderer(Optional.of(templates), emptyClassLoader())
+                .render(inv, inv.members().get(1), inv.initialCluster(), "new");
+        assertEquals("ETCD_NAME=\"dcs-01\"\n", text);
+    }
+
+    @Test
     void templateDirWithoutEtcdFtlFallsBackToTheBundledTemplate(@TempDir Path dir) throws Exception {
         Inventory inv = LabInventory.lab();
         Host h = inv.members().get(0);
