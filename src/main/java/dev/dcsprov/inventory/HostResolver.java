@@ -37,7 +37,9 @@ final class HostResolver {
         vars.var("etcd_advertise_address").ifPresent(v -> checkAddress(vars, v, "etcd_advertise_address", advertise));
 
         List<String> listen = vars.stringList("etcd_listen_addresses", false).orElse(List.of(advertise));
-        for (String a : listen) {
+        // A bad address is already reported; do not report it again as a bad listen address.
+        boolean listenDefaulted = !vars.isSet("etcd_listen_addresses");
+        for (String a : listenDefaulted && !Addresses.isHostAddress(advertise) ? List.<String>of() : listen) {
             // etcd refuses to bind to a name ("expected IP in URL for binding"); say so now rather than at start.
             if (!Addresses.isIpLiteral(a)) {
                 SourceLocation at = vars.var("etcd_listen_addresses").map(Var::location).orElse(def.location);

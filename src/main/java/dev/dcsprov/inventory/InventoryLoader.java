@@ -6,6 +6,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
 import java.io.IOException;
@@ -49,6 +50,9 @@ public final class InventoryLoader {
         problems.throwIfErrors(file);
 
         InventoryTree tree = new InventoryParser(yaml, problems).parse(root);
+        if (!(root instanceof MappingNode)) {
+            problems.throwIfErrors(file); // nothing else can be said about a document that is not a mapping
+        }
         VariableMerger merger = new VariableMerger(tree, problems);
         String groupName = groupName(group, tree, problems);
         List<String> memberNames = members(file, tree, merger, groupName, problems);
