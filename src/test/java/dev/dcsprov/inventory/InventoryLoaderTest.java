@@ -135,4 +135,14 @@ class InventoryLoaderTest {
         assertTrue(warnings.get(0).contains("8 members tolerate no more failures than 7"), warnings.get(0));
         assertTrue(warnings.get(1).contains("more than 7"), warnings.get(1));
     }
+
+    @Test
+    void yamlMergeKeysShareHostSettings() {
+        Inventory inv = load("anchors.yml");
+        assertEquals(List.of("10.0.0.1", "10.0.0.2", "10.0.0.3"), inv.members().stream().map(Host::address).toList());
+        inv.members().forEach(h -> {
+            assertEquals(2200, h.sshPort(), h.name());
+            assertEquals("ops", h.sshUser(), h.name());
+        });
+    }
 }

@@ -153,4 +153,16 @@ class InventoryValidationTest {
         assertEquals(ExitCode.INVENTORY, e.exitCode());
         assertTrue(e.summary().startsWith("cannot read inventory"), e.summary());
     }
+
+    @Test
+    void groupCycleIsAnError() {
+        String f = "cycle.yml";
+        assertErrors(fail(f), at(f, 3, 5) + ": group 'a' is its own ancestor: all > a > b > a");
+    }
+
+    @Test
+    void aHostLevelSettingOnTheFirstMemberIsBlamedOnce() {
+        String f = "first-differs.yml";
+        assertErrors(fail(f), at(f, 7, 27) + ": etcd_peer_port differs between dcs-00 (2390) and dcs-01 (2380)");
+    }
 }
