@@ -1,0 +1,128 @@
+package dev.dcsprov.inventory;
+
+import dev.dcsprov.pki.KeyAlgorithm;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds {@link ClusterSettings} from one member's merged variables. Each member is resolved on its own;
+ * {@link ClusterConsistency} then checks that they all agree.
+ */
+final class ClusterSettingsResolver {
+    static final String NAME_PATTERN = "[a-z0-9][a-z0-9-]*";
+
+    private final LocalPaths paths;
+
+    ClusterSettingsResolver(LocalPaths paths) {
+        this.paths = paths;
+    }
+
+    /** The settings, or empty if a value was unusable (already reported). */
+    Optional<ClusterSettings> resolve(VarReader vars) {
+        String name = vars.string("etcd_cluster_name", "dcs");
+        if (!name.matches(NAME_PATTERN)) {
+            vars.error(vars.var("etcd_cluster_name").orElseThrow(), "etcd_cluster_name '" + name
+                            + "' must be lowercase letters, digits and '-', starting with a letter or digit",
+                    "for example: " + name.toLowerCase().replaceAll("[^a-z0-9-]", "-").replaceFirst("^-+", ""));
+        }
+        String token = vars.string("etcd_cluster_token", name + "-token");
+        String configDir = hostPath(vars, "etcd_config_dir", "/etc/dcs");
+        String dataDir = hostPath(vars, "etcd_data_dir", "/var/lib/etcd/" + name);
+        String configFile = hostPath(vars, "etcd_config_file", configDir + "/etcd");
+        String certDir = hostPath(vars, "etcd_cert_dir", configDir + "/cert");
+
+        int clientPort = vars.integer("etcd_client_port", 2379, 1, 65535);
+        int peerPort = vars.integer("etcd_peer_port", 2380, 1, 65535);
+        if (clientPort == peerPort) {
+            Var at = vars.var("etcd_peer_port").or(() -> vars.var("etcd_client_port")).orElseThrow();
+            vars.error(at, "etcd_client_port and etcd_peer_port are both " + clientPort + "; etcd needs two ports",
+                    "use different ports, by default 2379 for clients and 2380 for peers");
+        }
+
+        EtcdTuning tuning = tuning(vars);
+        Optional<String> aptProxy = vars.string("dcsprov_apt_proxy");
+        aptProxy.ifPresent(url -> checkProxy(vars, url));
+        Path pkiDir = vars.string("dcsprov_pki_dir").map(paths::resolve)
+                .orElse(paths.inventoryDir().resolve("pki").resolve(name));
+        KeyAlgorithm algorithm = keyAlgorithm(vars);
+        int certDays = vars.integer("dcsprov_cert_days", 365, 1, 36500);
+        int caDays = vars.integer("dcsprov_ca_days", 3650, 1, 36500);
+        int renewBefore = vars.integer("dcsprov_cert_renew_before_days", 30, 0, 36500);
+        if (renewBefore >= certDays) {
+            Var at = vars.var("dcsprov_cert_renew_before_days").or(() -> vars.var("dcsprov_cert_days")).orElseThrow();
+            vars.error(at, "dcsprov_cert_renew_before_days (" + renewBefore + ") must be less than dcsprov_cert_days ("
+                    + certDays + "), or every run would renew the certificates", "");
+        }
+        List<Path> knownHosts = vars.stringList("dcsprov_known_hosts", true).orElse(List.of())
+                .stream().map(paths::resolve).toList();
+        Optional<Path> templateDir = vars.string("dcsprov_template_dir").map(paths::resolve);
+
+        if (vars.failed()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ClusterSettings(name, token, dataDir, configDir, configFile, certDir, clientPort, peerPort,
+                tuning, aptProxy, pkiDir, algorithm, certDays, caDays, renewBefore, List.of(), knownHosts, templateDir));
+    }
+
+    private static EtcdTuning tuning(VarReader vars) {
+        EtcdTuning d = EtcdTuning.defaults();
+        int heartbeat = vars.integer("etcd_heartbeat_interval", d.heartbeatIntervalMs(), 1, 60_000);
+        int election = vars.integer("etcd_election_timeout", d.electionTimeoutMs(), 1, 600_000);
+        if (election < 5 * heartbeat) {
+            Var at = vars.var("etcd_election_timeout").or(() -> vars.var("etcd_heartbeat_interval")).orElseThrow();
+            vars.error(at, "etcd_election_timeout (" + election + " ms) must be at least 5 x etcd_heartbeat_interval ("
+                    + heartbeat + " ms)", "etcd recommends about 10 x the heartbeat, e.g. " + 10 * heartbeat);
+        }
+        long quota = vars.integer("etcd_quota_backend_bytes", d.quotaBackendBytes(), 0, Long.MAX_VALUE);
+        String mode = vars.string("etcd_auto_compaction_mode", d.autoCompactionMode());
+        if (!mode.equals("periodic") && !mode.equals("revision")) {
+            vars.error(vars.var("etcd_auto_compaction_mode").orElseThrow(),
+                    "etcd_auto_compaction_mode must be periodic or revision, not '" + mode + "'"
+                            + Suggestions.hint(mode, List.of("periodic", "revision")), "");
+        }
+        String retention = vars.string("etcd_auto_compaction_retention", d.autoCompactionRetention());
+        long snapshotCount = vars.integer("etcd_snapshot_count", d.snapshotCount(), 1, Long.MAX_VALUE);
+        return new EtcdTuning(heartbeat, election, quota, mode, retention, snapshotCount);
+    }
+
+    /** A directory or file on the hosts: must be absolute, since there is no sensible base to resolve it against. */
+    private static String hostPath(VarReader vars, String name, String defaultValue) {
+        Optional<String> value = vars.string(name);
+        if (value.isPresent() && !value.get().startsWith("/")) {
+            vars.error(vars.var(name).orElseThrow(), name + " '" + value.get() + "' must be an absolute path on the hosts",
+                    "start it with /");
+        }
+        return value.orElse(defaultValue);
+    }
+
+    private static void checkProxy(VarReader vars, String url) {
+        Var var = vars.var("dcsprov_apt_proxy").orElseThrow();
+        try {
+            URI uri = new URI(url);
+            boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+            if (http && uri.getHost() != null) {
+                return;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        vars.error(var, "dcsprov_apt_proxy '" + url + "' is not an http:// or https:// URL with a host",
+                "for example: http://192.168.56.1:3142");
+    }
+
+    private static KeyAlgorithm keyAlgorithm(VarReader vars) {
+        String id = vars.string("dcsprov_key_algorithm", KeyAlgorithm.ECDSA_P256.id());
+        Optional<KeyAlgorithm> algorithm = KeyAlgorithm.fromId(id);
+        if (algorithm.isEmpty()) {
+            List<String> ids = Arrays.stream(KeyAlgorithm.values()).map(KeyAlgorithm::id).toList();
+            vars.error(vars.var("dcsprov_key_algorithm").orElseThrow(), "dcsprov_key_algorithm '" + id + "' is not supported"
+                    + Suggestions.hint(id, ids), "use one of " + String.join(", ", ids));
+        }
+        return algorithm.orElse(KeyAlgorithm.ECDSA_P256);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.dcsprov.inventory;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** Builds a {@link Host} from one member's merged variables, reporting bad values where they are written. */
+final class HostResolver {
+    private final LocalPaths paths;
+
+    HostResolver(LocalPaths paths) {
+        this.paths = paths;
+    }
+
+    Host resolve(InventoryTree.HostDef def, VarReader vars, Problems problems) {
+        String name = def.name;
+        Optional<String> ansibleHost = vars.string("ansible_host");
+        String address = ansibleHost.orElse(name);
+        if (ansibleHost.isPresent()) {
+            checkAddress(vars, vars.var("ansible_host").orElseThrow(), "ansible_host", address);
+        } else if (!vars.isSet("ansible_host") && !Addresses.isHostAddress(name)) {
+            problems.error(def.location, "host name '" + name + "' is not an IP address or DNS name and no ansible_host is set",
+                    "add 'ansible_host: <address>' under the host");
+        }
+        int port = vars.integer("ansible_port", 22, 1, 65535);
+        String user = vars.string("ansible_user", "root");
+        Optional<Path> key = vars.string("ansible_ssh_private_key_file").map(paths::resolve);
+        boolean become = vars.bool("ansible_become", false);
+
+        String memberName = vars.string("etcd_name", name);
+        if (!memberName.matches("[A-Za-z0-9][A-Za-z0-9._:-]*")) {
+            SourceLocation at = vars.var("etcd_name").map(Var::location).orElse(def.location);
+            problems.error(at, "etcd member name '" + memberName + "' may contain only letters, digits, '.', '_', ':' and '-'",
+                    "set etcd_name to a simple name such as " + name.replaceAll("[^A-Za-z0-9._:-]", "-"));
+        }
+        String advertise = vars.string("etcd_advertise_address", address);
+        vars.var("etcd_advertise_address").ifPresent(v -> checkAddress(vars, v, "etcd_advertise_address", advertise));
+
+        List<String> listen = vars.stringList("etcd_listen_addresses", false).orElse(List.of(advertise));
+        // A bad address is already reported; do not report it again as a bad listen address.
+        boolean listenDefaulted = !vars.isSet("etcd_listen_addresses");
+        for (String a : listenDefaulted && !Addresses.isHostAddress(advertise) ? List.<String>of() : listen) {
+            // etcd refuses to bind to a name ("expected IP in URL for binding"); say so now rather than at start.
+            if (!Addresses.isIpLiteral(a)) {
+                SourceLocation at = vars.var("etcd_listen_addresses").map(Var::location).orElse(def.location);
+                problems.error(at, "etcd listens only on IP addresses, but " + name + " would listen on '" + a + "'",
+                        "set etcd_listen_addresses to the host's IP addresses (or [0.0.0.0])");
+            }
+        }
+        List<String> extraSans = vars.stringList("etcd_extra_sans", true).orElse(List.of());
+        vars.var("etcd_extra_sans").ifPresent(v -> extraSans.stream()
+                .filter(s -> !Addresses.isHostAddress(s.startsWith("*.") ? s.substring(2) : s))
+                .forEach(s -> vars.error(v, "etcd_extra_sans entry '" + s + "' is not an IP address or DNS name", "")));
+
+        return new Host(name, address, port, user, key, become, memberName, advertise, listen, extraSans, def.location);
+    }
+
+    private static void checkAddress(VarReader vars, Var var, String name, String value) {
+        if (!Addresses.isHostAddress(value)) {
+            vars.error(var, name + " '" + value + "' is not an IP address or DNS name", "");
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.dcsprov.inventory;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads an Ansible-compatible YAML inventory into a validated {@link Inventory}.
+ * Every problem found is reported together in one {@link InventoryException}.
+ */
+public final class InventoryLoader {
+    public static final String DEFAULT_GROUP = "etcd";
+
+    private InventoryLoader() {
+    }
+
+    /** Loads the members of the default group ({@code dcsprov_group} in all.vars, else "etcd"). */
+    public static Inventory load(Path file) {
+        return load(file, null);
+    }
+
+    /**
+     * @param group the group whose hosts are the members; null for {@code dcsprov_group} from all.vars, else "etcd"
+     */
+    public static Inventory load(Path file, String group) {
+        return load(file, group, Path.of(System.getProperty("user.home")));
+    }
+
+    /** As {@link #load(Path, String)}, with the directory a leading ~ stands for (tests pass their own). */
+    public static Inventory load(Path file, String group, Path home) {
+        Problems problems = new Problems();
+        YamlNodes yaml = new YamlNodes(file, problems);
+        Node root = compose(file, problems);
+        problems.throwIfErrors(file);
+
+        InventoryTree tree = new InventoryParser(yaml, problems).parse(root);
+        if (!(root instanceof MappingNode)) {
+            problems.throwIfErrors(file); // nothing else can be said about a document that is not a mapping
+        }
+        VariableMerger merger = new VariableMerger(tree, problems);
+        String groupName = groupName(group, tree, problems);
+        List<String> memberNames = members(file, tree, merger, groupName, problems);
+
+        Path dir = file.toAbsolutePath().normalize().getParent();
+        LocalPaths paths = new LocalPaths(dir, home);
+        HostResolver hostResolver = new HostResolver(paths);
+        ClusterSettingsResolver clusterResolver = new ClusterSettingsResolver(paths);
+        List<ClusterConsistency.Resolved> resolved = new ArrayList<>();
+        List<Host> hosts = new ArrayList<>();
+        Map<String, Map<String, Var>> varsByHost = new HashMap<>();
+        for (String name : memberNames) {
+            Map<String, Var> vars = merger.mergedFor(name);
+            varsByHost.put(name, vars);
+            Host host = hostResolver.resolve(tree.hosts.get(name), new VarReader(vars, problems), problems);
+            hosts.add(host);
+            clusterResolver.resolve(new VarReader(vars, problems))
+                    .ifPresent(c -> resolved.add(new ClusterConsistency.Resolved(host, vars, c)));
+        }
+        ClusterConsistency.check(resolved, problems);
+        MemberChecks.check(hosts, varsByHost, problems);
+        problems.throwIfErrors(file);
+
+        ClusterSettings cluster = ClusterConsistency.withExtraSans(
+                Optional.of(resolved.get(0).settings()), ClusterConsistency.commonExtraSans(hosts)).orElseThrow();
+        MemberChecks.warnAboutSize(groupName, hosts.size(), problems);
+        return new Inventory(file, groupName, List.copyOf(hosts), cluster, problems.warnings());
+    }
+
+    private static Node compose(Path file, Problems problems) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        Yaml yaml = new Yaml(new SafeConstructor(options));
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return yaml.compose(reader);
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            SourceLocation at = mark == null ? new SourceLocation(file, 1, 1)
+                    : new SourceLocation(file, mark.getLine() + 1, mark.getColumn() + 1);
+            String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";
+            problems.error(at, "YAML syntax error: " + e.getProblem() + context,
+                    "check the indentation and quoting around this line; tabs are not allowed for indentation");
+            return null;
+        } catch (YAMLException e) {
+            problems.error(new SourceLocation(file, 1, 1), "cannot read YAML: " + e.getMessage(), "");
+            return null;
+        } catch (IOException e) {
+            throw new InventoryException("cannot read inventory " + file, e.toString(),
+                    "check the path given with --inventory", e);
+        }
+    }
+
+    /** The explicit group, else dcsprov_group from all.vars, else "etcd". */
+    private static String groupName(String group, InventoryTree tree, Problems problems) {
+        if (group != null) {
+            return group;
+        }
+        Var var = tree.all().vars.get("dcsprov_group");
+        if (var == null) {
+            return DEFAULT_GROUP;
+        }
+        return new VarReader(Map.of("dcsprov_group", var), problems).string("dcsprov_group", DEFAULT_GROUP);
+    }
+
+    private static List<String> members(Path file, InventoryTree tree, VariableMerger merger, String group, Problems problems) {
+        InventoryTree.Group g = tree.groups.get(group);
+        String existing = String.join(", ", tree.groups.keySet());
+        Var chosenBy = tree.all().vars.get("dcsprov_group");
+        SourceLocation at = chosenBy != null && YamlNodes.show(chosenBy.value()).equals(group)
+                ? chosenBy.location() : new SourceLocation(file, 1, 1);
+        if (g == null) {
+            problems.error(at, "group '" + group + "' is not in " + file + "; groups: " + existing
+                            + Suggestions.hint(group, tree.groups.keySet()),
+                    "add the members under 'all: children: " + group + ": hosts:', or choose a group with --group");
+            problems.throwIfErrors(file);
+        }
+        List<String> members = merger.membersOf(group);
+        if (members.isEmpty()) {
+            problems.error(g.location, "group '" + group + "' in " + file + " has no hosts; groups: " + existing,
+                    "list the members under '" + group + ": hosts:'");
+            problems.throwIfErrors(file);
+        }
+        return members;
+    }
+}

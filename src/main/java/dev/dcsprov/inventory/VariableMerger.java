@@ -1,0 +1,124 @@
+package dev.dcsprov.inventory;
+
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Merges variables the way Ansible does: all.vars, then every group the host belongs to ordered by depth
+ * (parents before children), then {@code ansible_group_priority}, then group name, then host vars.
+ * Later wins.
+ */
+final class VariableMerger {
+    private static final int DEFAULT_PRIORITY = 1;
+
+    private final InventoryTree tree;
+    private final Map<String, Integer> depth = new HashMap<>();
+    private final Map<String, Integer> priority = new HashMap<>();
+
+    VariableMerger(InventoryTree tree, Problems problems) {
+        this.tree = tree;
+        computeDepths(problems);
+        for (InventoryTree.Group g : tree.groups.values()) {
+            priority.put(g.name, priorityOf(g, problems));
+        }
+    }
+
+    /** The host's variables after merging, each still pointing at the definition that won. */
+    Map<String, Var> mergedFor(String host) {
+        Map<String, Var> merged = new LinkedHashMap<>();
+        for (InventoryTree.Group g : groupsOf(host)) {
+            merged.putAll(g.vars);
+        }
+        merged.putAll(tree.hosts.get(host).vars);
+        return merged;
+    }
+
+    /** Hosts of the group and of its descendants, in order of first appearance in the file. */
+    List<String> membersOf(String group) {
+        Set<String> groups = descendantsAndSelf(group);
+        Set<String> hosts = new HashSet<>();
+        for (String g : groups) {
+            hosts.addAll(tree.groups.get(g).hosts);
+        }
+        return tree.hosts.keySet().stream().filter(hosts::contains).toList();
+    }
+
+    /** Every group the host is in, directly or through a child group, in merge order. */
+    private List<InventoryTree.Group> groupsOf(String host) {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(InventoryTree.ALL);
+        Deque<String> todo = new ArrayDeque<>();
+        tree.groups.values().stream().filter(g -> g.hosts.contains(host)).forEach(g -> todo.add(g.name));
+        while (!todo.isEmpty()) {
+            String g = todo.pop();
+            if (names.add(g)) {
+                todo.addAll(tree.groups.get(g).parents);
+            }
+        }
+        List<InventoryTree.Group> groups = new ArrayList<>();
+        names.forEach(n -> groups.add(tree.groups.get(n)));
+        groups.sort(Comparator.comparingInt((InventoryTree.Group g) -> depth.getOrDefault(g.name, 0))
+                .thenComparingInt(g -> priority.get(g.name))
+                .thenComparing(g -> g.name));
+        return groups;
+    }
+
+    private Set<String> descendantsAndSelf(String group) {
+        Set<String> seen = new LinkedHashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(group));
+        while (!todo.isEmpty()) {
+            String g = todo.pop();
+            if (seen.add(g)) {
+                todo.addAll(tree.groups.get(g).children);
+            }
+        }
+        return seen;
+    }
+
+    /** Depth = longest path from all, as Ansible counts it. A cycle is an error. */
+    private void computeDepths(Problems problems) {
+        depth.put(InventoryTree.ALL, 0);
+        visit(InventoryTree.ALL, new LinkedHashSet<>(), problems);
+    }
+
+    private void visit(String group, Set<String> path, Problems problems) {
+        path.add(group);
+        for (String child : tree.groups.get(group).children) {
+            if (path.contains(child)) {
+                InventoryTree.Group c = tree.groups.get(child);
+                problems.error(c.location, "group '" + child + "' is its own ancestor: "
+                        + String.join(" > ", path) + " > " + child, "remove one of the children entries");
+                continue;
+            }
+            int d = depth.get(group) + 1;
+            if (d > depth.getOrDefault(child, -1)) {
+                depth.put(child, d);
+                visit(child, path, problems);
+            }
+        }
+        path.remove(group);
+    }
+
+    private static int priorityOf(InventoryTree.Group g, Problems problems) {
+        Var var = g.vars.get("ansible_group_priority");
+        if (var == null) {
+            return DEFAULT_PRIORITY;
+        }
+        if (var.value() instanceof ScalarNode s && s.getValue().matches("-?\\d{1,9}")) {
+            return Integer.parseInt(s.getValue());
+        }
+        problems.error(var.location(), "ansible_group_priority must be an integer, not " + YamlNodes.describe(var.value()), "");
+        return DEFAULT_PRIORITY;
+    }
+}

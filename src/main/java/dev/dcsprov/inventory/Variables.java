@@ -1,0 +1,74 @@
+package dev.dcsprov.inventory;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Every inventory variable dcsprov understands, as data, so documentation and the loader agree.
+ * Variables starting with {@code etcd_} or {@code dcsprov_} that are not listed here (or reserved) are errors,
+ * which catches typos that would otherwise silently fall back to a default.
+ */
+public final class Variables {
+    private static final List<Variable> ALL = List.of(
+            new Variable("ansible_host", "the host name", "address dcsprov connects to over SSH"),
+            new Variable("ansible_port", "22", "SSH port"),
+            new Variable("ansible_user", "root", "SSH user"),
+            new Variable("ansible_ssh_private_key_file", "", "SSH private key; ~ expanded, relative to the inventory"),
+            new Variable("ansible_become", "false", "run remote commands through sudo -n"),
+            new Variable("etcd_name", "the host name", "etcd member name"),
+            new Variable("etcd_advertise_address", "ansible_host", "address advertised to clients and peers"),
+            new Variable("etcd_listen_addresses", "[etcd_advertise_address]", "addresses etcd listens on (loopback is added for clients)"),
+            new Variable("etcd_extra_sans", "[]", "extra DNS names or IPs in the host certificate"),
+            new Variable("etcd_cluster_name", "dcs", "cluster name: lowercase letters, digits and '-'"),
+            new Variable("etcd_cluster_token", "<etcd_cluster_name>-token", "initial cluster token"),
+            new Variable("etcd_data_dir", "/var/lib/etcd/<etcd_cluster_name>", "etcd data directory on the hosts"),
+            new Variable("etcd_config_dir", "/etc/dcs", "configuration directory on the hosts"),
+            new Variable("etcd_config_file", "<etcd_config_dir>/etcd", "etcd environment file on the hosts"),
+            new Variable("etcd_cert_dir", "<etcd_config_dir>/cert", "certificate directory on the hosts"),
+            new Variable("etcd_client_port", "2379", "client port"),
+            new Variable("etcd_peer_port", "2380", "peer port"),
+            new Variable("etcd_heartbeat_interval", "100", "heartbeat interval in milliseconds"),
+            new Variable("etcd_election_timeout", "1000", "election timeout in milliseconds; at least 5 x heartbeat"),
+            new Variable("etcd_quota_backend_bytes", "2147483648", "backend size quota in bytes"),
+            new Variable("etcd_auto_compaction_mode", "periodic", "auto-compaction mode: periodic or revision"),
+            new Variable("etcd_auto_compaction_retention", "1h", "auto-compaction retention"),
+            new Variable("etcd_snapshot_count", "100000", "committed transactions before a snapshot"),
+            new Variable("dcsprov_group", "etcd", "inventory group whose hosts are the members (all.vars only)"),
+            new Variable("dcsprov_apt_proxy", "", "http(s) proxy for apt on the hosts"),
+            new Variable("dcsprov_pki_dir", "<inventory dir>/pki/<etcd_cluster_name>", "local CA and certificates; relative to the inventory"),
+            new Variable("dcsprov_key_algorithm", "ecdsa-p256", "key type: ecdsa-p256, rsa-2048 or rsa-4096"),
+            new Variable("dcsprov_cert_days", "365", "host certificate validity in days"),
+            new Variable("dcsprov_ca_days", "3650", "CA certificate validity in days"),
+            new Variable("dcsprov_cert_renew_before_days", "30", "renew host certificates this many days before expiry"),
+            new Variable("dcsprov_known_hosts", "", "known_hosts file or list of files, in addition to ~/.ssh/known_hosts"),
+            new Variable("dcsprov_template_dir", "the bundled templates", "directory of your own templates"));
+
+    /** Accepted without being modelled yet: later features will read them. */
+    private static final List<String> RESERVED_PREFIXES =
+            List.of("etcd_auth", "etcd_roles", "etcd_users", "dcsprov_backup");
+
+    private static final Set<String> NAMES = ALL.stream().map(Variable::name).collect(Collectors.toUnmodifiableSet());
+
+    private Variables() {
+    }
+
+    /** Every known variable, host connection first, then member, cluster and dcsprov settings. */
+    public static List<Variable> all() {
+        return ALL;
+    }
+
+    static List<String> names() {
+        return ALL.stream().map(Variable::name).toList();
+    }
+
+    /** True if the name is ours to check: it starts with etcd_ or dcsprov_. */
+    static boolean isOurs(String name) {
+        return name.startsWith("etcd_") || name.startsWith("dcsprov_");
+    }
+
+    /** True if dcsprov knows the name or reserves it for a later feature. */
+    static boolean isKnownOrReserved(String name) {
+        return NAMES.contains(name) || RESERVED_PREFIXES.stream().anyMatch(name::startsWith);
+    }
+}
