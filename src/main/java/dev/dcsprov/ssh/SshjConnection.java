@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.connection.ConnectionException;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.connection.channel.direct.Signal;
 
@@ -79,7 +80,7 @@ public final class SshjConnection implements Connection {
             in = IO.submit(writeAndClose(cmd.getOutputStream(), command.stdin()));
             byte[] stdout = out.get(remainingNanos(deadline), TimeUnit.NANOSECONDS);
             byte[] stderr = err.get(remainingNanos(deadline), TimeUnit.NANOSECONDS);
-            cmd.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos(deadline))), TimeUnit.MILLISECONDS);
+            awaitExit(cmd, deadline);
             CommandResult result = result(cmd, stdout, stderr);
             checkSudo(result);
             return result;
@@ -106,6 +107,26 @@ public final class SshjConnection implements Connection {
             closeQuietly(session);
             if (in != null) {
                 in.cancel(true); // a remote that exited without reading all of stdin leaves the writer blocked
+            }
+        }
+    }
+
+    /**
+     * Waits for the exit status, not for the channel to close: a server may keep the channel open while
+     * stdin data the script never read is still pending, which would turn a finished command into a timeout.
+     */
+    private static void awaitExit(Session.Command cmd, long deadline) throws IOException, TimeoutException {
+        while (cmd.getExitStatus() == null && cmd.getExitSignal() == null && cmd.isOpen()) {
+            long remaining = remainingNanos(deadline);
+            if (remaining == 0) {
+                throw new TimeoutException("no exit status");
+            }
+            try {
+                cmd.join(Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(remaining))), TimeUnit.MILLISECONDS);
+            } catch (ConnectionException e) {
+                if (!(e.getCause() instanceof TimeoutException)) {
+                    throw e;
+                }
             }
         }
     }
