@@ -94,7 +94,7 @@ final class KnownHostsVerifier implements HostKeyVerifier {
             try {
                 record(type, presented);
                 return true;
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 failure = new RemoteException(ExitCode.UNREACHABLE, target.hostName(),
                         "could not record the new host key in " + policy.recordFile(),
                         e.toString(), "check that the file and its directory are writable", e);
@@ -114,16 +114,18 @@ final class KnownHostsVerifier implements HostKeyVerifier {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-                // Never glue our entry onto a last line that lacks its newline.
-                if (ch.size() > 0) {
+            // Never glue our entry onto a last line that lacks its newline.
+            if (Files.exists(file) && Files.size(file) > 0) {
+                try (FileChannel r = FileChannel.open(file, StandardOpenOption.READ)) {
                     ByteBuffer last = ByteBuffer.allocate(1);
-                    ch.read(last, ch.size() - 1);
+                    r.read(last, r.size() - 1);
                     if (last.get(0) != '\n') {
                         line = "\n" + line;
                     }
                 }
+            }
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND)) {
                 ch.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII)));
             }
         }
