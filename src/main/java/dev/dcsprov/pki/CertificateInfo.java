@@ -99,7 +99,7 @@ public record CertificateInfo(
                 certificate.getSubjectX500Principal().getName(X500Principal.RFC2253),
                 commonName(certificate.getSubjectX500Principal()),
                 certificate.getIssuerX500Principal().getName(X500Principal.RFC2253),
-                certificate.getSerialNumber().toString(16).toUpperCase(Locale.ROOT),
+                serialHex(certificate),
                 certificate.getNotBefore().toInstant(),
                 certificate.getNotAfter().toInstant(),
                 dns,
@@ -117,6 +117,12 @@ public record CertificateInfo(
 
     public boolean isExpired(Instant now) {
         return !now.isBefore(notAfter);
+    }
+
+    /** Whole bytes, as openssl prints serials: "0A1B..." rather than "A1B...". */
+    private static String serialHex(X509Certificate certificate) {
+        String hex = certificate.getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
+        return hex.length() % 2 == 0 ? hex : "0" + hex;
     }
 
     static String commonName(X500Principal principal) {
