@@ -9,6 +9,7 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
@@ -114,7 +115,7 @@ public final class CertificateAuthority {
 
     /** A member certificate: TLS server and client (etcd members are both, to each other). */
     X509Certificate issueHost(HostCertificateRequest request, PublicKey subjectKey, Instant now) {
-        List<GeneralName> names = new java.util.ArrayList<>();
+        List<GeneralName> names = new ArrayList<>();
         for (String dns : request.canonicalDnsNames()) {
             names.add(new GeneralName(GeneralName.dNSName, dns));
         }

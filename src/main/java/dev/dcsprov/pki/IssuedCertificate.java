@@ -1,6 +1,7 @@
 package dev.dcsprov.pki;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -57,8 +58,8 @@ public record IssuedCertificate(
                 && name.equals(other.name)
                 && issued == other.issued
                 && reason.equals(other.reason)
-                && java.util.Arrays.equals(certificatePem, other.certificatePem)
-                && java.util.Arrays.equals(privateKeyPem, other.privateKeyPem)
+                && Arrays.equals(certificatePem, other.certificatePem)
+                && Arrays.equals(privateKeyPem, other.privateKeyPem)
                 && certificateFile.equals(other.certificateFile)
                 && privateKeyFile.equals(other.privateKeyFile);
     }

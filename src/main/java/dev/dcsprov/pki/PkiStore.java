@@ -4,6 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -16,8 +22,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
@@ -45,6 +55,8 @@ public final class PkiStore {
     private static final String RESTORE_FIX = "Restore the CA files from a backup of the PKI dir. If the CA is lost, "
             + "move the PKI dir aside and run apply again: a new CA is created and every member gets new "
             + "certificates (clients then need the new ca.crt).";
+
+    private static final ConcurrentMap<Path, Object> DIRECTORY_MONITORS = new ConcurrentHashMap<>();
 
     private final Path directory;
     private final Clock clock;
@@ -99,6 +111,10 @@ public final class PkiStore {
      */
     public synchronized EnsuredCa ensureCa(String clusterName, KeyAlgorithm algorithm, int caDays) {
         Objects.requireNonNull(algorithm, "algorithm");
+        return exclusively(() -> ensureCaLocked(clusterName, algorithm, caDays));
+    }
+
+    private EnsuredCa ensureCaLocked(String clusterName, KeyAlgorithm algorithm, int caDays) {
         boolean certExists = Files.exists(caCertificateFile());
         boolean keyExists = Files.exists(caKeyFile());
         if (!certExists && !keyExists) {
@@ -214,6 +230,11 @@ public final class PkiStore {
      * now + renewBeforeDays; otherwise moves the old pair to the archive and issues a new one.
      */
     public synchronized IssuedCertificate ensureHostCertificate(HostCertificateRequest request, int renewBeforeDays) {
+        currentCa();
+        return exclusively(() -> ensureHostLocked(request, renewBeforeDays));
+    }
+
+    private IssuedCertificate ensureHostLocked(HostCertificateRequest request, int renewBeforeDays) {
         CertificateAuthority authority = currentCa();
         String name = request.memberName();
         CertificateCheck check = examine(Kind.HOST, name, request.keyAlgorithm(), request.sanSet(), renewBeforeDays);
@@ -241,6 +262,11 @@ public final class PkiStore {
             String name, KeyAlgorithm algorithm, int days, int renewBeforeDays) {
         HostCertificateRequest.requireFileSafeName("client", name);
         Objects.requireNonNull(algorithm, "algorithm");
+        currentCa();
+        return exclusively(() -> ensureClientLocked(name, algorithm, days, renewBeforeDays));
+    }
+
+    private IssuedCertificate ensureClientLocked(String name, KeyAlgorithm algorithm, int days, int renewBeforeDays) {
         CertificateAuthority authority = currentCa();
         CertificateCheck check = examine(Kind.CLIENT, name, algorithm, null, renewBeforeDays);
         if (!check.reissue()) {
@@ -420,6 +446,32 @@ public final class PkiStore {
 
     // ---------------------------------------------------------------- files
 
+    /**
+     * Runs a change with the PKI dir locked: against other stores on the same directory in this
+     * JVM (a monitor) and against other dcsprov processes (a lock on .lock). Without it two runs
+     * could each create a CA and one would silently replace the other's key.
+     */
+    private <T> T exclusively(Supplier<T> change) {
+        synchronized (DIRECTORY_MONITORS.computeIfAbsent(directory, d -> new Object())) {
+            Path lockFile = directory.resolve(".lock");
+            try {
+                SecureFiles.createPrivateDirectory(directory);
+            } catch (IOException e) {
+                throw ioError("Cannot create the PKI dir " + directory, e);
+            }
+            FileAttribute<?>[] attributes = SecureFiles.posix(directory)
+                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(SecureFiles.PRIVATE)}
+                    : new FileAttribute<?>[0];
+            try (FileChannel channel = FileChannel.open(lockFile,
+                    Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), attributes);
+                    FileLock lock = channel.lock()) {
+                return change.get();
+            } catch (IOException e) {
+                throw ioError("Cannot lock " + lockFile, e);
+            }
+        }
+    }
+
     private enum Kind {
         HOST("hosts"), CLIENT("clients");
 
@@ -435,7 +487,7 @@ public final class PkiStore {
         return directory.resolve(kind.directory).resolve(name + suffix);
     }
 
-    private void write(Path file, byte[] content, java.util.Set<java.nio.file.attribute.PosixFilePermission> perms) {
+    private void write(Path file, byte[] content, Set<PosixFilePermission> perms) {
         try {
             // Create each level ourselves so every directory in the PKI dir is 0700.
             SecureFiles.createPrivateDirectory(directory);

@@ -355,6 +355,29 @@ class PkiStoreTest {
     }
 
     @Test
+    void concurrentStoresOnOneDirectoryCreateOneCa() throws Exception {
+        Path shared = dir.resolve("shared");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<EnsuredCa>> futures = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                // Separate instances, as two commands would have: only the directory lock serialises them.
+                futures.add(pool.submit(() -> new PkiStore(shared).ensureCa("dcs", KeyAlgorithm.ECDSA_P256, 3650)));
+            }
+            Set<String> fingerprints = new HashSet<>();
+            int created = 0;
+            for (Future<EnsuredCa> future : futures) {
+                fingerprints.add(future.get().fingerprintSha256());
+                created += future.get().created() ? 1 : 0;
+            }
+            assertEquals(1, created);
+            assertEquals(1, fingerprints.size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void listDescribesCaHostsAndClients() {
         store.ensureHostCertificate(host("dcs-01", KeyAlgorithm.ECDSA_P256, "dcs-01"), 30);
         store.ensureHostCertificate(host("dcs-00", KeyAlgorithm.ECDSA_P256, "dcs-00"), 30);
