@@ -39,6 +39,7 @@ import dev.dcsprov.ExitCode;
  * hosts/&lt;member&gt;.crt .key            member certificates (TLS server and client)
  * clients/&lt;name&gt;.crt .key            client certificates; clients/root.* is dcsprov's admin
  * archive/&lt;yyyyMMddTHHmmssZ&gt;/...      replaced material, moved here and never deleted
+ * .lock                              held while a run changes the directory
  * </pre>
  * Directories are 0700, keys 0600, certificates 0644, and every file is replaced atomically.
  * The ensure methods reuse what is still right and reissue only what is not; a member's files are
