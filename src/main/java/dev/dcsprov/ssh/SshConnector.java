@@ -1,0 +1,179 @@
+package dev.dcsprov.ssh;
+
+import dev.dcsprov.ExitCode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import net.schmizz.keepalive.KeepAliveProvider;
+import net.schmizz.sshj.Config;
+import net.schmizz.sshj.DefaultConfig;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.common.Factory;
+import net.schmizz.sshj.userauth.UserAuthException;
+
+/** Opens authenticated, host-key-verified SSH connections with sshj. Thread-safe; one instance serves a run. */
+public final class SshConnector {
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Keep-alive probes every 15 s; sshj drops the connection after 5 unanswered ones. */
+    private static final int KEEP_ALIVE_SECONDS = 15;
+
+    private final Config config;
+    private final Duration connectTimeout;
+
+    public SshConnector() {
+        this(DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    public SshConnector(Duration connectTimeout) {
+        this.config = modernConfig();
+        this.connectTimeout = connectTimeout;
+    }
+
+    /**
+     * Connects, verifies the host key, authenticates.
+     *
+     * @throws RemoteException (UNREACHABLE) with a summary, detail and fix for every way this can fail
+     */
+    public SshjConnection connect(SshTarget target, HostKeyPolicy policy) {
+        KnownHosts knownHosts = loadKnownHosts(target, policy);
+        KnownHostsVerifier verifier = new KnownHostsVerifier(target, policy, knownHosts);
+        SSHClient client = new SSHClient(config);
+        try {
+            client.addHostKeyVerifier(verifier);
+            int timeoutMs = (int) connectTimeout.toMillis();
+            client.setConnectTimeout(timeoutMs);
+            // Bounds key exchange and authentication replies; the socket itself has no read timeout
+            // because long silent commands are normal.
+            client.getTransport().setTimeoutMs(Math.max(timeoutMs, 5_000));
+            client.getConnection().getKeepAlive().setKeepAliveInterval(KEEP_ALIVE_SECONDS);
+            ClientKeys.Loaded keys = ClientKeys.load(client, target);
+            if (keys.providers().isEmpty()) {
+                throw noKeys(target, keys);
+            }
+            connectSocket(client, target, verifier);
+            authenticate(client, target, keys);
+            return new SshjConnection(target, client);
+        } catch (RuntimeException e) {
+            closeQuietly(client);
+            throw e;
+        }
+    }
+
+    private void connectSocket(SSHClient client, SshTarget target, KnownHostsVerifier verifier) {
+        String where = target.address() + " port " + target.port();
+        String listening = "Is the host up and sshd listening on port " + target.port() + "? "
+                + "Check ansible_host/ansible_port in the inventory and any firewall in between.";
+        try {
+            client.connect(target.address(), target.port());
+        } catch (IOException e) {
+            if (verifier.failure() != null) {
+                throw verifier.failure();
+            }
+            if (e instanceof UnknownHostException) {
+                throw unreachable(target, "cannot resolve " + target.address(), e.toString(),
+                        "Check the host's address (ansible_host) in the inventory, or DNS.", e);
+            }
+            if (e instanceof ConnectException) {
+                throw unreachable(target, "connection refused by " + where, e.toString(), listening, e);
+            }
+            if (e instanceof SocketTimeoutException) {
+                throw unreachable(target, "timed out after " + connectTimeout.toSeconds() + " s connecting to " + where,
+                        e.toString(), listening, e);
+            }
+            if (e instanceof NoRouteToHostException) {
+                throw unreachable(target, "no route to " + where, e.toString(), listening, e);
+            }
+            throw unreachable(target, "SSH connection to " + where + " failed", e.toString(),
+                    "Check that an OpenSSH server answers on " + where + ".", e);
+        }
+    }
+
+    private static void authenticate(SSHClient client, SshTarget target, ClientKeys.Loaded keys) {
+        String files = keys.files().stream().map(Path::toString).collect(Collectors.joining(", "));
+        try {
+            client.authPublickey(target.user(), keys.providers());
+        } catch (UserAuthException e) {
+            String detail = "Public key authentication as " + target.user() + " on " + target.address()
+                    + " port " + target.port() + " failed with " + files + ".";
+            if (!keys.skippedEncrypted().isEmpty()) {
+                detail += " Skipped passphrase-protected keys (ssh-agent is not supported yet): "
+                        + keys.skippedEncrypted().stream().map(Path::toString).collect(Collectors.joining(", "));
+            }
+            throw unreachable(target, "the key " + files + " was refused for user " + target.user(), detail,
+                    "Check that the matching .pub is in ~" + target.user() + "/.ssh/authorized_keys on the host "
+                            + "(ssh-copy-id -i " + files.split(", ")[0] + " -p " + target.port() + " "
+                            + target.user() + "@" + target.address() + "), and ansible_user/"
+                            + "ansible_ssh_private_key_file in the inventory.", e);
+        } catch (IOException e) {
+            throw unreachable(target, "SSH authentication with " + target.address() + " failed", e.toString(),
+                    "Is the host overloaded or did sshd drop the connection? Try again; check the host's sshd log.", e);
+        }
+    }
+
+    private static KnownHosts loadKnownHosts(SshTarget target, HostKeyPolicy policy) {
+        try {
+            return KnownHosts.load(policy.knownHostsFiles());
+        } catch (IOException e) {
+            throw unreachable(target, "cannot read known_hosts", e.toString(),
+                    "Check the known_hosts files named in the inventory and ~/.ssh/known_hosts are readable.", e);
+        }
+    }
+
+    private static RemoteException noKeys(SshTarget target, ClientKeys.Loaded keys) {
+        String detail = "No ansible_ssh_private_key_file is set for this host and none of ~/.ssh/"
+                + String.join(", ~/.ssh/", ClientKeys.DEFAULT_KEY_NAMES) + " is a usable key.";
+        if (!keys.skippedEncrypted().isEmpty()) {
+            detail += " Passphrase-protected keys were skipped (ssh-agent is not supported yet): "
+                    + keys.skippedEncrypted().stream().map(Path::toString).collect(Collectors.joining(", "));
+        }
+        return unreachable(target, "no private key to log in as " + target.user(), detail,
+                "Set ansible_ssh_private_key_file to an unencrypted key, or create ~/.ssh/id_ed25519.", null);
+    }
+
+    static RemoteException unreachable(SshTarget t, String summary, String detail, String fix, Throwable cause) {
+        return new RemoteException(ExitCode.UNREACHABLE, t.hostName(), summary, detail, fix, cause);
+    }
+
+    private static void closeQuietly(SSHClient client) {
+        try {
+            client.disconnect();
+        } catch (IOException | RuntimeException ignored) {
+            // nothing useful to add to the error being thrown
+        }
+    }
+
+    /**
+     * sshj's defaults minus the legacy algorithms (SHA-1 key exchange, CBC, DSA, MD5) that OpenSSH has
+     * retired; a shorter proposal also means less to negotiate.
+     */
+    static Config modernConfig() {
+        DefaultConfig config = new DefaultConfig();
+        config.setKeyExchangeFactories(keep(config.getKeyExchangeFactories(), Set.of(
+                "curve25519-sha256", "curve25519-sha256@libssh.org",
+                "ecdh-sha2-nistp256", "ecdh-sha2-nistp384", "ecdh-sha2-nistp521",
+                "diffie-hellman-group-exchange-sha256", "diffie-hellman-group14-sha256",
+                "diffie-hellman-group16-sha512", "diffie-hellman-group18-sha512", "ext-info-c")));
+        config.setCipherFactories(keep(config.getCipherFactories(), Set.of(
+                "chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com",
+                "aes128-ctr", "aes192-ctr", "aes256-ctr")));
+        config.setMACFactories(keep(config.getMACFactories(), Set.of(
+                "hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com", "hmac-sha2-256", "hmac-sha2-512")));
+        config.setKeyAlgorithms(config.getKeyAlgorithms().stream()
+                .filter(f -> !f.getName().contains("dss"))
+                .collect(Collectors.toList()));
+        // KEEP_ALIVE sends keepalive@openssh.com and notices a dead peer; HEARTBEAT only sends IGNOREs.
+        config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
+        return config;
+    }
+
+    private static <T> List<Factory.Named<T>> keep(List<Factory.Named<T>> factories, Set<String> names) {
+        return factories.stream().filter(f -> names.contains(f.getName())).collect(Collectors.toList());
+    }
+}
