@@ -15,6 +15,8 @@ import java.util.Arrays;
         versionProvider = VersionProvider.class,
         description = "Stands up and runs TLS etcd clusters on bare-metal hosts over SSH.",
         subcommands = {
+                ApplyCommand.class,
+                PlanCommand.class,
                 CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class,
         },

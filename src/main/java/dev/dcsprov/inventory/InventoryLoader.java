@@ -101,7 +101,7 @@ public final class InventoryLoader {
             return null;
         } catch (IOException e) {
             throw new InventoryException("cannot read inventory " + file, e.toString(),
-                    "check the path given with --inventory", e);
+                    "check the inventory path on the command line", e);
         }
     }
 

@@ -77,9 +77,14 @@ final class Keys {
         return algorithmOf(key).map(KeyAlgorithm::id).orElse(key.getAlgorithm());
     }
 
+    private static String family(String algorithm) {
+        return algorithm.equals("ECDSA") ? "EC" : algorithm;
+    }
+
     /** True when the private key belongs to the public key: sign a nonce and verify it. */
     static boolean matches(PrivateKey privateKey, PublicKey publicKey) {
-        if (!privateKey.getAlgorithm().equals(publicKey.getAlgorithm())) {
+        // BouncyCastle names EC keys "ECDSA", the JDK "EC"; sshj registers BouncyCastle in this JVM.
+        if (!family(privateKey.getAlgorithm()).equals(family(publicKey.getAlgorithm()))) {
             return false;
         }
         try {

@@ -9,6 +9,7 @@ import dev.dcsprov.inventory.ClusterSettings;
  * file system, and a Windows workstation must not turn them into backslashes.
  */
 public record RemotePaths(String certDir, String serverCert, String serverKey, String caCert,
+                          String adminCert, String adminKey,
                           String configFile, String defaultsLink, String dataDir) {
 
     /** Debian's etcd.service reads this file ({@code EnvironmentFile=-/etc/default/etcd}); we symlink it to our config file. */
@@ -20,6 +21,9 @@ public record RemotePaths(String certDir, String serverCert, String serverKey, S
                 certDir + "/server.crt",
                 certDir + "/server.key",
                 certDir + "/ca.crt",
+                // dcsprov's own client certificate (CN root), for etcdctl run on the member
+                certDir + "/admin.crt",
+                certDir + "/admin.key",
                 cluster.configFile(),
                 DEBIAN_DEFAULTS,
                 cluster.dataDir());

@@ -11,6 +11,7 @@ class RemotePathsTest {
     void derivesFixedFileNamesFromTheSettings() {
         RemotePaths p = RemotePaths.of(LabInventory.cluster(Optional.empty()));
         assertEquals(new RemotePaths("/etc/dcs/cert", "/etc/dcs/cert/server.crt", "/etc/dcs/cert/server.key",
-                "/etc/dcs/cert/ca.crt", "/etc/dcs/etcd", "/etc/default/etcd", "/var/lib/etcd/dcs"), p);
+                "/etc/dcs/cert/ca.crt", "/etc/dcs/cert/admin.crt", "/etc/dcs/cert/admin.key",
+                "/etc/dcs/etcd", "/etc/default/etcd", "/var/lib/etcd/dcs"), p);
     }
 }

@@ -1,0 +1,92 @@
+package dev.dcsprov.apply;
+
+import dev.dcsprov.DcsprovException;
+import dev.dcsprov.ExitCode;
+import dev.dcsprov.facts.HostFacts;
+import dev.dcsprov.inventory.ClusterSettings;
+import dev.dcsprov.inventory.Host;
+import dev.dcsprov.pki.CertificateCheck;
+import dev.dcsprov.pki.HostCertificateRequest;
+import dev.dcsprov.pki.IssuedCertificate;
+import dev.dcsprov.pki.PkiStore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Decides each member's certificate from the local PKI: in apply mode it issues what is missing
+ * or stale; in plan mode it only checks, so plan never creates a CA or a key.
+ */
+public final class CertificateService {
+    private final PkiStore store;
+    private final ClusterSettings cluster;
+
+    public CertificateService(ClusterSettings cluster) {
+        this.cluster = cluster;
+        this.store = new PkiStore(cluster.pkiDir());
+    }
+
+    public PkiStore store() {
+        return store;
+    }
+
+    /** Every name a client or peer may dial this member by. */
+    public static List<String> sans(Host host, HostFacts facts) {
+        Set<String> sans = new LinkedHashSet<>();
+        sans.add(host.advertiseAddress());
+        sans.addAll(host.listenAddresses());
+        sans.add(host.address());
+        sans.add("127.0.0.1");
+        sans.add("localhost");
+        sans.add(host.name());
+        sans.add(host.memberName());
+        if (!facts.hostname().isEmpty()) {
+            sans.add(facts.hostname());
+        }
+        if (!facts.fqdn().isEmpty()) {
+            sans.add(facts.fqdn());
+        }
+        sans.addAll(host.extraSans());
+        sans.removeIf(s -> s.equals("0.0.0.0") || s.equals("::"));
+        return new ArrayList<>(sans);
+    }
+
+    public HostMaterial materialFor(Host host, HostFacts facts, boolean apply) {
+        HostCertificateRequest request = HostCertificateRequest.of(host.memberName(), sans(host, facts),
+                cluster.certDays(), cluster.keyAlgorithm());
+        if (apply) {
+            byte[] ca = store.ensureCa(cluster.name(), cluster.keyAlgorithm(), cluster.caDays()).certificatePem();
+            IssuedCertificate server = store.ensureHostCertificate(request, cluster.renewBeforeDays());
+            IssuedCertificate admin = store.ensureAdminClientCertificate(cluster.keyAlgorithm(), cluster.certDays(),
+                    cluster.renewBeforeDays());
+            return new HostMaterial(ca, server.certificatePem(), server.privateKeyPem(), admin.certificatePem(),
+                    admin.privateKeyPem(), "");
+        }
+        boolean caExists = Files.exists(store.caCertificateFile());
+        CertificateCheck server = store.checkHostCertificate(request, cluster.renewBeforeDays());
+        CertificateCheck admin = store.checkClientCertificate(PkiStore.ADMIN_CLIENT, cluster.keyAlgorithm(), cluster.renewBeforeDays());
+        String pending = !caExists ? "a new CA and certificates will be created"
+                : server.reissue() ? server.reason() : admin.reissue() ? "admin client certificate: " + admin.reason() : "";
+        return new HostMaterial(
+                caExists ? read(store.caCertificateFile()) : HostMaterial.PENDING,
+                server.reissue() ? HostMaterial.PENDING : read(store.hostCertificateFile(host.memberName())),
+                server.reissue() ? HostMaterial.PENDING : read(store.hostKeyFile(host.memberName())),
+                admin.reissue() ? HostMaterial.PENDING : read(store.clientCertificateFile(PkiStore.ADMIN_CLIENT)),
+                admin.reissue() ? HostMaterial.PENDING : read(store.clientKeyFile(PkiStore.ADMIN_CLIENT)),
+                pending);
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new DcsprovException(ExitCode.PKI, "cannot read " + file, e.toString(),
+                    "check the permissions of the PKI directory", e);
+        }
+    }
+}

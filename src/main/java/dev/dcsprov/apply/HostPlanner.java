@@ -1,0 +1,80 @@
+package dev.dcsprov.apply;
+
+import dev.dcsprov.facts.HostFacts;
+import dev.dcsprov.inventory.ClusterSettings;
+import dev.dcsprov.inventory.Host;
+import dev.dcsprov.plan.Action;
+import dev.dcsprov.plan.Change;
+import dev.dcsprov.plan.HostPlan;
+import dev.dcsprov.render.RemotePaths;
+import dev.dcsprov.steps.DefaultsLinkStep;
+import dev.dcsprov.steps.DesiredFile;
+import dev.dcsprov.steps.DirectoryStep;
+import dev.dcsprov.steps.FileStep;
+import dev.dcsprov.steps.PackagesStep;
+import dev.dcsprov.steps.Step;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The steps one member needs, in the order they must run, and the plan they make from its facts. */
+public final class HostPlanner {
+    static final String APT_PROXY_FILE = "/etc/apt/apt.conf.d/01dcsprov-proxy";
+
+    private final ClusterSettings cluster;
+    private final RemotePaths paths;
+
+    public HostPlanner(ClusterSettings cluster, RemotePaths paths) {
+        this.cluster = cluster;
+        this.paths = paths;
+    }
+
+    public HostPlan plan(Host host, HostFacts facts, HostMaterial material, String config) {
+        List<Change> changes = new ArrayList<>();
+        List<String> unchanged = new ArrayList<>();
+        for (Step step : steps(facts, material, config)) {
+            Step.Outcome o = step.plan(host.name(), facts);
+            changes.addAll(o.changes());
+            if (o.changes().isEmpty()) {
+                unchanged.add(o.unchangedReason());
+            }
+        }
+        return new HostPlan(host.name(), changes, unchanged);
+    }
+
+    /**
+     * Certificates and keys; old versions are archived on the host, never overwritten. In plan
+     * mode material that does not exist yet is shown as a change with no content.
+     */
+    private Step certificateStep(byte[] content, String path, String owner, String group, String mode,
+                                 boolean sensitive, boolean restarts, HostMaterial m) {
+        if (HostMaterial.pending(content)) {
+            return (host, facts) -> Step.Outcome.changes(new Change(host, "file",
+                    facts.file(path).exists() ? Action.UPDATE : Action.CREATE, path, "new certificate: " + m.pendingReason(),
+                    "", sensitive, restarts && facts.file(path).exists(), List.of()));
+        }
+        return new FileStep(new DesiredFile(path, content, mode, owner, group, sensitive, restarts, true), Optional.empty());
+    }
+
+    List<Step> steps(HostFacts facts, HostMaterial m, String config) {
+        List<Step> steps = new ArrayList<>();
+        cluster.aptProxy().ifPresent(proxy -> steps.add(new FileStep(new DesiredFile(APT_PROXY_FILE,
+                ("// Managed by dcsprov (dcsprov_apt_proxy)\nAcquire::http::Proxy \"" + proxy + "\";\n")
+                        .getBytes(StandardCharsets.UTF_8), "0644", "root", "root", false, false, false), Optional.empty())));
+        steps.add(new PackagesStep());
+        steps.add(new DirectoryStep(cluster.configDir(), "0770", "etcd", "etcd"));
+        steps.add(new DirectoryStep(cluster.certDir(), "0750", "etcd", "etcd"));
+        steps.add(certificateStep(m.serverCert(), paths.serverCert(), "etcd", "etcd", "0640", false, true, m));
+        steps.add(certificateStep(m.serverKey(), paths.serverKey(), "etcd", "etcd", "0600", true, true, m));
+        steps.add(certificateStep(m.caCert(), paths.caCert(), "etcd", "etcd", "0640", false, true, m));
+        steps.add(certificateStep(m.adminCert(), paths.adminCert(), "root", "etcd", "0640", false, false, m));
+        steps.add(certificateStep(m.adminKey(), paths.adminKey(), "root", "root", "0600", true, false, m));
+        boolean restart = facts.etcdActive() && EtcdConfigSemantics.restartNeeded(facts.configText(), config);
+        steps.add(new FileStep(new DesiredFile(paths.configFile(), config.getBytes(StandardCharsets.UTF_8),
+                "0640", "etcd", "etcd", false, restart, false), Optional.of(facts.configText())));
+        steps.add(new DefaultsLinkStep(paths.defaultsLink(), paths.configFile()));
+        return steps;
+    }
+}

@@ -1,0 +1,232 @@
+package dev.dcsprov.apply;
+
+import dev.dcsprov.DcsprovException;
+import dev.dcsprov.ExitCode;
+import dev.dcsprov.etcd.EndpointStatus;
+import dev.dcsprov.etcd.RemoteEtcdctl;
+import dev.dcsprov.facts.FactsProbe;
+import dev.dcsprov.facts.HostFacts;
+import dev.dcsprov.inventory.ClusterSettings;
+import dev.dcsprov.inventory.Host;
+import dev.dcsprov.inventory.Inventory;
+import dev.dcsprov.plan.Action;
+import dev.dcsprov.plan.Change;
+import dev.dcsprov.plan.HostPlan;
+import dev.dcsprov.plan.Plan;
+import dev.dcsprov.render.EtcdConfigRenderer;
+import dev.dcsprov.render.RemotePaths;
+import dev.dcsprov.ssh.CommandResult;
+import dev.dcsprov.ssh.Connection;
+import dev.dcsprov.ssh.RemoteCommand;
+import dev.dcsprov.steps.DesiredFile;
+import dev.dcsprov.steps.FileStep;
+
+import java.nio.charset.StandardCharsets;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one orchestrator of apply and plan: facts from every member, certificates, a frozen plan,
+ * then per-host changes in parallel and cluster-wide changes one member at a time, each gated on
+ * cluster health. plan is apply without the last two stages.
+ */
+public final class Provisioner {
+    static final Duration BOOTSTRAP_TIMEOUT = Duration.ofSeconds(90);
+    static final Duration MEMBER_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Inventory inventory;
+    private final ClusterSettings cluster;
+    private final RemotePaths paths;
+    private final Hosts hosts;
+    private final CertificateService pki;
+    private final Reporter reporter;
+
+    public Provisioner(Inventory inventory, Hosts hosts, CertificateService pki, Reporter reporter) {
+        this.inventory = inventory;
+        this.cluster = inventory.cluster();
+        this.paths = RemotePaths.of(cluster);
+        this.hosts = hosts;
+        this.pki = pki;
+        this.reporter = reporter;
+    }
+
+    /** Runs plan (apply=false) or apply; returns how the run ended. */
+    public ExitCode run(boolean apply) {
+        Map<String, HostFacts> facts = hosts.eachInParallel(inventory.members(), (h, c) -> FactsProbe.gather(c, factsRequest()));
+        ClusterCondition condition = ClusterCondition.assess(inventory, facts, paths.configFile());
+        String state = condition == ClusterCondition.BOOTSTRAP ? "new" : "existing";
+        EtcdConfigRenderer renderer = new EtcdConfigRenderer(cluster.templateDir());
+
+        Map<String, HostPlan> hostPlans = new LinkedHashMap<>();
+        for (Host h : inventory.members()) {
+            HostMaterial material = pki.materialFor(h, facts.get(h.name()), apply);
+            String config = renderer.render(inventory, h, inventory.initialCluster(), state);
+            hostPlans.put(h.name(), new HostPlanner(cluster, paths).plan(h, facts.get(h.name()), material, config));
+        }
+        List<Change> clusterChanges = condition == ClusterCondition.BOOTSTRAP
+                ? bootstrapChanges(renderer)
+                : convergeChanges(facts, hostPlans);
+        Plan plan = new Plan(cluster.name(), List.copyOf(hostPlans.values()), clusterChanges, planNotes(condition));
+        reporter.plan(plan);
+        if (!apply) {
+            return ExitCode.OK;
+        }
+
+        Map<String, String> failures = hosts.applyInParallel(plan.hosts(), reporter);
+        if (failures.isEmpty()) {
+            try {
+                if (condition == ClusterCondition.BOOTSTRAP) {
+                    bootstrap(clusterChanges);
+                } else {
+                    rollOut(clusterChanges);
+                }
+            } catch (DcsprovException e) {
+                reporter.recap(recap(plan, failures));
+                throw e;
+            }
+        }
+        reporter.recap(recap(plan, failures));
+        return failures.isEmpty() ? ExitCode.OK : ExitCode.HOST_FAILED;
+    }
+
+    private FactsProbe.Request factsRequest() {
+        List<String> files = new ArrayList<>(List.of(cluster.configDir(), cluster.certDir(), paths.caCert(), paths.serverCert(),
+                paths.serverKey(), paths.adminCert(), paths.adminKey(), paths.configFile(), HostPlanner.APT_PROXY_FILE));
+        return new FactsProbe.Request(files, paths.configFile(), paths.defaultsLink(), cluster.dataDir(),
+                "https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey());
+    }
+
+    private List<String> planNotes(ClusterCondition condition) {
+        List<String> notes = new ArrayList<>(inventory.warnings());
+        if (condition == ClusterCondition.BOOTSTRAP) {
+            notes.add("no member holds data: a new cluster '" + cluster.name() + "' will be bootstrapped on "
+                    + inventory.members().size() + " members");
+        }
+        return notes;
+    }
+
+    // ---- bootstrap -------------------------------------------------------------------------------
+
+    private List<Change> bootstrapChanges(EtcdConfigRenderer renderer) {
+        List<Change> changes = new ArrayList<>();
+        for (Host h : inventory.members()) {
+            changes.add(new Change(h.name(), "service", Action.START, "etcd", "bootstrap: all members start together with state new",
+                    "", false, false, List.of(RemoteCommand.of("systemctl enable --quiet etcd && systemctl start --no-block etcd"))));
+        }
+        for (Host h : inventory.members()) {
+            String existing = renderer.render(inventory, h, inventory.initialCluster(), "existing");
+            changes.add(new Change(h.name(), "file", Action.UPDATE, paths.configFile(),
+                    "once healthy: ETCD_INITIAL_CLUSTER_STATE=existing, so a later start never tries to bootstrap again",
+                    "", false, false, List.of(RemoteCommand.of(FileStep.writeScript(new DesiredFile(paths.configFile(),
+                    existing.getBytes(StandardCharsets.UTF_8), "0640", "etcd", "etcd", false, false, false))).withStdin(existing))));
+        }
+        return changes;
+    }
+
+    private void bootstrap(List<Change> changes) {
+        List<Change> starts = changes.stream().filter(c -> c.action() == Action.START).toList();
+        // Type=notify: a member's start only returns once it has quorum, so all start at once.
+        Map<String, String> failed = hosts.runInParallel(starts, reporter);
+        if (!failed.isEmpty()) {
+            throw new DcsprovException(ExitCode.HOST_FAILED, "etcd did not start on " + String.join(", ", failed.keySet()),
+                    String.join("\n", failed.values()), "see 'journalctl -u etcd' on those hosts, fix the cause and run apply again");
+        }
+        reporter.progress("waiting for the new cluster to become healthy");
+        gate().await(BOOTSTRAP_TIMEOUT, "after bootstrap");
+        reporter.progress("cluster '" + cluster.name() + "' is healthy");
+        Map<String, String> finalizeFailed = hosts.runInParallel(changes.stream().filter(c -> c.action() != Action.START).toList(), reporter);
+        if (!finalizeFailed.isEmpty()) {
+            throw new DcsprovException(ExitCode.HOST_FAILED, "could not mark the config 'existing' on " + String.join(", ", finalizeFailed.keySet()),
+                    String.join("\n", finalizeFailed.values()), "run apply again");
+        }
+    }
+
+    // ---- converge an existing cluster ------------------------------------------------------------
+
+    private List<Change> convergeChanges(Map<String, HostFacts> facts, Map<String, HostPlan> plans) {
+        List<Change> changes = new ArrayList<>();
+        Optional<String> leader = leaderName(facts);
+        // Followers first, the leader last: one leader election instead of one per restart.
+        List<Host> order = inventory.members().stream()
+                .sorted(Comparator.comparing((Host h) -> leader.filter(h.name()::equals).isPresent())).toList();
+        for (Host h : order) {
+            HostFacts f = facts.get(h.name());
+            if (!f.etcdActive()) {
+                changes.add(new Change(h.name(), "service", Action.START, "etcd", "etcd is not running", "", false, false,
+                        List.of(RemoteCommand.of("systemctl enable --quiet etcd && systemctl start etcd").withTimeout(MEMBER_TIMEOUT))));
+            } else if (plans.get(h.name()).restartsEtcd()) {
+                String why = plans.get(h.name()).changes().stream().filter(Change::restartsEtcd).map(Change::subject).distinct()
+                        .reduce((a, b) -> a + ", " + b).orElse("");
+                changes.add(new Change(h.name(), "service", Action.RESTART, "etcd",
+                        "to load " + why + (leader.filter(h.name()::equals).isPresent() ? " (leader, last)" : ""), "", false, false,
+                        List.of(RemoteCommand.of("systemctl restart etcd").withTimeout(MEMBER_TIMEOUT))));
+            }
+        }
+        return changes;
+    }
+
+    private Optional<String> leaderName(Map<String, HostFacts> facts) {
+        for (Host h : inventory.members()) {
+            String json = facts.get(h.name()).etcdStatusJson();
+            if (!json.isBlank()) {
+                for (EndpointStatus s : dev.dcsprov.etcd.EtcdctlJson.endpointStatus(json)) {
+                    if (s.isLeader()) {
+                        return Optional.of(h.name());
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void rollOut(List<Change> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        HealthGate gate = gate();
+        for (Change c : changes) {
+            if (c.action() == Action.RESTART) {
+                reporter.progress("checking cluster health before restarting " + c.host());
+                gate.await(MEMBER_TIMEOUT, "before restarting " + c.host());
+            }
+            Map<String, String> failed = hosts.runInParallel(List.of(c), reporter);
+            if (!failed.isEmpty()) {
+                throw new DcsprovException(ExitCode.HOST_FAILED, c.action().label() + " of etcd failed on " + c.host(),
+                        failed.get(c.host()), "see 'journalctl -u etcd' on " + c.host() + "; the other members were not touched, "
+                        + "so the cluster keeps quorum. Fix the cause and run apply again");
+            }
+            reporter.progress("waiting for " + c.host() + " to rejoin");
+            gate.await(MEMBER_TIMEOUT, "after " + c.action().label() + " of " + c.host());
+        }
+    }
+
+    private HealthGate gate() {
+        Host via = inventory.members().get(0);
+        Connection c = hosts.connection(via.name());
+        RemoteEtcdctl etcdctl = new RemoteEtcdctl(c, paths.caCert(), paths.adminCert(), paths.adminKey());
+        return new HealthGate(etcdctl, inventory.members().stream().map(h -> h.clientUrl(cluster)).toList());
+    }
+
+    private Recap recap(Plan plan, Map<String, String> failures) {
+        List<Recap.HostRecap> rows = new ArrayList<>();
+        for (HostPlan hp : plan.hosts()) {
+            long clusterChanges = plan.cluster_changes().stream().filter(c -> c.host().equals(hp.host())).count();
+            String error = failures.getOrDefault(hp.host(), "");
+            rows.add(new Recap.HostRecap(hp.host(), hp.unchanged().size(),
+                    error.isEmpty() ? hp.changes().size() + (int) clusterChanges : 0, error.isEmpty() ? 0 : 1, error));
+        }
+        return new Recap(rows);
+    }
+
+    /** Kept small on purpose: how one change's commands ran. */
+    static String describeFailure(CommandResult r) {
+        String err = r.stderr().strip();
+        return "exit status " + r.exitStatus() + (err.isEmpty() ? "" : ": " + err);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.dcsprov.apply;
+
+import dev.dcsprov.plan.Change;
+import dev.dcsprov.plan.Plan;
+
+/** Where a run tells what it does: text for people as it goes, or one JSON document at the end. */
+public interface Reporter {
+
+    void plan(Plan plan);
+
+    void started(Change change);
+
+    void finished(Change change, String error);
+
+    /** Progress of cluster-wide work: health waits, leader moves. */
+    void progress(String message);
+
+    void recap(Recap recap);
+}

@@ -1,0 +1,34 @@
+package dev.dcsprov.cli;
+
+import dev.dcsprov.apply.CertificateService;
+import dev.dcsprov.apply.Hosts;
+import dev.dcsprov.apply.Provisioner;
+import dev.dcsprov.inventory.Inventory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** dcsprov apply: converge the cluster to the inventory. */
+@Command(name = "apply", mixinStandardHelpOptions = true,
+        description = {"Installs, configures and starts etcd on every member so the cluster matches the inventory.",
+                "A new cluster is bootstrapped; an existing one is converged one member at a time."})
+final class ApplyCommand extends InventoryCommand {
+    @Option(names = "--check", description = "Only show the plan, as 'dcsprov plan' does")
+    boolean check;
+
+    @Override
+    public Integer call() {
+        return run(this, !check);
+    }
+
+    static Integer run(InventoryCommand command, boolean apply) {
+        Inventory inventory = command.loadInventory();
+        try (Hosts hosts = command.connect(inventory)) {
+            var reporter = command.reporter();
+            var exit = new Provisioner(inventory, hosts, new CertificateService(inventory.cluster()), reporter).run(apply);
+            if (!apply && reporter instanceof JsonReporter json) {
+                json.printPlanOnly();
+            }
+            return exit.code();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.dcsprov.steps;
+
+import dev.dcsprov.facts.FileState;
+import dev.dcsprov.facts.HostFacts;
+import dev.dcsprov.plan.Action;
+import dev.dcsprov.plan.Change;
+import dev.dcsprov.render.UnifiedDiff;
+import dev.dcsprov.ssh.RemoteCommand;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static dev.dcsprov.Shell.quote;
+
+/**
+ * Writes a file only when its content, mode or owner differ. Content travels on standard input
+ * into a temp file made 0600 by mktemp, gets its owner and mode, then is renamed over the target,
+ * so a reader never sees a half-written file and a key is never readable by others, not even briefly.
+ */
+public final class FileStep implements Step {
+    private final DesiredFile want;
+    private final Optional<String> currentText;
+
+    /** @param currentText the file's present text when it is a text file shown as a diff */
+    public FileStep(DesiredFile want, Optional<String> currentText) {
+        this.want = want;
+        this.currentText = currentText;
+    }
+
+    @Override
+    public Outcome plan(String host, HostFacts facts) {
+        FileState have = facts.file(want.path());
+        if (!have.exists() || !have.sha256().equals(want.sha256())) {
+            String diff = want.sensitive() ? "" : UnifiedDiff.unified(want.path(), currentText.orElse(""), want.text());
+            String reason = !have.exists() ? "missing" : "content differs";
+            return Outcome.changes(new Change(host, "file", have.exists() ? Action.UPDATE : Action.CREATE, want.path(),
+                    reason, diff, want.sensitive(), want.restartsEtcd() && have.exists(),
+                    List.of(RemoteCommand.of(writeScript(want)).withStdin(want.content()))));
+        }
+        List<String> wrong = new ArrayList<>();
+        if (!have.mode().equals(want.mode())) {
+            wrong.add("mode " + have.mode() + " -> " + want.mode());
+        }
+        if (!have.owner().equals(want.owner()) || !have.group().equals(want.group())) {
+            wrong.add("owner " + have.owner() + ":" + have.group() + " -> " + want.owner() + ":" + want.group());
+        }
+        if (!wrong.isEmpty()) {
+            return Outcome.changes(new Change(host, "file", Action.UPDATE, want.path(), String.join(", ", wrong), "",
+                    false, false, List.of(RemoteCommand.of(
+                    "chown " + quote(want.owner() + ":" + want.group()) + " " + quote(want.path())
+                            + " && chmod " + want.mode() + " " + quote(want.path())))));
+        }
+        return Outcome.unchanged(want.path() + " is up to date");
+    }
+
+    /** The remote script that writes {@code f} from standard input. */
+    public static String writeScript(DesiredFile f) {
+        StringBuilder s = new StringBuilder();
+        s.append("set -eu\n");
+        s.append("f=").append(quote(f.path())).append("; d=$(dirname \"$f\")\n");
+        s.append("tmp=$(mktemp \"$d/.dcsprov.XXXXXX\")\n");
+        s.append("trap 'rm -f \"$tmp\"' EXIT\n");
+        s.append("cat > \"$tmp\"\n");
+        s.append("chown ").append(quote(f.owner() + ":" + f.group())).append(" \"$tmp\"\n");
+        s.append("chmod ").append(f.mode()).append(" \"$tmp\"\n");
+        if (f.archiveOld()) {
+            // Old certificates and keys are kept, never overwritten: <dir>/archive/<UTC time>/<name>.
+            s.append("if [ -e \"$f\" ]; then a=\"$d/archive/$(date -u +%Y%m%dT%H%M%SZ)\"; ")
+                    .append("mkdir -p -m 0700 \"$d/archive\" \"$a\"; cp -p \"$f\" \"$a/\"; fi\n");
+        }
+        s.append("mv -f \"$tmp\" \"$f\"\n");
+        s.append("trap - EXIT\n");
+        return s.toString();
+    }
+}

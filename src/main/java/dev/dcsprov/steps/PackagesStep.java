@@ -1,0 +1,46 @@
+package dev.dcsprov.steps;
+
+import dev.dcsprov.facts.HostFacts;
+import dev.dcsprov.plan.Action;
+import dev.dcsprov.plan.Change;
+import dev.dcsprov.ssh.RemoteCommand;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Installs Debian's etcd packages without letting them start etcd: the package's postinst would
+ * start a single-member cluster from the stock config, and that data later causes
+ * "cluster ID mismatch". A policy-rc.d that exits 101 stops the start; an operator's own
+ * policy-rc.d is put back afterwards.
+ */
+public final class PackagesStep implements Step {
+
+    static final List<String> PACKAGES = List.of("etcd-server", "etcd-client");
+
+    static final String INSTALL = """
+            set -eu
+            p=/usr/sbin/policy-rc.d
+            saved=
+            if [ -e "$p" ] || [ -L "$p" ]; then saved="$p.dcsprov-saved"; mv -f "$p" "$saved"; fi
+            restore() { rm -f "$p"; if [ -n "$saved" ]; then mv -f "$saved" "$p"; fi; }
+            trap restore EXIT
+            printf '#!/bin/sh\\n# dcsprov: no service starts during package installation\\nexit 101\\n' > "$p"
+            chmod 0755 "$p"
+            export DEBIAN_FRONTEND=noninteractive
+            apt-get update -q -o Acquire::Retries=3 >/dev/null
+            apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold %s >/dev/null
+            """;
+
+    @Override
+    public Outcome plan(String host, HostFacts facts) {
+        List<String> missing = PACKAGES.stream().filter(p -> !facts.hasPackage(p)).toList();
+        if (missing.isEmpty()) {
+            return Outcome.unchanged("etcd-server " + facts.packages().get("etcd-server") + " is installed");
+        }
+        String list = String.join(" ", missing);
+        return Outcome.changes(new Change(host, "package", Action.CREATE, list,
+                "not installed; etcd must not start with the stock config", "", false, false,
+                List.of(RemoteCommand.of(INSTALL.formatted(list)).withTimeout(Duration.ofMinutes(10)))));
+    }
+}

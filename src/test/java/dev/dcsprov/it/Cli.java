@@ -1,0 +1,31 @@
+package dev.dcsprov.it;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The real dcsprov command line, as a user runs it: the launcher at the repository root. */
+public final class Cli {
+    private Cli() {
+    }
+
+    public static Proc.Result dcsprov(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Lab.REPO.resolve("dcsprov").toString()));
+        cmd.addAll(List.of(args));
+        return Proc.run(cmd, Map.of(), Lab.REPO, 600);
+    }
+
+    /** etcdctl from Debian's etcd-client on this machine, with dcsprov's admin client certificate. */
+    public static Proc.Result etcdctl(Path pki, List<String> endpoints, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + String.join(",", endpoints),
+                "--cacert=" + pki.resolve("ca.crt"), "--cert=" + pki.resolve("clients/root.crt"),
+                "--key=" + pki.resolve("clients/root.key"), "--dial-timeout=3s", "--command-timeout=10s"));
+        cmd.addAll(List.of(args));
+        return Proc.run(cmd, Map.of("ETCDCTL_API", "3"), null, 60);
+    }
+
+    public static List<String> endpoints(List<String> hosts) {
+        return hosts.stream().map(h -> "https://" + Lab.address(h) + ":2379").toList();
+    }
+}
