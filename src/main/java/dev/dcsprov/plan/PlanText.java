@@ -21,7 +21,7 @@ public final class PlanText {
             }
         }
         if (!plan.cluster_changes().isEmpty()) {
-            out.append("\ncluster (one member at a time, each gated on cluster health)\n");
+            out.append("\ncluster (in this order; each step waits for a healthy cluster)\n");
             plan.cluster_changes().forEach(c -> line(out, c, true));
         }
         out.append('\n').append(summary(plan)).append('\n');

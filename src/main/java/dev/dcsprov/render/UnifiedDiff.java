@@ -28,7 +28,9 @@ public final class UnifiedDiff {
         List<String> original = lines(before);
         List<String> revised = lines(after);
         Patch<String> patch = DiffUtils.diff(original, revised);
-        List<String> diff = UnifiedDiffUtils.generateUnifiedDiff("a/" + path, "b/" + path, original, patch, CONTEXT);
+        // git's a/ b/ prefixes on a path relative to /, as git shows /etc/dcs/etcd: a/etc/dcs/etcd.
+        String relative = path.startsWith("/") ? path.substring(1) : path;
+        List<String> diff = UnifiedDiffUtils.generateUnifiedDiff("a/" + relative, "b/" + relative, original, patch, CONTEXT);
         if (original.isEmpty() && diff.size() > 2) {
             // diff -u and git number an empty original as line 0; java-diff-utils says 1.
             diff.set(2, diff.get(2).replaceFirst("^@@ -1,0 ", "@@ -0,0 "));

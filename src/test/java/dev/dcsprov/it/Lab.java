@@ -42,6 +42,29 @@ public final class Lab {
         return r.out();
     }
 
+    /**
+     * Writes a lab inventory for the given hosts into dir (the local PKI then lives in dir/pki/dcs).
+     * Each test class owns its own lab hosts, so classes never disturb each other's clusters.
+     *
+     * @param extraVars YAML lines added under all.vars, indented by four spaces, or ""
+     */
+    public static Path writeInventory(Path dir, List<String> hosts, String extraVars) throws java.io.IOException {
+        StringBuilder y = new StringBuilder();
+        y.append("all:\n  vars:\n    ansible_user: root\n")
+                .append("    ansible_ssh_private_key_file: ").append(SSH_KEY).append('\n')
+                .append("    dcsprov_known_hosts: ").append(KNOWN_HOSTS).append('\n')
+                .append("    dcsprov_apt_proxy: http://192.168.56.1:3142\n")
+                .append(extraVars)
+                .append("  children:\n    etcd:\n      hosts:\n");
+        for (String h : hosts) {
+            y.append("        ").append(h).append(":\n          ansible_host: ").append(address(h)).append('\n');
+        }
+        Files.createDirectories(dir);
+        Path file = dir.resolve("inventory.yml");
+        Files.writeString(file, y.toString());
+        return file;
+    }
+
     /** Replaces the named hosts with fresh ones (new overlays, new host keys): a clean machine per test class. */
     public static void recreate(List<String> hosts) {
         List<String> down = new ArrayList<>(List.of(REPO.resolve("lab/down").toString(), "--quiet"));
