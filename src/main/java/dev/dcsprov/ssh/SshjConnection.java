@@ -71,6 +71,9 @@ public final class SshjConnection implements Connection {
         Future<byte[]> err = null;
         Future<?> in = null;
         try {
+            if (!client.isConnected()) {
+                throw lost(new IllegalStateException("the connection is closed"));
+            }
             session = client.startSession();
             Session.Command cmd = session.exec(commandLine(command.script()));
             // All three streams move at once: a remote that fills stdout while we still write its stdin,
@@ -95,6 +98,8 @@ public final class SshjConnection implements Connection {
             throw lost(e);
         } catch (ExecutionException e) {
             throw lost(e.getCause());
+        } catch (IllegalStateException e) {
+            throw lost(e); // sshj's word for a transport that went away between the check and the call
         } catch (IOException e) {
             if (e.getCause() instanceof TimeoutException) {
                 throw new RemoteException(ExitCode.HOST_FAILED, target.hostName(),

@@ -90,11 +90,14 @@ class SshjConnectionRunTest {
 
     @Test
     void stdinNotReadByScriptDoesNotBlock() {
-        // 1 MB, below the 2 MB channel window: with more, MINA (not OpenSSH) drops the output of a
-        // command that exits without reading its stdin. Worth re-checking against OpenSSH in the lab.
+        // The client must not wait for a reader that is gone. Only the exit status is asserted: MINA's
+        // stdin pump fails with EPIPE here and then sometimes drops the command's stdout (OpenSSH does not;
+        // re-check in the lab).
         byte[] data = new byte[1 << 20];
-        CommandResult r = conn.run(RemoteCommand.of("echo done").withStdin(data).withTimeout(Duration.ofSeconds(20)));
-        assertEquals("done\n", r.stdout());
+        long start = System.nanoTime();
+        CommandResult r = conn.run(RemoteCommand.of("exit 7").withStdin(data).withTimeout(Duration.ofSeconds(20)));
+        assertEquals(7, r.exitStatus());
+        assertTrue(System.nanoTime() - start < 10_000_000_000L);
     }
 
     @Test
