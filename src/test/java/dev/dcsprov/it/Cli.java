@@ -11,9 +11,14 @@ public final class Cli {
     }
 
     public static Proc.Result dcsprov(String... args) {
+        return dcsprov(Map.of(), args);
+    }
+
+    /** With extra environment, e.g. JAVA_TOOL_OPTIONS=-Duser.home=... so a test never writes the real ~/.ssh. */
+    public static Proc.Result dcsprov(Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Lab.REPO.resolve("dcsprov").toString()));
         cmd.addAll(List.of(args));
-        return Proc.run(cmd, Map.of(), Lab.REPO, 600);
+        return Proc.run(cmd, env, Lab.REPO, 600);
     }
 
     /** etcdctl from Debian's etcd-client on this machine, with dcsprov's admin client certificate. */
