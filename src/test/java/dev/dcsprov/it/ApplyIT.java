@@ -127,7 +127,7 @@ class ApplyIT {
 
     @Test
     @Order(6)
-    void aSecondApplyChangesNothingAndRestartsNothing() {
+    void aSecondApplyChangesNothingAndRestartsNothing() throws IOException {
         Map<String, String> pids = mainPids();
         Proc.Result r = Cli.dcsprov("apply", inventory.toString());
         assertEquals(0, r.exit(), r::toString);
@@ -135,6 +135,12 @@ class ApplyIT {
         for (String host : Lab.HOSTS) {
             assertTrue(r.out().matches("(?s).*" + host + "\\s+ok=\\d+\\s+changed=0\\s+failed=0.*"), r::toString);
         }
+        Proc.Result json = Cli.dcsprov("apply", "--output", "json", inventory.toString());
+        assertEquals(0, json.exit(), json::toString);
+        JsonNode doc = JSON.readTree(json.out());
+        assertEquals(3, doc.get("recap").size(), json.out());
+        doc.get("recap").forEach(h -> assertEquals(0, h.get("changed").asInt(), h.toString()));
+        assertEquals(0, doc.get("results").size(), json.out());
         assertEquals(pids, mainPids(), "no member may restart on a no-op apply");
     }
 
@@ -157,14 +163,27 @@ class ApplyIT {
     @Test
     @Order(8)
     void applyingItRestartsMembersOneAtATimeAndTheClusterStaysHealthy() throws IOException {
+        // This run goes through sudo as a non-root user: writes and restarts work the same.
+        Files.writeString(inventory, Files.readString(inventory).replace("ansible_user: root",
+                "ansible_user: dcsadmin\n    ansible_become: true"));
         Map<String, String> before = mainPids();
         Proc.Result r = Cli.dcsprov("apply", inventory.toString());
         assertEquals(0, r.exit(), r::toString);
         Map<String, String> after = mainPids();
+        List<Long> restartedAt = new java.util.ArrayList<>();
         for (String host : Lab.HOSTS) {
             assertNotEquals(before.get(host), after.get(host), host + " must have restarted");
             assertEquals("150", Lab.sshOk(host, ". /etc/default/etcd && echo $ETCD_HEARTBEAT_INTERVAL").strip());
+            // CLOCK_MONOTONIC is shared by all lab hosts (one kernel), so these instants compare across hosts.
+            restartedAt.add(Long.parseLong(Lab.sshOk(host, "systemctl show -p ActiveEnterTimestampMonotonic --value etcd").strip()));
         }
+        // One at a time: each member became active again only after the previous one had rejoined
+        // (a health check in between), so their start instants are apart, never together.
+        List<Long> sorted = restartedAt.stream().sorted().toList();
+        for (int i = 1; i < sorted.size(); i++) {
+            assertTrue(sorted.get(i) - sorted.get(i - 1) > 100_000, "restarts overlap (µs): " + sorted);
+        }
+        assertTrue(r.out().indexOf("waiting for") > 0, "each restart waits for the member to rejoin:\n" + r.out());
         Proc.Result health = Cli.etcdctl(pki, endpoints, "endpoint", "health", "-w", "json");
         assertEquals(0, health.exit(), health::toString);
         assertEquals("x", Cli.etcdctl(pki, endpoints, "get", "/probe", "--print-value-only").out().strip(),
