@@ -25,6 +25,8 @@ import java.util.Set;
 public final class CertificateService {
     private final PkiStore store;
     private final ClusterSettings cluster;
+    private byte[] ca;
+    private IssuedCertificate admin;
 
     public CertificateService(ClusterSettings cluster) {
         this.cluster = cluster;
@@ -56,14 +58,21 @@ public final class CertificateService {
         return new ArrayList<>(sans);
     }
 
+    /** The CA and the admin client certificate are the same for every member: made or checked once per run. */
+    private synchronized IssuedCertificate admin() {
+        if (admin == null) {
+            ca = store.ensureCa(cluster.name(), cluster.keyAlgorithm(), cluster.caDays()).certificatePem();
+            admin = store.ensureAdminClientCertificate(cluster.keyAlgorithm(), cluster.certDays(), cluster.renewBeforeDays());
+        }
+        return admin;
+    }
+
     public HostMaterial materialFor(Host host, HostFacts facts, boolean apply) {
         HostCertificateRequest request = HostCertificateRequest.of(host.memberName(), sans(host, facts),
                 cluster.certDays(), cluster.keyAlgorithm());
         if (apply) {
-            byte[] ca = store.ensureCa(cluster.name(), cluster.keyAlgorithm(), cluster.caDays()).certificatePem();
+            IssuedCertificate admin = admin(); // makes the CA first when there is none
             IssuedCertificate server = store.ensureHostCertificate(request, cluster.renewBeforeDays());
-            IssuedCertificate admin = store.ensureAdminClientCertificate(cluster.keyAlgorithm(), cluster.certDays(),
-                    cluster.renewBeforeDays());
             return new HostMaterial(ca, server.certificatePem(), server.privateKeyPem(), admin.certificatePem(),
                     admin.privateKeyPem(), "");
         }
