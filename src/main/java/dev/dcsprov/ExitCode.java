@@ -10,7 +10,8 @@ public enum ExitCode {
     HOST_FAILED(5, "a change failed on a host; other hosts were left consistent"),
     UNSAFE(6, "refused: the change would be unsafe for the cluster (foreign data, unhealthy cluster, quorum)"),
     UNHEALTHY(7, "status: the cluster is not fully healthy or has no leader"),
-    PKI(8, "local certificate authority or certificate problem");
+    PKI(8, "local certificate authority or certificate problem"),
+    CERTS(9, "certs: a certificate expires within the threshold, or a host's differs from the local PKI");
 
     private final int code;
     private final String meaning;

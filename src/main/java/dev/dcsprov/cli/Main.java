@@ -17,6 +17,8 @@ import java.util.Arrays;
         subcommands = {
                 ApplyCommand.class,
                 PlanCommand.class,
+                CertsCommand.class,
+                RotateCertsCommand.class,
                 CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class,
         },
@@ -31,6 +33,7 @@ import java.util.Arrays;
                 "  6  refused as unsafe for the cluster",
                 "  7  status: cluster not fully healthy",
                 "  8  local PKI problem",
+                "  9  certs: a certificate expires soon or differs from the local PKI",
         })
 public final class Main implements Runnable {
 

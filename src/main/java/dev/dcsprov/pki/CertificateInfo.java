@@ -64,6 +64,15 @@ public record CertificateInfo(
         return of(Pem.decodeCertificate(pem));
     }
 
+    /** Every certificate of a PEM text (a CA bundle holds several), in file order; empty when there is none. */
+    public static List<CertificateInfo> parseAll(byte[] pem) throws IOException {
+        List<CertificateInfo> all = new ArrayList<>();
+        for (X509Certificate c : Pem.decodeCertificates(pem)) {
+            all.add(of(c));
+        }
+        return all;
+    }
+
     static CertificateInfo of(X509Certificate certificate) {
         List<String> dns = new ArrayList<>();
         List<String> ips = new ArrayList<>();

@@ -68,6 +68,22 @@ final class Pem {
         throw new IOException("no PEM CERTIFICATE block found");
     }
 
+    /** Every certificate in the PEM text, in order. */
+    static java.util.List<X509Certificate> decodeCertificates(byte[] pem) throws IOException {
+        java.util.List<X509Certificate> all = new java.util.ArrayList<>();
+        try (PEMParser parser = parser(pem)) {
+            Object object;
+            while ((object = parser.readObject()) != null) {
+                if (object instanceof X509CertificateHolder holder) {
+                    all.add(toX509(holder.getEncoded()));
+                }
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IOException("malformed PEM: " + e.getMessage(), e);
+        }
+        return all;
+    }
+
     static X509Certificate toX509(byte[] der) throws IOException {
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");

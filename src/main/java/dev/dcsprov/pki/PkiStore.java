@@ -279,6 +279,38 @@ public final class PkiStore {
         return install(Kind.CLIENT, name, certificate, keys.getPrivate(), check.reason());
     }
 
+    /**
+     * Rotation: always issues a new key and certificate for the member from the current CA, moving
+     * the old pair to the archive, even when the stored one is still valid.
+     */
+    public synchronized IssuedCertificate reissueHostCertificate(HostCertificateRequest request) {
+        CertificateAuthority authority = currentCa();
+        return exclusively(() -> {
+            archive(Kind.HOST, request.memberName());
+            KeyPair keys = Keys.generate(request.keyAlgorithm());
+            X509Certificate certificate = authority.issueHost(request, keys.getPublic(), clock.instant());
+            return install(Kind.HOST, request.memberName(), certificate, keys.getPrivate(), "rotated");
+        });
+    }
+
+    /** Rotation of a client certificate: like {@link #reissueHostCertificate}, CN = name, clientAuth only. */
+    public synchronized IssuedCertificate reissueClientCertificate(String name, KeyAlgorithm algorithm, int days) {
+        HostCertificateRequest.requireFileSafeName("client", name);
+        Objects.requireNonNull(algorithm, "algorithm");
+        CertificateAuthority authority = currentCa();
+        return exclusively(() -> {
+            archive(Kind.CLIENT, name);
+            KeyPair keys = Keys.generate(algorithm);
+            X509Certificate certificate = authority.issueClient(name, keys.getPublic(), days, clock.instant());
+            return install(Kind.CLIENT, name, certificate, keys.getPrivate(), "rotated");
+        });
+    }
+
+    /** The names of the client certificates in clients/, sorted. */
+    public synchronized List<String> clientNames() {
+        return list().stream().filter(c -> c.kind().equals("client")).map(StoredCertificate::name).toList();
+    }
+
     /** dcsprov's own admin certificate, CN "root", in clients/root.*. */
     public IssuedCertificate ensureAdminClientCertificate(KeyAlgorithm algorithm, int days, int renewBeforeDays) {
         return ensureClientCertificate(ADMIN_CLIENT, algorithm, days, renewBeforeDays);

@@ -489,4 +489,64 @@ class PkiStoreTest {
         assertEquals(ExitCode.PKI, e.exitCode());
         assertTrue(e.summary().contains("expired"), e.summary());
     }
+
+    // ---------------------------------------------------------------- rotation
+
+    @Test
+    void reissueHostCertificateMakesANewKeyAndSerialAndArchivesTheValidOldPair() throws Exception {
+        store.ensureCa("dcs", KeyAlgorithm.ECDSA_P256, 3650);
+        HostCertificateRequest request = PkiTestSupport.host("dcs-00", KeyAlgorithm.ECDSA_P256, "dcs-00", "10.0.0.10");
+        IssuedCertificate first = store.ensureHostCertificate(request, 30);
+        PkiStore later = new PkiStore(dir, PkiTestSupport.fixed(PkiTestSupport.T0.plus(Duration.ofDays(1))));
+
+        IssuedCertificate rotated = later.reissueHostCertificate(request);
+
+        assertTrue(rotated.issued());
+        assertEquals("rotated", rotated.reason());
+        assertNotEquals(first.info().serialHex(), rotated.info().serialHex());
+        assertNotEquals(new String(first.privateKeyPem()), new String(rotated.privateKeyPem()));
+        assertEquals(first.info().dnsNames(), rotated.info().dnsNames());
+        assertEquals(PkiTestSupport.T0.plus(Duration.ofDays(366)), rotated.info().notAfter(), "a full new validity");
+        Path archived = dir.resolve("archive").resolve("20250103T030405Z").resolve("hosts");
+        assertArrayEquals(first.certificatePem(), Files.readAllBytes(archived.resolve("dcs-00.crt")));
+        assertArrayEquals(first.privateKeyPem(), Files.readAllBytes(archived.resolve("dcs-00.key")));
+        assertEquals("rw-------", PkiTestSupport.mode(dir.resolve("hosts/dcs-00.key")));
+        PkiTestSupport.validateChain(PkiTestSupport.x509(rotated.certificatePem()),
+                PkiTestSupport.x509(dir.resolve("ca.crt")), PkiTestSupport.T0.plus(Duration.ofDays(2)));
+        assertFalse(later.checkHostCertificate(request, 30).reissue(), "apply keeps the rotated certificate");
+    }
+
+    @Test
+    void reissueClientCertificateRotatesTheAdminAndListsClients() throws Exception {
+        store.ensureCa("dcs", KeyAlgorithm.ECDSA_P256, 3650);
+        IssuedCertificate first = store.ensureAdminClientCertificate(KeyAlgorithm.ECDSA_P256, 365, 30);
+        store.ensureClientCertificate("patroni", KeyAlgorithm.ECDSA_P256, 365, 30);
+        IssuedCertificate rotated = store.reissueClientCertificate(PkiStore.ADMIN_CLIENT, KeyAlgorithm.ECDSA_P256, 365);
+        assertNotEquals(first.info().serialHex(), rotated.info().serialHex());
+        assertEquals("root", rotated.info().commonName());
+        assertEquals(List.of("clientAuth"), rotated.info().extendedKeyUsages());
+        assertEquals(List.of("patroni", "root"), store.clientNames());
+    }
+
+    @Test
+    void reissueWithoutACaIsAPkiError() {
+        Path empty = dir.resolve("empty");
+        DcsprovException e = assertThrows(DcsprovException.class, () -> new PkiStore(empty, fixed(T0)).reissueHostCertificate(
+                PkiTestSupport.host("dcs-00", KeyAlgorithm.ECDSA_P256, "dcs-00")));
+        assertEquals(ExitCode.PKI, e.exitCode());
+        assertFalse(Files.exists(empty.resolve("hosts")), "nothing written");
+    }
+
+    @Test
+    void parseAllReadsEveryCertificateOfABundle() throws Exception {
+        store.ensureCa("dcs", KeyAlgorithm.ECDSA_P256, 3650);
+        byte[] ca = Files.readAllBytes(dir.resolve("ca.crt"));
+        byte[] leaf = store.ensureAdminClientCertificate(KeyAlgorithm.ECDSA_P256, 365, 30).certificatePem();
+        byte[] bundle = (new String(ca) + new String(leaf)).getBytes();
+        List<CertificateInfo> all = CertificateInfo.parseAll(bundle);
+        assertEquals(2, all.size());
+        assertEquals("dcs etcd CA", all.get(0).commonName());
+        assertEquals("root", all.get(1).commonName());
+        assertEquals(List.of(), CertificateInfo.parseAll(new byte[0]));
+    }
 }

@@ -1,0 +1,335 @@
+package dev.dcsprov.rotate;
+
+import dev.dcsprov.DcsprovException;
+import dev.dcsprov.ExitCode;
+import dev.dcsprov.apply.CertificateService;
+import dev.dcsprov.apply.HealthGate;
+import dev.dcsprov.apply.Hosts;
+import dev.dcsprov.etcd.EndpointStatus;
+import dev.dcsprov.etcd.RemoteEtcdctl;
+import dev.dcsprov.facts.FactsProbe;
+import dev.dcsprov.facts.HostFacts;
+import dev.dcsprov.inventory.ClusterSettings;
+import dev.dcsprov.inventory.Host;
+import dev.dcsprov.inventory.Inventory;
+import dev.dcsprov.pki.CertificateInfo;
+import dev.dcsprov.pki.HostCertificateRequest;
+import dev.dcsprov.pki.PkiStore;
+import dev.dcsprov.render.RemotePaths;
+import dev.dcsprov.ssh.CommandResult;
+import dev.dcsprov.ssh.RemoteCommand;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * {@code dcsprov rotate-certs}: new member certificates from the same CA, pushed and loaded one
+ * member at a time (followers first, the leader last after leadership moved away), each step gated
+ * on a healthy cluster with the restarted member caught up.
+ *
+ * <p>Resumable from facts alone: a member whose deployed server certificate differs from the local
+ * PKI still has to be done. When any member is in that state the run finishes those and issues
+ * nothing; only when every member carries its local certificate does a run issue a new set.
+ */
+public final class CertRotation {
+    static final Duration MEMBER_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration PRECHECK_TIMEOUT = Duration.ofSeconds(10);
+
+    /** @param limit members to rotate (all when empty); @param clients also reissue application client certificates */
+    public record Options(Set<String> limit, boolean clients) {
+    }
+
+    /** One member's certificate before and after. */
+    public record MemberResult(String member, String oldSerial, String newSerial, Instant notAfter) {
+    }
+
+    /** @param issued true when this run issued new certificates, false when it continued an interrupted rotation */
+    public record Result(boolean issued, List<MemberResult> members, List<String> clientsReissued, boolean adminPushed) {
+    }
+
+    private final Inventory inventory;
+    private final ClusterSettings cluster;
+    private final RemotePaths paths;
+    private final Hosts hosts;
+    private final PkiStore store;
+    private final Consumer<String> progress;
+
+    public CertRotation(Inventory inventory, Hosts hosts, PkiStore store, Consumer<String> progress) {
+        this.inventory = inventory;
+        this.cluster = inventory.cluster();
+        this.paths = RemotePaths.of(cluster);
+        this.hosts = hosts;
+        this.store = store;
+        this.progress = progress;
+    }
+
+    public Result run(Options options) {
+        List<Host> scope = scope(options.limit());
+        boolean all = options.limit().isEmpty();
+        if (store.caInfo().isEmpty()) {
+            throw new DcsprovException(ExitCode.PKI, "there is no CA in " + store.directory(),
+                    "rotate-certs renews certificates of a cluster that apply created.", "run dcsprov apply first");
+        }
+        CertificateSurvey survey = new CertificateSurvey(inventory, hosts, store);
+        List<CertificateRow> rows = survey.survey(Instant.now(), 0);
+        requireSameCa(rows);
+        HealthGate gate = gate();
+        precheckHealth(gate);
+
+        List<CertificateRow> serverRows = rows.stream().filter(r -> r.role().equals("server")
+                && scope.stream().anyMatch(h -> h.name().equals(r.host()))).toList();
+        List<String> pending = CertificateSelection.notYetDeployed(serverRows);
+        Map<String, String> oldSerials = new LinkedHashMap<>();
+        serverRows.forEach(r -> oldSerials.put(r.host(), r.deployed().isEmpty() ? "" : r.deployed().get(0).serialHex()));
+        boolean issued = pending.isEmpty();
+        List<String> clients = new ArrayList<>();
+        if (issued) {
+            issue(scope, all);
+            if (options.clients()) {
+                for (String name : store.clientNames()) {
+                    if (!name.equals(PkiStore.ADMIN_CLIENT)) {
+                        store.reissueClientCertificate(name, cluster.keyAlgorithm(), cluster.certDays());
+                        clients.add(name);
+                    }
+                }
+            }
+            pending = scope.stream().map(Host::name).toList();
+            progress.accept("issued new certificates for " + String.join(", ", pending)
+                    + (all ? " and dcsprov's admin client" : "") + "; the old ones are in " + store.directory().resolve("archive"));
+        } else {
+            progress.accept("continuing an interrupted rotation: " + String.join(", ", pending)
+                    + " still carry their previous certificate (nothing new is issued)");
+        }
+        boolean adminPushed = pushAdmin(rows, issued && all);
+        roll(gate, pending);
+        List<MemberResult> results = new ArrayList<>();
+        for (Host h : scope) {
+            CertificateInfo now = CertificateSurvey.local(store.hostCertificateFile(h.memberName())).get(0);
+            results.add(new MemberResult(h.name(), oldSerials.get(h.name()), now.serialHex(), now.notAfter()));
+        }
+        return new Result(issued, results, clients, adminPushed);
+    }
+
+    private List<Host> scope(Set<String> limit) {
+        List<String> unknown = limit.stream().filter(n -> inventory.member(n).isEmpty()).sorted().toList();
+        if (!unknown.isEmpty()) {
+            throw new DcsprovException(ExitCode.USAGE, "--limit names hosts that are not members: " + String.join(", ", unknown),
+                    "members of group '" + inventory.group() + "': "
+                            + String.join(", ", inventory.members().stream().map(Host::name).toList()),
+                    "use inventory host names, separated by commas");
+        }
+        return inventory.members().stream().filter(h -> limit.isEmpty() || limit.contains(h.name())).toList();
+    }
+
+    private void requireSameCa(List<CertificateRow> rows) {
+        List<String> differ = rows.stream().filter(r -> r.role().equals("ca") && r.match() != CertificateRow.Match.MATCH)
+                .map(CertificateRow::host).toList();
+        if (!differ.isEmpty()) {
+            throw new DcsprovException(ExitCode.UNSAFE, "rotate-certs refused: " + String.join(", ", differ)
+                    + " do not carry the CA of the local PKI",
+                    "New certificates come from " + store.caCertificateFile() + "; members that trust another CA would "
+                            + "reject them. Nothing was changed.",
+                    "run 'dcsprov apply' so every member carries the local CA (see 'dcsprov certs'), then rotate-certs again");
+        }
+    }
+
+    private void precheckHealth(HealthGate gate) {
+        HealthGate.Snapshot s;
+        try {
+            s = gate.await(PRECHECK_TIMEOUT, "before the rotation");
+        } catch (DcsprovException e) {
+            throw new DcsprovException(ExitCode.UNSAFE, "rotate-certs refused: the cluster is not healthy",
+                    e.detail().orElse("") + "\nA rolling restart takes one member away at a time; with a member already "
+                            + "down that could cost quorum. Nothing was changed.",
+                    "bring every member back (systemctl start etcd, or dcsprov apply), check with 'etcdctl endpoint health', "
+                            + "then run rotate-certs again");
+        }
+        if (s.leader().isEmpty()) {
+            throw new DcsprovException(ExitCode.UNSAFE, "rotate-certs refused: the cluster has no leader", "Nothing was changed.",
+                    "wait for an election, then run rotate-certs again");
+        }
+    }
+
+    private void issue(List<Host> scope, boolean admin) {
+        Map<String, HostFacts> facts = hosts.eachInParallel(scope, (h, c) -> FactsProbe.gather(c, factsRequest()));
+        for (Host h : scope) {
+            store.reissueHostCertificate(HostCertificateRequest.of(h.memberName(),
+                    CertificateService.sans(h, facts.get(h.name())), cluster.certDays(), cluster.keyAlgorithm()));
+        }
+        if (admin) {
+            store.reissueClientCertificate(PkiStore.ADMIN_CLIENT, cluster.keyAlgorithm(), cluster.certDays());
+        }
+    }
+
+    /**
+     * dcsprov's admin certificate needs no restart: etcd checks client certificates against its CA
+     * at each handshake. It goes to every host whose copy differs from the local one.
+     */
+    private boolean pushAdmin(List<CertificateRow> rows, boolean reissued) {
+        List<CertificateInfo> local = CertificateSurvey.local(store.clientCertificateFile(PkiStore.ADMIN_CLIENT));
+        List<Host> targets = inventory.members().stream().filter(h -> reissued || rows.stream().anyMatch(r -> r.host().equals(h.name())
+                && r.role().equals("admin") && CertificateSelection.compare(local, r.deployed()) != CertificateRow.Match.MATCH)).toList();
+        if (targets.isEmpty()) {
+            return false;
+        }
+        IssuedPair admin = pair(store.clientCertificateFile(PkiStore.ADMIN_CLIENT), store.clientKeyFile(PkiStore.ADMIN_CLIENT));
+        CertificateSwap swap = new CertificateSwap(paths.adminCert(), paths.adminKey(), "root:etcd", "0640", "root:root", "0600");
+        Map<String, CommandResult> results = hosts.eachInParallel(targets, (h, c) ->
+                c.run(RemoteCommand.of(swap.script()).withStdin(CertificateSwap.stdin(admin.cert, admin.key))));
+        List<String> failed = results.entrySet().stream().filter(e -> !e.getValue().ok())
+                .map(e -> e.getKey() + ": " + e.getValue().stderr().strip()).toList();
+        if (!failed.isEmpty()) {
+            throw new DcsprovException(ExitCode.HOST_FAILED, "could not install the new admin client certificate",
+                    String.join("\n", failed) + "\nNo member was restarted; the old admin certificate stays valid.",
+                    "fix the cause and run rotate-certs again; it continues where it stopped");
+        }
+        progress.accept("installed the admin client certificate on " + String.join(", ", targets.stream().map(Host::name).toList()));
+        return true;
+    }
+
+    private void roll(HealthGate gate, List<String> initiallyPending) {
+        List<String> pending = new ArrayList<>(initiallyPending);
+        List<String> done = new ArrayList<>();
+        List<String> members = inventory.members().stream().map(Host::name).toList();
+        while (!pending.isEmpty()) {
+            String current = pending.get(0);
+            try {
+                HealthGate.Snapshot s = gate.await(MEMBER_TIMEOUT, "before the next member");
+                String leader = leaderName(s).orElseThrow(() -> new DcsprovException(ExitCode.UNSAFE, "no leader", "", ""));
+                RollingOrder.Next next = RollingOrder.next(pending, leader, members).orElseThrow();
+                current = next.member();
+                if (next.moveLeaderTo().isPresent()) {
+                    moveLeader(gate, s, leader, next.moveLeaderTo().get());
+                }
+                replace(current);
+                progress.accept("restarting " + current);
+                restart(current);
+                awaitCaughtUp(gate, current);
+                progress.accept(current + " is back with its new certificate and caught up");
+                pending.remove(current);
+                done.add(current);
+            } catch (DcsprovException e) {
+                throw new DcsprovException(e.exitCode() == ExitCode.USAGE ? ExitCode.HOST_FAILED : e.exitCode(),
+                        "the rotation stopped at " + current + ": " + e.summary(),
+                        e.detail().map(d -> d + "\n").orElse("") + "Done: " + (done.isEmpty() ? "none" : String.join(", ", done))
+                                + ". Still to do: " + String.join(", ", pending) + ". Members are restarted one at a time, "
+                                + "so the others kept the cluster quorate.",
+                        "see 'journalctl -u etcd' on " + current + ", fix the cause, then run rotate-certs again: it continues "
+                                + "with the members that still carry their previous certificate");
+            }
+        }
+    }
+
+    private void replace(String member) {
+        Host h = inventory.member(member).orElseThrow();
+        IssuedPair p = pair(store.hostCertificateFile(h.memberName()), store.hostKeyFile(h.memberName()));
+        CertificateSwap swap = new CertificateSwap(paths.serverCert(), paths.serverKey(), "etcd:etcd", "0640", "etcd:etcd", "0600");
+        CommandResult r = hosts.connection(member).run(RemoteCommand.of(swap.script()).withStdin(CertificateSwap.stdin(p.cert, p.key)));
+        if (!r.ok()) {
+            throw new DcsprovException(ExitCode.HOST_FAILED, "could not install the new certificate", r.stderr().strip(), "");
+        }
+    }
+
+    private void restart(String member) {
+        CommandResult r = hosts.connection(member).run(RemoteCommand.of("systemctl restart etcd").withTimeout(MEMBER_TIMEOUT));
+        if (!r.ok()) {
+            throw new DcsprovException(ExitCode.HOST_FAILED, "etcd did not restart", r.stderr().strip(), "");
+        }
+    }
+
+    /** etcdctl move-leader must be sent to the leader itself. */
+    private void moveLeader(HealthGate gate, HealthGate.Snapshot s, String leader, String target) {
+        EndpointStatus to = statusOf(s, target).orElseThrow(() -> new DcsprovException(ExitCode.UNSAFE,
+                "no status for " + target, "", ""));
+        progress.accept("moving leadership from " + leader + " to " + target);
+        String leaderUrl = inventory.member(leader).orElseThrow().clientUrl(cluster);
+        CommandResult r = etcdctl().run(List.of(leaderUrl), "move-leader " + to.header().memberId().hex());
+        if (!r.ok()) {
+            throw new DcsprovException(ExitCode.HOST_FAILED, "etcdctl move-leader failed", r.stderr().strip(), "");
+        }
+        long deadline = System.nanoTime() + MEMBER_TIMEOUT.toNanos();
+        while (true) {
+            HealthGate.Snapshot now = gate.check();
+            if (now.healthy() && leaderName(now).filter(target::equals).isPresent()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new DcsprovException(ExitCode.UNSAFE, "leadership did not move to " + target,
+                        now.problem().isEmpty() ? "the leader is still " + leaderName(now).orElse("unknown") : now.problem(), "");
+            }
+            sleep(200);
+        }
+    }
+
+    /** Healthy again, and the restarted member has applied everything the leader had committed when it came back. */
+    private void awaitCaughtUp(HealthGate gate, String member) {
+        HealthGate.Snapshot s = gate.await(MEMBER_TIMEOUT, "after restarting " + member);
+        long target = s.leader().map(EndpointStatus::raftIndex).orElse(0L);
+        long deadline = System.nanoTime() + MEMBER_TIMEOUT.toNanos();
+        while (true) {
+            Optional<EndpointStatus> m = statusOf(s, member);
+            if (m.isPresent() && m.get().raftAppliedIndex() >= target) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new DcsprovException(ExitCode.UNSAFE, member + " did not catch up",
+                        "applied index " + m.map(EndpointStatus::raftAppliedIndex).orElse(-1L) + ", leader's commit " + target, "");
+            }
+            sleep(200);
+            s = gate.await(MEMBER_TIMEOUT, "while " + member + " catches up");
+        }
+    }
+
+    private Optional<EndpointStatus> statusOf(HealthGate.Snapshot s, String member) {
+        String url = inventory.member(member).orElseThrow().clientUrl(cluster);
+        return s.status().stream().filter(e -> e.endpoint().equals(url)).findFirst();
+    }
+
+    private Optional<String> leaderName(HealthGate.Snapshot s) {
+        return s.leader().flatMap(l -> inventory.members().stream()
+                .filter(h -> h.clientUrl(cluster).equals(l.endpoint())).map(Host::name).findFirst());
+    }
+
+    private HealthGate gate() {
+        return new HealthGate(etcdctl(), inventory.members().stream().map(h -> h.clientUrl(cluster)).toList());
+    }
+
+    private RemoteEtcdctl etcdctl() {
+        return new RemoteEtcdctl(hosts.connection(inventory.members().get(0).name()), paths.caCert(), paths.adminCert(), paths.adminKey());
+    }
+
+    private FactsProbe.Request factsRequest() {
+        return new FactsProbe.Request(List.of(paths.serverCert()), paths.configFile(), paths.defaultsLink(), cluster.dataDir(),
+                "https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey());
+    }
+
+    private record IssuedPair(byte[] cert, byte[] key) {
+    }
+
+    private static IssuedPair pair(java.nio.file.Path cert, java.nio.file.Path key) {
+        try {
+            return new IssuedPair(Files.readAllBytes(cert), Files.readAllBytes(key));
+        } catch (IOException e) {
+            throw new DcsprovException(ExitCode.PKI, "cannot read " + cert + " or its key", e.toString(),
+                    "check the PKI dir; rotate-certs continues where it stopped once it is readable");
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.dcsprov.rotate;
+
+import dev.dcsprov.pki.CertificateInfo;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One certificate as {@code dcsprov certs} shows it: what the local PKI holds and what the host has.
+ *
+ * @param host     member name
+ * @param role     "ca", "server" or "admin"
+ * @param local    the certificate(s) in the local PKI that the host should carry (the CA bundle during a CA rotation)
+ * @param deployed the certificate(s) in the host's file, in file order
+ * @param match    how local and deployed compare
+ * @param expiry   the soonest end among the deployed certificates (the local ones when none is deployed)
+ */
+public record CertificateRow(String host, String role, List<CertificateInfo> local, List<CertificateInfo> deployed,
+                             Match match, Optional<Expiry> expiry) {
+
+    public enum Match { MATCH, DIFFERENT, NOT_DEPLOYED, NO_LOCAL }
+
+    public boolean needsAttention() {
+        return match != Match.MATCH || expiry.map(Expiry::needsAttention).orElse(false);
+    }
+}

@@ -1,0 +1,310 @@
+package dev.dcsprov.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * rotate-certs and certs on their own lab hosts, with a client writing through the cluster the
+ * whole time. Outcomes are checked with Debian's etcdctl, openssl and ssh, never with dcsprov code.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RotateCertsIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> HOSTS = List.of("dcs-30", "dcs-31", "dcs-32");
+    private final List<String> endpoints = Cli.endpoints(HOSTS);
+    private Path inventory;
+    private Path pki;
+
+    @BeforeAll
+    void clusterOnFreshHosts() throws IOException {
+        Lab.requireUp();
+        Lab.recreate(HOSTS);
+        Path dir = Files.createTempDirectory("dcsprov-rotate-it");
+        inventory = Lab.writeInventory(dir, HOSTS, "");
+        pki = dir.resolve("pki/dcs");
+        Proc.Result r = Cli.dcsprov("apply", inventory.toString());
+        assertEquals(0, r.exit(), r::toString);
+    }
+
+    @AfterAll
+    void everyMemberRunning() {
+        HOSTS.forEach(h -> Lab.ssh(h, "systemctl start etcd"));
+    }
+
+    @Test
+    @Order(1)
+    void certsShowsLocalAndDeployedMatchingAndExitsZero() throws IOException {
+        Proc.Result r = Cli.dcsprov("certs", inventory.toString(), "-o", "json");
+        assertEquals(0, r.exit(), r::toString);
+        JsonNode doc = JSON.readTree(r.out());
+        assertTrue(doc.get("ok").asBoolean(), r.out());
+        assertEquals(9, doc.get("certificates").size(), "ca, server and admin for three members:\n" + r.out());
+        for (JsonNode c : doc.get("certificates")) {
+            assertEquals("match", c.get("match").asText(), c.toString());
+        }
+        // The deployed server certificate, read with openssl over TLS, is the one certs reports.
+        JsonNode server30 = find(doc, "dcs-30", "server");
+        assertEquals(servedSerial("dcs-30"), server30.get("deployed").get(0).get("serial").asText());
+        assertTrue(server30.get("local").get(0).get("ip_addresses").toString().contains(Lab.address("dcs-30")), server30.toString());
+    }
+
+    @Test
+    @Order(2)
+    void certsExitsNonZeroWhenCertificatesExpireWithinTheThreshold() {
+        // Member certificates are valid 365 days: a 400-day threshold flags them, the 3650-day CA stays fine.
+        Proc.Result r = Cli.dcsprov("certs", inventory.toString(), "--warn-days", "400");
+        assertEquals(9, r.exit(), r::toString);
+        assertTrue(r.out().contains("expires in 36"), r::toString);
+        assertTrue(r.out().contains("ATTENTION"), r::toString);
+    }
+
+    @Test
+    @Order(3)
+    void rotationUnderWriteLoadLosesNoWriteAndGivesEveryMemberANewCertificate() throws Exception {
+        Map<String, String> before = servedSerials();
+        Map<String, String> pidsBefore = mainPids();
+        Writer writer = Writer.start(pki, endpoints, "/rotate-leaf/");
+        Thread.sleep(2000);
+        Proc.Result r = Cli.dcsprov("rotate-certs", inventory.toString());
+        Thread.sleep(2000);
+        Writer.Figures f = writer.stop();
+        System.out.println("leaf rotation under load: " + f);
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("moving leadership from"), "the leader goes last, after a leader move:\n" + r.out());
+        assertEquals(0, f.failed(), "failed writes during leaf rotation: " + f);
+        assertTrue(f.acknowledged().size() > 20, "the writer kept writing: " + f);
+        assertEquals(new TreeSet<>(f.acknowledged()), keys("/rotate-leaf/"), "every acknowledged write is there");
+
+        Map<String, String> after = servedSerials();
+        Map<String, String> pidsAfter = mainPids();
+        for (String h : HOSTS) {
+            assertNotEquals(before.get(h), after.get(h), h + " serves a new certificate");
+            assertNotEquals(pidsBefore.get(h), pidsAfter.get(h), h + " restarted");
+            // The hosts have no openssl: read the file with ssh, look at it with this machine's openssl.
+            Path file = Files.createTempFile("deployed", ".crt");
+            Files.writeString(file, Lab.sshOk(h, "cat /etc/dcs/cert/server.crt"));
+            Proc.Result x = Proc.run(List.of("openssl", "x509", "-noout", "-serial", "-issuer", "-in", file.toString()));
+            assertEquals(0, x.exit(), x::toString);
+            assertTrue(x.out().contains("CN = dcs etcd CA") && x.out().contains("serial=" + after.get(h)), x.out());
+            assertEquals(0, Lab.ssh(h, "ls /etc/dcs/cert/archive/*/server.crt").exit(), h + " keeps the old certificate in the archive");
+            assertEquals("600 etcd etcd", Lab.sshOk(h, "stat -c '%a %U %G' /etc/dcs/cert/server.key").strip());
+            assertEquals("600 root root", Lab.sshOk(h, "stat -c '%a %U %G' /etc/dcs/cert/admin.key").strip());
+        }
+        assertTrue(Files.list(pki.resolve("archive")).findAny().isPresent(), "old certificates archived in the local PKI");
+        health();
+        assertEquals(0, Cli.dcsprov("certs", inventory.toString()).exit());
+        // apply agrees with the result: nothing to change, nothing restarted.
+        Proc.Result apply = Cli.dcsprov("apply", inventory.toString());
+        assertEquals(0, apply.exit(), apply::toString);
+        assertEquals(pidsAfter, mainPids(), "apply after rotation restarts nothing:\n" + apply.out());
+    }
+
+    @Test
+    @Order(4)
+    void rotationWithAMemberDownRefusesAndChangesNothing() throws IOException {
+        Lab.sshOk("dcs-32", "systemctl stop etcd");
+        try {
+            byte[] cert = Files.readAllBytes(pki.resolve("hosts/dcs-30.crt"));
+            Proc.Result r = Cli.dcsprov("rotate-certs", inventory.toString());
+            assertEquals(6, r.exit(), r::toString);
+            assertTrue(r.err().contains("rotate-certs refused: the cluster is not healthy"), r::toString);
+            assertTrue(r.err().contains("192.168.56.42"), "names the member that is down:\n" + r);
+            assertTrue(r.err().contains("Nothing was changed"), r::toString);
+            assertTrue(java.util.Arrays.equals(cert, Files.readAllBytes(pki.resolve("hosts/dcs-30.crt"))), "no certificate issued");
+        } finally {
+            Lab.sshOk("dcs-32", "systemctl start etcd");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void anInterruptedRotationContinuesWhenRunAgain() throws Exception {
+        Writer writer = Writer.start(pki, endpoints, "/rotate-resume/");
+        Process p = new ProcessBuilder(Lab.REPO.resolve("dcsprov").toString(), "rotate-certs", inventory.toString())
+                .redirectErrorStream(true).start();
+        String firstDone = null;
+        StringBuilder out = new StringBuilder();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                out.append(line).append('\n');
+                if (line.contains("is back with its new certificate")) {
+                    firstDone = line.replaceAll(".*\\] (\\S+) is back.*", "$1");
+                    p.destroyForcibly();   // as if the operator's laptop died mid-rotation
+                    break;
+                }
+            }
+        }
+        p.waitFor(30, TimeUnit.SECONDS);
+        assertTrue(firstDone != null, "the first member finished before the interruption:\n" + out);
+        byte[] firstCert = Files.readAllBytes(pki.resolve("hosts/" + firstDone + ".crt"));
+
+        Proc.Result midway = Cli.dcsprov("certs", inventory.toString());
+        assertEquals(9, midway.exit(), "deployed and local differ on the members not done yet:\n" + midway);
+        assertTrue(midway.out().contains("DEPLOYED DIFFERS FROM LOCAL"), midway::toString);
+
+        Proc.Result again = Cli.dcsprov("rotate-certs", inventory.toString());
+        Writer.Figures f = writer.stop();
+        System.out.println("interrupted rotation and re-run under load: " + f);
+        assertEquals(0, again.exit(), again::toString);
+        assertTrue(again.out().contains("continuing an interrupted rotation"), again::toString);
+        assertTrue(!again.out().contains("restarting " + firstDone + "\n"), "the member already done is not restarted again:\n" + again);
+        assertTrue(java.util.Arrays.equals(firstCert, Files.readAllBytes(pki.resolve("hosts/" + firstDone + ".crt"))),
+                "the re-run issues nothing new");
+        assertEquals(0, Cli.dcsprov("certs", inventory.toString()).exit());
+        assertEquals(0, f.failed(), "failed writes: " + f);
+        assertEquals(new TreeSet<>(f.acknowledged()), keys("/rotate-resume/"));
+        health();
+    }
+
+    @Test
+    @Order(6)
+    void limitWithAnUnknownHostIsABadCommandLine() {
+        Proc.Result r = Cli.dcsprov("rotate-certs", inventory.toString(), "--limit", "dcs-30,nope");
+        assertEquals(2, r.exit(), r::toString);
+        assertTrue(r.err().contains("nope"), r::toString);
+    }
+
+    @Test
+    @Order(7)
+    void limitRotatesOnlyTheNamedMember() {
+        Map<String, String> before = servedSerials();
+        Proc.Result r = Cli.dcsprov("rotate-certs", inventory.toString(), "--limit", "dcs-31");
+        assertEquals(0, r.exit(), r::toString);
+        Map<String, String> after = servedSerials();
+        assertNotEquals(before.get("dcs-31"), after.get("dcs-31"));
+        assertEquals(before.get("dcs-30"), after.get("dcs-30"));
+        assertEquals(before.get("dcs-32"), after.get("dcs-32"));
+        health();
+    }
+
+    // ---- independent checks ------------------------------------------------------------------
+
+    private void health() {
+        Proc.Result h = Cli.etcdctl(pki, endpoints, "endpoint", "health");
+        assertEquals(0, h.exit(), h::toString);
+    }
+
+    private Set<String> keys(String prefix) {
+        Proc.Result r = Cli.etcdctl(pki, endpoints, "get", prefix, "--prefix", "--keys-only");
+        assertEquals(0, r.exit(), r::toString);
+        return new TreeSet<>(r.out().lines().filter(l -> !l.isBlank()).toList());
+    }
+
+    /** The serial each member presents over TLS right now, as openssl sees it. */
+    private String servedSerial(String host) {
+        Proc.Result s = Proc.run(List.of("sh", "-c", "openssl s_client -connect " + Lab.address(host) + ":2379 -CAfile "
+                + pki.resolve("ca.crt") + " -cert " + pki.resolve("clients/root.crt") + " -key " + pki.resolve("clients/root.key")
+                + " -verify_return_error </dev/null 2>/dev/null | openssl x509 -noout -serial"));
+        assertEquals(0, s.exit(), s::toString);
+        return s.out().strip().replace("serial=", "");
+    }
+
+    private Map<String, String> servedSerials() {
+        Map<String, String> m = new HashMap<>();
+        HOSTS.forEach(h -> m.put(h, servedSerial(h)));
+        return m;
+    }
+
+    private Map<String, String> mainPids() {
+        Map<String, String> pids = new HashMap<>();
+        HOSTS.forEach(h -> pids.put(h, Lab.sshOk(h, "systemctl show -p MainPID --value etcd").strip()));
+        return pids;
+    }
+
+    private static JsonNode find(JsonNode doc, String host, String role) {
+        for (JsonNode c : doc.get("certificates")) {
+            if (c.get("host").asText().equals(host) && c.get("role").asText().equals(role)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no " + role + " row for " + host);
+    }
+
+    /**
+     * A client writing through the cluster: Debian's etcdctl put with every endpoint (etcdctl's own
+     * balancer moves to another endpoint when one is down), one process per write, with its own
+     * copy of the client certificate taken before the rotation starts, as an application has.
+     */
+    static final class Writer {
+        record Figures(int attempts, int failed, long longestGapMs, List<String> acknowledged, List<String> errors) {
+            @Override
+            public String toString() {
+                return attempts + " writes, " + failed + " failed, longest gap between acknowledged writes " + longestGapMs
+                        + " ms" + (errors.isEmpty() ? "" : ", errors: " + errors.subList(0, Math.min(3, errors.size())));
+            }
+        }
+
+        private final Thread thread;
+        private volatile boolean stop;
+        private final List<String> acknowledged = new ArrayList<>();
+        private final List<String> errors = new ArrayList<>();
+        private int attempts;
+        private long longestGap;
+
+        private Writer(Path material, List<String> endpoints, String prefix) {
+            thread = new Thread(() -> {
+                long last = System.nanoTime();
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+                for (int i = 0; !stop && i < 100_000 && System.nanoTime() < deadline; i++) {
+                    String key = prefix + String.format("%06d", i);
+                    attempts++;
+                    Proc.Result r = Proc.run(List.of("etcdctl", "--endpoints=" + String.join(",", endpoints),
+                            "--cacert=" + material.resolve("ca.crt"), "--cert=" + material.resolve("root.crt"),
+                            "--key=" + material.resolve("root.key"), "--dial-timeout=2s", "--command-timeout=5s",
+                            "put", key, "v" + i), Map.of("ETCDCTL_API", "3"), null, 30);
+                    long now = System.nanoTime();
+                    if (r.exit() == 0 && r.out().contains("OK")) {
+                        acknowledged.add(key);
+                        longestGap = Math.max(longestGap, TimeUnit.NANOSECONDS.toMillis(now - last));
+                        last = now;
+                    } else {
+                        errors.add(key + ": " + r.err().strip());
+                    }
+                }
+            }, "rotate-it-writer");
+        }
+
+        static Writer start(Path pki, List<String> endpoints, String prefix) throws IOException {
+            Path material = Files.createTempDirectory("rotate-it-client");
+            Files.copy(pki.resolve("ca.crt"), material.resolve("ca.crt"));
+            Files.copy(pki.resolve("clients/root.crt"), material.resolve("root.crt"));
+            Files.copy(pki.resolve("clients/root.key"), material.resolve("root.key"));
+            Writer w = new Writer(material, endpoints, prefix);
+            w.thread.start();
+            return w;
+        }
+
+        Figures stop() throws InterruptedException {
+            stop = true;
+            thread.join(60_000);
+            return new Figures(attempts, errors.size(), longestGap, List.copyOf(acknowledged), List.copyOf(errors));
+        }
+    }
+}
