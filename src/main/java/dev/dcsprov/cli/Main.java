@@ -16,6 +16,7 @@ import java.util.Arrays;
         description = "Stands up and runs TLS etcd clusters on bare-metal hosts over SSH.",
         subcommands = {
                 ApplyCommand.class,
+                WarmClassesCommand.class,
                 PlanCommand.class,
                 CertsCommand.class,
                 RotateCertsCommand.class,
