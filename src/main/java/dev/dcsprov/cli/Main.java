@@ -17,6 +17,7 @@ import java.util.Arrays;
         subcommands = {
                 ApplyCommand.class,
                 PlanCommand.class,
+                MemberCommand.class,
                 CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class,
         },
