@@ -13,6 +13,7 @@ import static dev.dcsprov.Shell.quote;
  * move the leader, remove. Each call is one change; the callers decide when one is safe.
  */
 public final class Membership {
+    static final java.time.Duration ADD_RETRY = java.time.Duration.ofSeconds(30);
     private final RemoteEtcdctl etcdctl;
     private final List<String> endpoints;
 
@@ -32,8 +33,26 @@ public final class Membership {
 
     /** Adds a learner: it gets the log without a vote, so a slow or broken newcomer cannot cost quorum. */
     public MemberList addLearner(String name, String peerUrl) {
-        ok("member add " + quote(name) + " --peer-urls=" + quote(peerUrl) + " --learner -w json", "add member " + name);
+        String args = "member add " + quote(name) + " --peer-urls=" + quote(peerUrl) + " --learner -w json";
+        // etcd refuses a member add with "unhealthy cluster" until every member has been connected to
+        // the leader for 5 s, so right after an earlier change it must be retried for a little while.
+        long deadline = System.nanoTime() + ADD_RETRY.toNanos();
+        CommandResult r = etcdctl.run(endpoints, args);
+        while (!r.ok() && r.stderr().contains("unhealthy cluster") && System.nanoTime() < deadline) {
+            sleep(1000);
+            r = etcdctl.run(endpoints, args);
+        }
+        check(r, args, "add member " + name);
         return list();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** Returns etcdctl's result; "learner not in sync" is an expected failure the caller retries. */
@@ -50,7 +69,10 @@ public final class Membership {
     }
 
     private CommandResult ok(String args, String what) {
-        CommandResult r = etcdctl.run(endpoints, args);
+        return check(etcdctl.run(endpoints, args), args, what);
+    }
+
+    private CommandResult check(CommandResult r, String args, String what) {
         if (!r.ok()) {
             throw new DcsprovException(ExitCode.HOST_FAILED, "could not " + what,
                     "etcdctl " + args.split(" ")[0] + " via " + etcdctl.host() + " ended with exit status " + r.exitStatus()
