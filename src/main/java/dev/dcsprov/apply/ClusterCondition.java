@@ -8,7 +8,6 @@ import dev.dcsprov.inventory.Inventory;
 
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * What the members' facts say about the cluster as a whole, decided before anything is planned:
@@ -18,7 +17,12 @@ public enum ClusterCondition {
     /** No member holds data and none runs etcd: start all members at once with state "new". */
     BOOTSTRAP,
     /** Every member holds data of this cluster: converge, restarting one member at a time. */
-    EXISTING;
+    EXISTING,
+    /**
+     * Some members hold data, the others are new (no data, etcd not running): the members with
+     * data converge as in EXISTING, the new ones join one at a time (see MembershipPlanner).
+     */
+    GROW;
 
     public static ClusterCondition assess(Inventory inventory, Map<String, HostFacts> facts, String configFile) {
         List<Host> members = inventory.members();
@@ -48,12 +52,15 @@ public enum ClusterCondition {
             return EXISTING;
         }
         List<String> without = members.stream().map(Host::name).filter(n -> !withData.contains(n)).toList();
+        List<String> runningWithout = without.stream().filter(running::contains).toList();
+        if (runningWithout.isEmpty()) {
+            return GROW;
+        }
         throw new DcsprovException(ExitCode.UNSAFE,
-                "members " + String.join(", ", withData) + " hold etcd data but " + String.join(", ", without) + " do not",
-                "A new cluster is only bootstrapped when no member holds data; otherwise new members must join the "
-                        + "existing cluster one at a time. Data dir: " + inventory.cluster().dataDir() + ". Nothing was changed.",
-                "to add hosts to a running cluster use membership changes; if the data on "
-                        + withData.stream().collect(Collectors.joining(", ")) + " is stale, stop etcd there and move "
-                        + inventory.cluster().dataDir() + " aside, then run apply again");
+                "etcd runs on " + String.join(", ", runningWithout) + " but its data dir " + inventory.cluster().dataDir() + " holds no member",
+                "That etcd keeps its data somewhere else (was etcd_data_dir changed?), so dcsprov cannot tell which cluster it "
+                        + "belongs to. Nothing was changed.",
+                "if that data is not needed: stop etcd on " + String.join(", ", runningWithout) + " and run apply again, so "
+                        + "the host joins as a new member; otherwise set etcd_data_dir back to where the data is");
     }
 }

@@ -46,8 +46,17 @@ public final class Provisioner {
     private final Hosts hosts;
     private final CertificateService pki;
     private final Reporter reporter;
+    private final boolean removeAbsentMembers;
+    /** The members health gates look at: all of them, except hosts still to join. */
+    private List<Host> gateMembers;
 
     public Provisioner(Inventory inventory, Hosts hosts, CertificateService pki, Reporter reporter) {
+        this(inventory, hosts, pki, reporter, false);
+    }
+
+    /** @param removeAbsentMembers remove cluster members the inventory does not list (apply --remove-absent-members) */
+    public Provisioner(Inventory inventory, Hosts hosts, CertificateService pki, Reporter reporter, boolean removeAbsentMembers) {
+        this.removeAbsentMembers = removeAbsentMembers;
         this.inventory = inventory;
         this.cluster = inventory.cluster();
         this.paths = RemotePaths.of(cluster);
@@ -62,21 +71,33 @@ public final class Provisioner {
         ClusterCondition condition = ClusterCondition.assess(inventory, facts, paths.configFile());
         String state = condition == ClusterCondition.BOOTSTRAP ? "new" : "existing";
         EtcdConfigRenderer renderer = new EtcdConfigRenderer(cluster.templateDir());
+        MembershipPlanner membershipPlanner = new MembershipPlanner(inventory, paths);
+        MembershipPlan membership = condition == ClusterCondition.BOOTSTRAP ? MembershipPlan.none()
+                : membershipPlanner.plan(facts, membershipPlanner.read(facts, hosts), removeAbsentMembers);
+        MembershipChanges membershipChanges = new MembershipChanges(inventory, paths, membership, hosts, renderer, reporter);
+        gateMembers = membershipChanges.settled();
 
         Map<String, HostPlan> hostPlans = new LinkedHashMap<>();
         for (Host h : inventory.members()) {
             HostMaterial material = pki.materialFor(h, facts.get(h.name()), apply);
-            String config = renderer.render(inventory, h, inventory.initialCluster(), state);
+            String config = renderer.render(inventory, h, membership.joiner(h)
+                    .map(MembershipPlan.Joiner::initialCluster).orElse(inventory.initialCluster()), state);
             hostPlans.put(h.name(), new HostPlanner(cluster, paths).plan(h, facts.get(h.name()), material, config));
         }
-        List<Change> clusterChanges = condition == ClusterCondition.BOOTSTRAP
+        List<Change> clusterChanges = new ArrayList<>(condition == ClusterCondition.BOOTSTRAP
                 ? bootstrapChanges(renderer)
-                : convergeChanges(facts, hostPlans);
-        Plan plan = new Plan(cluster.name(), List.copyOf(hostPlans.values()), clusterChanges, planNotes(condition));
+                : convergeChanges(facts, hostPlans, membership));
+        List<Change> memberChanges = new ArrayList<>(membership.changes());
+        memberChanges.addAll(membershipChanges.finalConfigChanges());
+        clusterChanges.addAll(memberChanges);
+        List<String> notes = planNotes(condition);
+        notes.addAll(membership.notes());
+        Plan plan = new Plan(cluster.name(), List.copyOf(hostPlans.values()), clusterChanges, notes);
         reporter.plan(plan);
         if (!apply) {
             return ExitCode.OK;
         }
+        membership.refuseAbsentUnlessAsked(inventory.file().toString());
 
         Map<String, String> failures = hosts.applyInParallel(plan.hosts(), reporter);
         if (failures.isEmpty()) {
@@ -84,7 +105,9 @@ public final class Provisioner {
                 if (condition == ClusterCondition.BOOTSTRAP) {
                     bootstrap(clusterChanges);
                 } else {
-                    rollOut(clusterChanges);
+                    membershipChanges.promoteLearners(memberChanges);
+                    rollOut(clusterChanges.stream().filter(c -> !memberChanges.contains(c)).toList());
+                    membershipChanges.joinAndRemove(memberChanges);
                 }
             } catch (DcsprovException e) {
                 reporter.recap(recap(plan, failures));
@@ -149,11 +172,12 @@ public final class Provisioner {
 
     // ---- converge an existing cluster ------------------------------------------------------------
 
-    private List<Change> convergeChanges(Map<String, HostFacts> facts, Map<String, HostPlan> plans) {
+    private List<Change> convergeChanges(Map<String, HostFacts> facts, Map<String, HostPlan> plans, MembershipPlan membership) {
         List<Change> changes = new ArrayList<>();
         Optional<String> leader = leaderName(facts);
         // Followers first, the leader last: one leader election instead of one per restart.
         List<Host> order = inventory.members().stream()
+                .filter(h -> !membership.joining(h)) // joins start their etcd themselves
                 .sorted(Comparator.comparing((Host h) -> leader.filter(h.name()::equals).isPresent())).toList();
         for (Host h : order) {
             HostFacts f = facts.get(h.name());
@@ -207,10 +231,10 @@ public final class Provisioner {
     }
 
     private HealthGate gate() {
-        Host via = inventory.members().get(0);
+        Host via = gateMembers.get(0);
         Connection c = hosts.connection(via.name());
         RemoteEtcdctl etcdctl = new RemoteEtcdctl(c, paths.caCert(), paths.adminCert(), paths.adminKey());
-        return new HealthGate(etcdctl, inventory.members().stream().map(h -> h.clientUrl(cluster)).toList());
+        return new HealthGate(etcdctl, gateMembers.stream().map(h -> h.clientUrl(cluster)).toList());
     }
 
     private Recap recap(Plan plan, Map<String, String> failures) {

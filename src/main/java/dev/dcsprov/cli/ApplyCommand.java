@@ -15,16 +15,21 @@ final class ApplyCommand extends InventoryCommand {
     @Option(names = "--check", description = "Only show the plan, as 'dcsprov plan' does")
     boolean check;
 
+    @Option(names = "--remove-absent-members", description = {"Remove cluster members that the inventory no longer lists",
+            "(one at a time, never breaking quorum). Without it such members stop the run."})
+    boolean removeAbsentMembers;
+
     @Override
     public Integer call() {
-        return run(this, !check);
+        return run(this, !check, removeAbsentMembers);
     }
 
-    static Integer run(InventoryCommand command, boolean apply) {
+    static Integer run(InventoryCommand command, boolean apply, boolean removeAbsentMembers) {
         Inventory inventory = command.loadInventory();
         try (Hosts hosts = command.connect(inventory)) {
             var reporter = command.reporter();
-            var exit = new Provisioner(inventory, hosts, new CertificateService(inventory.cluster()), reporter).run(apply);
+            var exit = new Provisioner(inventory, hosts, new CertificateService(inventory.cluster()), reporter,
+                    removeAbsentMembers).run(apply);
             if (!apply && reporter instanceof JsonReporter json) {
                 json.printPlanOnly();
             }

@@ -20,6 +20,7 @@ import java.util.Arrays;
                 PlanCommand.class,
                 CertsCommand.class,
                 RotateCertsCommand.class,
+                MemberCommand.class,
                 CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class,
         },

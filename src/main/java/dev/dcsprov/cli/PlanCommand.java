@@ -7,8 +7,12 @@ import picocli.CommandLine.Command;
         description = {"Shows per host what apply would change and why, with diffs of config files.",
                 "Key material and passwords are shown as (sensitive). Changes nothing, locally or on hosts."})
 final class PlanCommand extends InventoryCommand {
+    @picocli.CommandLine.Option(names = "--remove-absent-members",
+            description = "Show the removal of cluster members the inventory no longer lists, as apply --remove-absent-members does it")
+    boolean removeAbsentMembers;
+
     @Override
     public Integer call() {
-        return ApplyCommand.run(this, false);
+        return ApplyCommand.run(this, false, removeAbsentMembers);
     }
 }
