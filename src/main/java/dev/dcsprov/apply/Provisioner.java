@@ -58,6 +58,7 @@ public final class Provisioner {
 
     /** Runs plan (apply=false) or apply; returns how the run ended. */
     public ExitCode run(boolean apply) {
+        AuthConvergence auth = new AuthConvergence(inventory, paths, hosts, new dev.dcsprov.auth.Secrets()); // secrets first
         Map<String, HostFacts> facts = hosts.eachInParallel(inventory.members(), (h, c) -> FactsProbe.gather(c, factsRequest()));
         ClusterCondition condition = ClusterCondition.assess(inventory, facts, paths.configFile());
         String state = condition == ClusterCondition.BOOTSTRAP ? "new" : "existing";
@@ -72,7 +73,11 @@ public final class Provisioner {
         List<Change> clusterChanges = condition == ClusterCondition.BOOTSTRAP
                 ? bootstrapChanges(renderer)
                 : convergeChanges(facts, hostPlans);
-        Plan plan = new Plan(cluster.name(), List.copyOf(hostPlans.values()), clusterChanges, planNotes(condition));
+        var authPlan = auth.plan(facts, condition == ClusterCondition.BOOTSTRAP);
+        List<String> notes = new ArrayList<>(planNotes(condition));
+        notes.addAll(authPlan.notes());
+        Plan plan = new Plan(cluster.name(), List.copyOf(hostPlans.values()),
+                java.util.stream.Stream.concat(clusterChanges.stream(), authPlan.changes().stream()).toList(), notes);
         reporter.plan(plan);
         if (!apply) {
             return ExitCode.OK;
@@ -86,6 +91,7 @@ public final class Provisioner {
                 } else {
                     rollOut(clusterChanges);
                 }
+                auth.apply(reporter);
             } catch (DcsprovException e) {
                 reporter.recap(recap(plan, failures));
                 throw e;
@@ -97,7 +103,8 @@ public final class Provisioner {
 
     private FactsProbe.Request factsRequest() {
         List<String> files = new ArrayList<>(List.of(cluster.configDir(), cluster.certDir(), paths.caCert(), paths.serverCert(),
-                paths.serverKey(), paths.adminCert(), paths.adminKey(), paths.configFile(), HostPlanner.APT_PROXY_FILE));
+                paths.serverKey(), paths.adminCert(), paths.adminKey(), paths.configFile(), HostPlanner.APT_PROXY_FILE,
+                AuthConvergence.envFile(cluster)));
         return new FactsProbe.Request(files, paths.configFile(), paths.defaultsLink(), cluster.dataDir(),
                 "https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey());
     }
