@@ -17,6 +17,9 @@ import java.util.Arrays;
         subcommands = {
                 ApplyCommand.class,
                 PlanCommand.class,
+                StatusCommand.class,
+                EnvCommand.class,
+                PatroniConfigCommand.class,
                 CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class,
         },
