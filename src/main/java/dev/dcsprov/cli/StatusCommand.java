@@ -60,7 +60,30 @@ final class StatusCommand extends InventoryCommand {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("cluster", inventory.cluster().name());
                 doc.put("healthy", healthy);
-                doc.put("status", status);
+                doc.put("via", status.via());
+                doc.put("unreachable", status.unreachable());
+                doc.put("members", status.members());
+                doc.put("endpoint_health", status.health().stream().map(h -> Map.of("endpoint", h.endpoint(),
+                        "health", h.healthy(), "took", h.took(), "error", h.error().orElse(""))).toList());
+                List<Map<String, Object>> st = new ArrayList<>();
+                for (EndpointStatus e : status.status()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("endpoint", e.endpoint());
+                    m.put("id", e.header().memberId().hex());
+                    m.put("version", e.version());
+                    m.put("db_size", e.dbSize());
+                    m.put("is_leader", e.isLeader());
+                    m.put("is_learner", e.learner());
+                    m.put("raft_term", e.raftTerm());
+                    m.put("raft_index", e.raftIndex());
+                    m.put("raft_applied_index", e.raftAppliedIndex());
+                    m.put("errors", e.errors());
+                    st.add(m);
+                }
+                status.statusErrors().forEach(e -> st.add(Map.of("endpoint", e.endpoint(), "errors", List.of(e.error()))));
+                doc.put("endpoint_status", st);
+                doc.put("certificates", status.certificates().stream().map(c -> Map.of("member", c.member(),
+                        "not_after", c.notAfter().map(Instant::toString).orElse(""), "days_left", c.daysLeft(), "error", c.error())).toList());
                 out().println(JsonReporter.JSON.writeValueAsString(doc));
             } else {
                 text(status, healthy, inventory);
