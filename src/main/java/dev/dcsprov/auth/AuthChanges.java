@@ -61,10 +61,10 @@ public final class AuthChanges {
         }
         unmanaged(have, changes, notes);
         if (want.on() && !have.enabled()) {
-            changes.add(change(Action.UPDATE, "auth", "enable authentication (root user and role exist)", false,
+            changes.add(change(Action.UPDATE, "authentication", "enable authentication (root user and role exist)", false,
                     RemoteCommand.of(etcdctl.script("auth enable"))));
         } else if (!want.on() && have.enabled()) {
-            changes.add(change(Action.UPDATE, "auth", "disable authentication (etcd_auth_enabled: false)", false,
+            changes.add(change(Action.UPDATE, "authentication", "disable authentication (etcd_auth_enabled: false)", false,
                     RemoteCommand.of(etcdctl.script("auth disable"))));
         }
         return new Result(changes, notes);

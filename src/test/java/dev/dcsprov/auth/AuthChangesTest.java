@@ -59,7 +59,7 @@ class AuthChangesTest {
     @Test
     void aNewClusterGetsRootFirstAndAuthEnabledLast() {
         List<Change> c = plan(want(Permission.Type.READWRITE, false), AuthState.empty(), Set.of()).changes();
-        assertEquals(List.of("role root", "user root", "role app", "user app", "auth"), c.stream().map(Change::subject).toList());
+        assertEquals(List.of("role root", "user root", "role app", "user app", "authentication"), c.stream().map(Change::subject).toList());
         assertTrue(c.get(c.size() - 1).commands().get(0).script().endsWith("auth enable"));
         assertTrue(c.get(1).sensitive() && c.get(3).sensitive());
         assertEquals("ROOT-SECRET\n", new String(c.get(1).commands().get(0).stdin(), StandardCharsets.UTF_8));

@@ -104,7 +104,7 @@ class RbacIT {
         Proc.Result r = dcsprov("plan", inventory.toString());
         assertEquals(0, r.exit(), r::toString);
         for (String s : List.of("+ auth role root", "+ auth user root", "+ auth role patroni_main (readwrite prefix /service/main/)",
-                "+ auth role monitoring (read prefix /)", "+ auth user patroni_main", "+ auth user monitor", "~ auth auth (enable")) {
+                "+ auth role monitoring (read prefix /)", "+ auth user patroni_main", "+ auth user monitor", "~ auth authentication (enable")) {
             assertTrue(r.out().contains(s), s + "\n" + r);
         }
         assertNoSecret(r.all());

@@ -52,9 +52,18 @@ class StatusIT {
         for (String line : ids.lines().toList()) {
             assertTrue(r.out().contains(line.split(",")[0].strip()), "member ID from etcdctl: " + line);
         }
-        String expiry = Lab.sshOk("dcs-11", "openssl x509 -noout -enddate -in /etc/dcs/cert/server.crt");
-        assertTrue(expiry.contains("GMT"), expiry);
+        // The deployed certificate, read over OpenSSH and dated by the machine's openssl.
+        Path crt = Files.createTempFile("dcs-11", ".crt");
+        Files.writeString(crt, Lab.sshOk("dcs-11", "cat /etc/dcs/cert/server.crt"));
+        String end = Proc.run(List.of("openssl", "x509", "-noout", "-enddate", "-in", crt.toString())).out().strip();
+        java.time.Instant notAfter = java.time.ZonedDateTime.parse(end.replace("notAfter=", "").replaceAll("\\s+", " "),
+                java.time.format.DateTimeFormatter.ofPattern("MMM d HH:mm:ss yyyy zzz", java.util.Locale.ROOT)).toInstant();
         JsonNode doc = new ObjectMapper().readTree(Cli.dcsprov("status", "-o", "json", inventory.toString()).out());
+        JsonNode cert11 = null;
+        for (JsonNode c : doc.get("certificates")) {
+            cert11 = c.get("member").asText().equals("dcs-11") ? c : cert11;
+        }
+        assertEquals(notAfter.toString(), cert11.get("not_after").asText(), end);
         assertTrue(doc.get("healthy").asBoolean());
         assertEquals(3, doc.get("endpoint_status").size());
         assertEquals(1, countLeaders(doc));
