@@ -67,6 +67,7 @@ public final class Provisioner {
 
     /** Runs plan (apply=false) or apply; returns how the run ended. */
     public ExitCode run(boolean apply) {
+        AuthConvergence auth = new AuthConvergence(inventory, paths, hosts, new dev.dcsprov.auth.Secrets()); // secrets first
         Map<String, HostFacts> facts = hosts.eachInParallel(inventory.members(), (h, c) -> FactsProbe.gather(c, factsRequest()));
         ClusterCondition condition = ClusterCondition.assess(inventory, facts, paths.configFile());
         String state = condition == ClusterCondition.BOOTSTRAP ? "new" : "existing";
@@ -90,9 +91,13 @@ public final class Provisioner {
         List<Change> memberChanges = new ArrayList<>(membership.changes());
         memberChanges.addAll(membershipChanges.finalConfigChanges());
         clusterChanges.addAll(memberChanges);
+        var authPlan = auth.plan(facts, condition == ClusterCondition.BOOTSTRAP);
         List<String> notes = planNotes(condition);
         notes.addAll(membership.notes());
-        Plan plan = new Plan(cluster.name(), List.copyOf(hostPlans.values()), clusterChanges, notes);
+        notes.addAll(authPlan.notes());
+        // Users, roles and auth come last: they need the cluster healthy with its final membership.
+        Plan plan = new Plan(cluster.name(), List.copyOf(hostPlans.values()),
+                java.util.stream.Stream.concat(clusterChanges.stream(), authPlan.changes().stream()).toList(), notes);
         reporter.plan(plan);
         if (!apply) {
             return ExitCode.OK;
@@ -109,6 +114,7 @@ public final class Provisioner {
                     rollOut(clusterChanges.stream().filter(c -> !memberChanges.contains(c)).toList());
                     membershipChanges.joinAndRemove(memberChanges);
                 }
+                auth.apply(reporter);
             } catch (DcsprovException e) {
                 reporter.recap(recap(plan, failures));
                 throw e;
@@ -120,7 +126,8 @@ public final class Provisioner {
 
     private FactsProbe.Request factsRequest() {
         List<String> files = new ArrayList<>(List.of(cluster.configDir(), cluster.certDir(), paths.caCert(), paths.serverCert(),
-                paths.serverKey(), paths.adminCert(), paths.adminKey(), paths.configFile(), HostPlanner.APT_PROXY_FILE));
+                paths.serverKey(), paths.adminCert(), paths.adminKey(), paths.configFile(), HostPlanner.APT_PROXY_FILE,
+                AuthConvergence.envFile(cluster)));
         return new FactsProbe.Request(files, paths.configFile(), paths.defaultsLink(), cluster.dataDir(),
                 "https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey());
     }

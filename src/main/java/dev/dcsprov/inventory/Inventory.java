@@ -5,7 +5,13 @@ import java.util.List;
 import java.util.Optional;
 
 /** A validated inventory: the members of the etcd group, in inventory order, and the cluster settings. */
-public record Inventory(Path file, String group, List<Host> members, ClusterSettings cluster, List<String> warnings) {
+public record Inventory(Path file, String group, List<Host> members, ClusterSettings cluster, List<String> warnings,
+                        AuthSettings auth) {
+
+    /** An inventory that leaves authentication alone. */
+    public Inventory(Path file, String group, List<Host> members, ClusterSettings cluster, List<String> warnings) {
+        this(file, group, members, cluster, warnings, AuthSettings.unmanaged());
+    }
 
     public Optional<Host> member(String name) {
         return members.stream().filter(h -> h.name().equals(name)).findFirst();

@@ -61,6 +61,8 @@ public final class InventoryLoader {
         LocalPaths paths = new LocalPaths(dir, home);
         HostResolver hostResolver = new HostResolver(paths);
         ClusterSettingsResolver clusterResolver = new ClusterSettingsResolver(paths);
+        AuthSettingsResolver authResolver = new AuthSettingsResolver(paths);
+        List<Optional<AuthSettings>> auths = new ArrayList<>();
         List<ClusterConsistency.Resolved> resolved = new ArrayList<>();
         List<Host> hosts = new ArrayList<>();
         Map<String, Map<String, Var>> varsByHost = new HashMap<>();
@@ -71,15 +73,36 @@ public final class InventoryLoader {
             hosts.add(host);
             clusterResolver.resolve(new VarReader(vars, problems))
                     .ifPresent(c -> resolved.add(new ClusterConsistency.Resolved(host, vars, c)));
+            auths.add(authResolver.resolve(new VarReader(vars, problems)));
         }
         ClusterConsistency.check(resolved, problems);
+        checkAuthSame(memberNames, varsByHost, problems);
         MemberChecks.check(hosts, varsByHost, problems);
         problems.throwIfErrors(file);
 
         ClusterSettings cluster = ClusterConsistency.withExtraSans(
                 Optional.of(resolved.get(0).settings()), ClusterConsistency.commonExtraSans(hosts)).orElseThrow();
         MemberChecks.warnAboutSize(groupName, hosts.size(), problems);
-        return new Inventory(file, groupName, List.copyOf(hosts), cluster, problems.warnings());
+        return new Inventory(file, groupName, List.copyOf(hosts), cluster, problems.warnings(),
+                auths.get(0).orElseThrow());
+    }
+
+    /** Auth settings are cluster-wide: a member that sees them differently is an error at its own definition. */
+    private static void checkAuthSame(List<String> members, Map<String, Map<String, Var>> varsByHost, Problems problems) {
+        Map<String, Var> first = varsByHost.get(members.get(0));
+        for (String member : members.subList(1, members.size())) {
+            for (String name : AuthSettingsResolver.NAMES) {
+                Var a = first.get(name);
+                Var b = varsByHost.get(member).get(name);
+                String ca = a == null ? "" : YamlNodes.canonical(a.value());
+                String cb = b == null ? "" : YamlNodes.canonical(b.value());
+                if (!ca.equals(cb)) {
+                    Var at = b != null ? b : a;
+                    problems.error(at.location(), name + " differs between " + members.get(0) + " and " + member
+                            + "; it applies to the whole cluster", "define it once, under all.vars or the etcd group's vars");
+                }
+            }
+        }
     }
 
     private static Node compose(Path file, Problems problems) {

@@ -34,6 +34,11 @@ public final class Variables {
             new Variable("etcd_auto_compaction_mode", "periodic", "auto-compaction mode: periodic or revision"),
             new Variable("etcd_auto_compaction_retention", "1h", "auto-compaction retention"),
             new Variable("etcd_snapshot_count", "100000", "committed transactions before a snapshot"),
+            new Variable("etcd_auth_enabled", "not managed", "turn etcd authentication on (true) or off (false); unset leaves it alone"),
+            new Variable("etcd_auth_root_password", "", "source of the root password: {env: NAME}, {file: path} or {prompt: true}"),
+            new Variable("etcd_auth_remove_unmanaged", "false", "delete etcd users and roles that are not in the inventory"),
+            new Variable("etcd_roles", "{}", "roles: name -> list of {key: K | prefix: P, permission: read|write|readwrite}"),
+            new Variable("etcd_users", "{}", "users: name -> {password: <source>, roles: [role, ...]}"),
             new Variable("dcsprov_group", "etcd", "inventory group whose hosts are the members (all.vars only)"),
             new Variable("dcsprov_apt_proxy", "", "http(s) proxy for apt on the hosts"),
             new Variable("dcsprov_pki_dir", "<inventory dir>/pki/<etcd_cluster_name>", "local CA and certificates; relative to the inventory"),
@@ -46,7 +51,7 @@ public final class Variables {
 
     /** Accepted without being modelled yet: later features will read them. */
     private static final List<String> RESERVED_PREFIXES =
-            List.of("etcd_auth", "etcd_roles", "etcd_users", "dcsprov_backup");
+            List.of("dcsprov_backup");
 
     private static final Set<String> NAMES = ALL.stream().map(Variable::name).collect(Collectors.toUnmodifiableSet());
 

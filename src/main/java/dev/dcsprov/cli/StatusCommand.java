@@ -1,0 +1,163 @@
+package dev.dcsprov.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.dcsprov.DcsprovException;
+import dev.dcsprov.ExitCode;
+import dev.dcsprov.etcd.ClusterStatus;
+import dev.dcsprov.etcd.EndpointHealth;
+import dev.dcsprov.etcd.EndpointStatus;
+import dev.dcsprov.etcd.RemoteEtcdctl;
+import dev.dcsprov.etcd.StatusProbe;
+import dev.dcsprov.inventory.Host;
+import dev.dcsprov.inventory.Inventory;
+import dev.dcsprov.render.RemotePaths;
+import dev.dcsprov.ssh.Connection;
+import dev.dcsprov.ssh.Connections;
+import dev.dcsprov.ssh.HostKeyPolicy;
+import dev.dcsprov.ssh.SshConnector;
+import picocli.CommandLine.Command;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** dcsprov status: the cluster as etcdctl sees it, through any member that can be reached. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Shows the member list, endpoint health, endpoint status and certificate expiry of every member.",
+                "Exit code 0 only when every member is healthy and there is a leader, else 7. Changes nothing."})
+final class StatusCommand extends InventoryCommand {
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+        Inventory inventory = loadInventory();
+        RemotePaths paths = RemotePaths.of(inventory.cluster());
+        HostKeyPolicy policy = options.acceptNewHostKeys
+                ? HostKeyPolicy.acceptNew(inventory.cluster().knownHostsFiles())
+                : HostKeyPolicy.strict(inventory.cluster().knownHostsFiles());
+        // Tolerant: a member that cannot be reached is part of the answer, not a reason to give none.
+        Connections connections = Connections.open(new SshConnector(),
+                inventory.members().stream().map(InventoryCommand::target).toList(), policy, Math.max(1, options.forks));
+        try {
+            Map<String, Connection> open = connections.open();
+            if (open.isEmpty()) {
+                throw new DcsprovException(ExitCode.UNREACHABLE, "no member could be reached over SSH",
+                        String.join("\n", connections.failed().entrySet().stream().map(e -> "- " + e.getKey() + ": " + e.getValue().summary()).toList()),
+                        "check the hosts and the network, then run status again");
+            }
+            Map<String, String> endpoints = new LinkedHashMap<>();
+            for (Host h : inventory.members()) {
+                endpoints.put(h.name(), h.clientUrl(inventory.cluster()));
+            }
+            Connection via = open.values().iterator().next();
+            List<String> unreachable = connections.failed().entrySet().stream()
+                    .map(e -> e.getKey() + ": " + e.getValue().summary()).toList();
+            ClusterStatus status = new StatusProbe(new RemoteEtcdctl(via, paths.caCert(), paths.adminCert(), paths.adminKey()))
+                    .gather(endpoints, open, paths.serverCert(), unreachable, Instant.now());
+            boolean healthy = status.healthy(inventory.members().size());
+            if (options.output == RunOptions.OutputFormat.json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("cluster", inventory.cluster().name());
+                doc.put("healthy", healthy);
+                doc.put("via", status.via());
+                doc.put("unreachable", status.unreachable());
+                doc.put("members", status.members());
+                doc.put("endpoint_health", status.health().stream().map(h -> Map.of("endpoint", h.endpoint(),
+                        "health", h.healthy(), "took", h.took(), "error", h.error().orElse(""))).toList());
+                List<Map<String, Object>> st = new ArrayList<>();
+                for (EndpointStatus e : status.status()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("endpoint", e.endpoint());
+                    m.put("id", e.header().memberId().hex());
+                    m.put("version", e.version());
+                    m.put("db_size", e.dbSize());
+                    m.put("is_leader", e.isLeader());
+                    m.put("is_learner", e.learner());
+                    m.put("raft_term", e.raftTerm());
+                    m.put("raft_index", e.raftIndex());
+                    m.put("raft_applied_index", e.raftAppliedIndex());
+                    m.put("errors", e.errors());
+                    st.add(m);
+                }
+                status.statusErrors().forEach(e -> st.add(Map.of("endpoint", e.endpoint(), "errors", List.of(e.error()))));
+                doc.put("endpoint_status", st);
+                doc.put("certificates", status.certificates().stream().map(c -> Map.of("member", c.member(),
+                        "not_after", c.notAfter().map(Instant::toString).orElse(""), "days_left", c.daysLeft(), "error", c.error())).toList());
+                out().println(JsonReporter.JSON.writeValueAsString(doc));
+            } else {
+                text(status, healthy, inventory);
+            }
+            out().flush();
+            return healthy ? ExitCode.OK.code() : ExitCode.UNHEALTHY.code();
+        } finally {
+            connections.close();
+        }
+    }
+
+    private void text(ClusterStatus s, boolean healthy, Inventory inventory) {
+        out().println("Cluster '" + inventory.cluster().name() + "' (etcdctl on " + s.via() + ")");
+        s.unreachable().forEach(u -> out().println("  unreachable over SSH: " + u));
+        out().println();
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("ID", "STATUS", "NAME", "PEER ADDRS", "CLIENT ADDRS", "IS LEARNER"));
+        s.members().forEach(m -> rows.add(List.of(m.id(), m.status(), m.name(), String.join(",", m.peerUrls()),
+                String.join(",", m.clientUrls()), String.valueOf(m.learner()))));
+        table("Members", rows);
+        rows.clear();
+        rows.add(List.of("ENDPOINT", "HEALTH", "TOOK", "ERROR"));
+        for (EndpointHealth h : s.health()) {
+            rows.add(List.of(h.endpoint(), String.valueOf(h.healthy()), h.took(), h.error().orElse("")));
+        }
+        table("Endpoint health", rows);
+        rows.clear();
+        rows.add(List.of("ENDPOINT", "ID", "VERSION", "DB SIZE", "IS LEADER", "IS LEARNER", "RAFT TERM", "RAFT INDEX",
+                "RAFT APPLIED INDEX", "ERRORS"));
+        for (EndpointStatus e : s.status()) {
+            rows.add(List.of(e.endpoint(), e.header().memberId().hex(), e.version(), bytes(e.dbSize()),
+                    String.valueOf(e.isLeader()), String.valueOf(e.learner()), String.valueOf(e.raftTerm()),
+                    String.valueOf(e.raftIndex()), String.valueOf(e.raftAppliedIndex()), String.join("; ", e.errors())));
+        }
+        s.statusErrors().forEach(e -> rows.add(List.of(e.endpoint(), "", "", "", "", "", "", "", "", e.error())));
+        table("Endpoint status", rows);
+        rows.clear();
+        rows.add(List.of("MEMBER", "NOT AFTER", "DAYS LEFT", "ERROR"));
+        s.certificates().forEach(c -> rows.add(List.of(c.member(), c.notAfter().map(Instant::toString).orElse(""),
+                c.notAfter().isPresent() ? String.valueOf(c.daysLeft()) : "", c.error())));
+        table("Certificates", rows);
+        out().println(healthy ? "healthy: every member answers and there is a leader"
+                : "NOT HEALTHY: see the tables above");
+    }
+
+    private void table(String title, List<List<String>> rows) {
+        out().println(title);
+        int[] width = new int[rows.get(0).size()];
+        for (List<String> r : rows) {
+            for (int i = 0; i < r.size(); i++) {
+                width[i] = Math.max(width[i], r.get(i).length());
+            }
+        }
+        for (List<String> r : rows) {
+            StringBuilder line = new StringBuilder("  ");
+            for (int i = 0; i < r.size(); i++) {
+                line.append(String.format("%-" + width[i] + "s", r.get(i))).append(i < r.size() - 1 ? "  " : "");
+            }
+            out().println(line.toString().stripTrailing());
+        }
+        out().println();
+    }
+
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        double v = n;
+        String[] units = {"kB", "MB", "GB", "TB"};
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+}
