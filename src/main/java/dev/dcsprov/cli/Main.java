@@ -17,6 +17,8 @@ import java.util.Arrays;
         subcommands = {
                 ApplyCommand.class,
                 PlanCommand.class,
+                BackupCommand.class,
+                RestoreCommand.class,
                 CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class,
         },
