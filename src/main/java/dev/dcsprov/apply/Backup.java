@@ -108,7 +108,8 @@ public final class Backup {
     /** Saves a snapshot into a new private directory on the host and returns that directory. */
     private String save(Connection c) {
         String script = "set -eu\numask 077\nd=$(mktemp -d /var/tmp/dcsprov-backup.XXXXXX)\n"
-                + "if ! ETCDCTL_API=3 etcdctl --endpoints=" + quote("https://127.0.0.1:" + cluster.clientPort())
+                // etcdctl 3.4's snapshot save waits forever for a member that went down meanwhile.
+                + "if ! ETCDCTL_API=3 timeout " + TRANSFER_TIMEOUT.toSeconds() + " etcdctl --endpoints=" + quote("https://127.0.0.1:" + cluster.clientPort())
                 + " --cacert=" + quote(paths.caCert()) + " --cert=" + quote(paths.adminCert()) + " --key=" + quote(paths.adminKey())
                 + " --dial-timeout=5s snapshot save \"$d/snapshot.db\" >\"$d/save.log\" 2>&1; then\n"
                 + "  tail -n 5 \"$d/save.log\" >&2; rm -rf \"$d\"; exit 1\nfi\n"
