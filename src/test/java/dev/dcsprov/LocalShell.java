@@ -22,9 +22,14 @@ public final class LocalShell implements Connection {
 
     @Override
     public CommandResult run(RemoteCommand command) {
+        return run(command, null);
+    }
+
+    @Override
+    public CommandResult run(RemoteCommand command, OutputStream sink) {
         try {
             Process p = new ProcessBuilder("sh", "-c", command.script()).start();
-            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> sink == null ? read(p.getInputStream()) : copy(p.getInputStream(), sink));
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
             try (OutputStream in = p.getOutputStream()) {
                 in.write(command.stdin());
@@ -39,6 +44,15 @@ public final class LocalShell implements Connection {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    private static String copy(InputStream in, OutputStream sink) {
+        try (in) {
+            in.transferTo(sink);
+            return "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

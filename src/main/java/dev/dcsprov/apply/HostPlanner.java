@@ -75,6 +75,7 @@ public final class HostPlanner {
         steps.add(new FileStep(new DesiredFile(paths.configFile(), config.getBytes(StandardCharsets.UTF_8),
                 "0640", "etcd", "etcd", false, restart, false), Optional.of(facts.configText())));
         steps.add(new DefaultsLinkStep(paths.defaultsLink(), paths.configFile()));
+        steps.addAll(new ScheduledSnapshots(cluster, paths).steps());
         return steps;
     }
 }

@@ -24,6 +24,8 @@ import java.util.Arrays;
                 StatusCommand.class,
                 EnvCommand.class,
                 PatroniConfigCommand.class,
+                BackupCommand.class,
+                RestoreCommand.class,
                 CommandLine.HelpCommand.class,
                 AutoComplete.GenerateCompletion.class,
         },

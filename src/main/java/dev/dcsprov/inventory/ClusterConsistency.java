@@ -38,6 +38,11 @@ final class ClusterConsistency {
         SETTINGS.put("dcsprov_cert_renew_before_days", ClusterSettings::renewBeforeDays);
         SETTINGS.put("dcsprov_known_hosts", ClusterSettings::knownHostsFiles);
         SETTINGS.put("dcsprov_template_dir", c -> c.templateDir().map(Object::toString).orElse("bundled"));
+        SETTINGS.put("dcsprov_backup_dir", c -> c.backup().localDir());
+        SETTINGS.put("dcsprov_backup_keep", c -> c.backup().keep());
+        SETTINGS.put("dcsprov_backup_schedule", c -> c.backup().schedule().orElse("none"));
+        SETTINGS.put("dcsprov_backup_host_dir", c -> c.backup().hostDir());
+        SETTINGS.put("dcsprov_backup_host_keep", c -> c.backup().hostKeep());
     }
 
     /** One member as resolved: its host, merged vars and settings. */
@@ -102,6 +107,6 @@ final class ClusterConsistency {
     static Optional<ClusterSettings> withExtraSans(Optional<ClusterSettings> settings, List<String> sans) {
         return settings.map(c -> new ClusterSettings(c.name(), c.token(), c.dataDir(), c.configDir(), c.configFile(),
                 c.certDir(), c.clientPort(), c.peerPort(), c.tuning(), c.aptProxy(), c.pkiDir(), c.keyAlgorithm(),
-                c.certDays(), c.caDays(), c.renewBeforeDays(), sans, c.knownHostsFiles(), c.templateDir()));
+                c.certDays(), c.caDays(), c.renewBeforeDays(), sans, c.knownHostsFiles(), c.templateDir(), c.backup()));
     }
 }

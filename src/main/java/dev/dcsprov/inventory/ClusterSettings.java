@@ -28,6 +28,7 @@ public record ClusterSettings(
         int renewBeforeDays,       // dcsprov_cert_renew_before_days, default 30
         List<String> extraSans,    // etcd_extra_sans set for all members
         List<Path> knownHostsFiles,// dcsprov_known_hosts: file or list, in addition to ~/.ssh/known_hosts
-        Optional<Path> templateDir // dcsprov_template_dir: users' own templates, default the bundled ones
+        Optional<Path> templateDir, // dcsprov_template_dir: users' own templates, default the bundled ones
+        BackupSettings backup      // dcsprov_backup_*: local backups and scheduled snapshots on the hosts
 ) {
 }

@@ -61,12 +61,36 @@ final class ClusterSettingsResolver {
         List<Path> knownHosts = vars.stringList("dcsprov_known_hosts", true).orElse(List.of())
                 .stream().map(paths::resolve).toList();
         Optional<Path> templateDir = vars.string("dcsprov_template_dir").map(paths::resolve);
+        BackupSettings backup = backup(vars, name);
 
         if (vars.failed()) {
             return Optional.empty();
         }
         return Optional.of(new ClusterSettings(name, token, dataDir, configDir, configFile, certDir, clientPort, peerPort,
-                tuning, aptProxy, pkiDir, algorithm, certDays, caDays, renewBefore, List.of(), knownHosts, templateDir));
+                tuning, aptProxy, pkiDir, algorithm, certDays, caDays, renewBefore, List.of(), knownHosts, templateDir, backup));
+    }
+
+    private BackupSettings backup(VarReader vars, String cluster) {
+        Path dir = vars.string("dcsprov_backup_dir").map(paths::resolve)
+                .orElse(paths.inventoryDir().resolve("backups").resolve(cluster));
+        int keep = vars.integer("dcsprov_backup_keep", BackupSettings.DEFAULT_KEEP, 1, 100_000);
+        Optional<String> schedule = vars.string("dcsprov_backup_schedule").map(String::strip);
+        schedule.ifPresent(s -> {
+            // An OnCalendar value goes into a unit file: one line of calendar characters, nothing that starts a new line.
+            if (!s.matches("[A-Za-z0-9 *:,./~+-]+")) {
+                vars.error(vars.var("dcsprov_backup_schedule").orElseThrow(), "dcsprov_backup_schedule '" + s
+                        + "' is not a systemd calendar expression", "for example: daily, hourly, or '*-*-* 02:30:00' "
+                        + "(see 'systemd-analyze calendar' and man systemd.time)");
+            }
+        });
+        String hostDir = hostPath(vars, "dcsprov_backup_host_dir", BackupSettings.DEFAULT_HOST_DIR);
+        if (hostDir.startsWith("/") && (hostDir.equals("/") || !hostDir.matches("/[A-Za-z0-9._/-]+"))) {
+            vars.var("dcsprov_backup_host_dir").ifPresent(v -> vars.error(v, "dcsprov_backup_host_dir '" + hostDir
+                    + "' must be a directory of its own, written with letters, digits, '.', '_', '-' and '/'",
+                    "for example: " + BackupSettings.DEFAULT_HOST_DIR));
+        }
+        int hostKeep = vars.integer("dcsprov_backup_host_keep", BackupSettings.DEFAULT_KEEP, 1, 100_000);
+        return new BackupSettings(dir, keep, schedule, hostDir, hostKeep);
     }
 
     private static EtcdTuning tuning(VarReader vars) {

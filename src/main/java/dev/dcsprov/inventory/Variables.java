@@ -47,11 +47,16 @@ public final class Variables {
             new Variable("dcsprov_ca_days", "3650", "CA certificate validity in days"),
             new Variable("dcsprov_cert_renew_before_days", "30", "renew host certificates this many days before expiry"),
             new Variable("dcsprov_known_hosts", "", "known_hosts file or list of files, in addition to ~/.ssh/known_hosts"),
-            new Variable("dcsprov_template_dir", "the bundled templates", "directory of your own templates"));
+            new Variable("dcsprov_template_dir", "the bundled templates", "directory of your own templates"),
+            new Variable("dcsprov_backup_dir", "<inventory dir>/backups/<etcd_cluster_name>", "where dcsprov backup keeps snapshots; relative to the inventory"),
+            new Variable("dcsprov_backup_keep", "7", "snapshots dcsprov backup keeps locally; older ones are removed"),
+            new Variable("dcsprov_backup_schedule", "", "systemd OnCalendar for scheduled snapshots on every member (daily, hourly ...); none if unset"),
+            new Variable("dcsprov_backup_host_dir", "/var/lib/dcs/backup", "directory of scheduled snapshots on the members"),
+            new Variable("dcsprov_backup_host_keep", "7", "scheduled snapshots kept on each member"));
 
     /** Accepted without being modelled yet: later features will read them. */
     private static final List<String> RESERVED_PREFIXES =
-            List.of("dcsprov_backup");
+            List.of();
 
     private static final Set<String> NAMES = ALL.stream().map(Variable::name).collect(Collectors.toUnmodifiableSet());
 

@@ -18,6 +18,13 @@ public interface Connection extends AutoCloseable {
      */
     CommandResult run(RemoteCommand command);
 
+    /**
+     * Like {@link #run(RemoteCommand)}, but the script's standard output goes to {@code stdout} byte for byte
+     * (binary-safe, never held in memory as a whole), e.g. a snapshot read with {@code cat}. The result's
+     * stdout is then empty; stderr is captured as usual.
+     */
+    CommandResult run(RemoteCommand command, java.io.OutputStream stdout);
+
     @Override
     void close();
 }

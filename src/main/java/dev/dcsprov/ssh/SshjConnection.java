@@ -64,6 +64,11 @@ public final class SshjConnection implements Connection {
 
     @Override
     public CommandResult run(RemoteCommand command) {
+        return run(command, null);
+    }
+
+    @Override
+    public CommandResult run(RemoteCommand command, OutputStream stdoutSink) {
         Duration timeout = command.timeout();
         long deadline = System.nanoTime() + timeout.toNanos();
         Session session = null;
@@ -78,7 +83,7 @@ public final class SshjConnection implements Connection {
             Session.Command cmd = session.exec(commandLine(command.script()));
             // All three streams move at once: a remote that fills stdout while we still write its stdin,
             // or fills stderr while we read stdout, would otherwise wait for us forever.
-            out = IO.submit(readAll(cmd.getInputStream()));
+            out = IO.submit(stdoutSink == null ? readAll(cmd.getInputStream()) : copy(cmd.getInputStream(), stdoutSink));
             err = IO.submit(readAll(cmd.getErrorStream()));
             in = IO.submit(writeAndClose(cmd.getOutputStream(), command.stdin()));
             byte[] stdout = out.get(remainingNanos(deadline), TimeUnit.NANOSECONDS);
@@ -178,6 +183,15 @@ public final class SshjConnection implements Connection {
 
     private static Callable<byte[]> readAll(InputStream stream) {
         return stream::readAllBytes;
+    }
+
+    /** Streams bytes unchanged into the sink (binary data, files larger than memory); returns no bytes. */
+    private static Callable<byte[]> copy(InputStream stream, OutputStream sink) {
+        return () -> {
+            stream.transferTo(sink);
+            sink.flush();
+            return new byte[0];
+        };
     }
 
     private static Callable<Void> writeAndClose(OutputStream stream, byte[] data) {

@@ -32,7 +32,8 @@ class MembershipPlannerTest {
     static final EtcdId CLUSTER = EtcdId.fromHex("f566f07ef72af72f");
     static final ClusterSettings SETTINGS = new ClusterSettings("dcs", "dcs-token", "/var/lib/etcd/dcs", "/etc/dcs", "/etc/dcs/etcd",
             "/etc/dcs/cert", 2379, 2380, EtcdTuning.defaults(), Optional.empty(), Path.of("pki/dcs"),
-            KeyAlgorithm.ECDSA_P256, 365, 3650, 30, List.of(), List.of(), Optional.empty());
+            KeyAlgorithm.ECDSA_P256, 365, 3650, 30, List.of(), List.of(), Optional.empty(),
+            new dev.dcsprov.inventory.BackupSettings(Path.of("backups/dcs"), 7, Optional.empty(), "/var/lib/dcs/backup", 7));
 
     static Host host(int i) {
         String name = "dcs-2" + i;

@@ -35,6 +35,10 @@ class AuthChangesTest {
             throw new AssertionError("planning runs nothing");
         }
 
+        public CommandResult run(RemoteCommand command, java.io.OutputStream out) {
+            throw new AssertionError("planning runs nothing");
+        }
+
         public void close() {
         }
     };

@@ -40,6 +40,7 @@ class VariablesTest {
         assertTrue(Variables.isKnownOrReserved("etcd_auth_enabled"));
         assertTrue(Variables.isKnownOrReserved("etcd_roles"));
         assertTrue(Variables.isKnownOrReserved("dcsprov_backup_keep"));
+        assertFalse(Variables.isKnownOrReserved("dcsprov_backup_kep"), "backup variables are modelled now: typos are errors");
         assertTrue(Variables.isKnownOrReserved("dcsprov_group"));
         assertFalse(Variables.isKnownOrReserved("etcd_clinet_port"));
     }

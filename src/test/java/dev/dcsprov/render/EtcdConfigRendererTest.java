@@ -131,7 +131,7 @@ class EtcdConfigRendererTest {
         ClusterSettings cluster = new ClusterSettings(base.name(), base.token(), base.dataDir(), base.configDir(),
                 base.configFile(), "/srv/tls/", base.clientPort(), base.peerPort(), tuning, base.aptProxy(),
                 base.pkiDir(), base.keyAlgorithm(), base.certDays(), base.caDays(), base.renewBeforeDays(),
-                base.extraSans(), base.knownHostsFiles(), base.templateDir());
+                base.extraSans(), base.knownHostsFiles(), base.templateDir(), base.backup());
         Host h = LabInventory.host(0, "192.168.56.10", List.of("192.168.56.10"));
         Inventory inv = LabInventory.inventory(cluster, h);
         List<String> lines = lines(renderer.render(inv, h, inv.initialCluster(), "new"));
@@ -151,7 +151,7 @@ class EtcdConfigRendererTest {
         ClusterSettings cluster = new ClusterSettings(base.name(), "tok\"en", base.dataDir(), base.configDir(),
                 base.configFile(), base.certDir(), base.clientPort(), base.peerPort(), base.tuning(), base.aptProxy(),
                 base.pkiDir(), base.keyAlgorithm(), base.certDays(), base.caDays(), base.renewBeforeDays(),
-                base.extraSans(), base.knownHostsFiles(), base.templateDir());
+                base.extraSans(), base.knownHostsFiles(), base.templateDir(), base.backup());
         Host h = LabInventory.host(0, "192.168.56.10", List.of("192.168.56.10"));
         Inventory inv = LabInventory.inventory(cluster, h);
         DcsprovException e = assertThrows(DcsprovException.class,
@@ -166,7 +166,7 @@ class EtcdConfigRendererTest {
         ClusterSettings cluster = new ClusterSettings("dcs\nETCD_FOO=\"1\"\n#", base.token(), base.dataDir(),
                 base.configDir(), base.configFile(), base.certDir(), base.clientPort(), base.peerPort(), base.tuning(),
                 base.aptProxy(), base.pkiDir(), base.keyAlgorithm(), base.certDays(), base.caDays(),
-                base.renewBeforeDays(), base.extraSans(), base.knownHostsFiles(), base.templateDir());
+                base.renewBeforeDays(), base.extraSans(), base.knownHostsFiles(), base.templateDir(), base.backup());
         Host h = LabInventory.host(0, "192.168.56.10", List.of("192.168.56.10"));
         Inventory inv = LabInventory.inventory(cluster, h);
         DcsprovException e = assertThrows(DcsprovException.class,

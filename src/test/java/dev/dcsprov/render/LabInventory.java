@@ -21,7 +21,8 @@ final class LabInventory {
     static ClusterSettings cluster(Optional<Path> templateDir) {
         return new ClusterSettings("dcs", "dcs-token", "/var/lib/etcd/dcs", "/etc/dcs", "/etc/dcs/etcd",
                 "/etc/dcs/cert", 2379, 2380, EtcdTuning.defaults(), Optional.empty(), Path.of("pki/dcs"),
-                KeyAlgorithm.ECDSA_P256, 365, 3650, 30, List.of(), List.of(), templateDir);
+                KeyAlgorithm.ECDSA_P256, 365, 3650, 30, List.of(), List.of(), templateDir,
+                new dev.dcsprov.inventory.BackupSettings(Path.of("backups/dcs"), 7, Optional.empty(), "/var/lib/dcs/backup", 7));
     }
 
     static Host host(int i, String address, List<String> listen) {

@@ -69,6 +69,24 @@ class SshjConnectionRunTest {
     }
 
     @Test
+    void binaryStdoutStreamsIntoASinkByteForByte() throws Exception {
+        byte[] data = new byte[3_000_000];
+        new java.util.Random(7).nextBytes(data); // every byte value, invalid UTF-8 included
+        Path file = dir.resolve("binary");
+        Files.write(file, data);
+        java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+        CommandResult r = conn.run(RemoteCommand.of("cat '" + file + "'; echo done >&2; exit 4")
+                .withTimeout(Duration.ofSeconds(60)), sink);
+        assertEquals(4, r.exitStatus());
+        assertEquals("", r.stdout());
+        assertEquals("done\n", r.stderr());
+        assertTrue(Arrays.equals(data, sink.toByteArray()), "streamed bytes differ from the file");
+        // The String path would have mangled them: that is why the sink exists.
+        assertTrue(!Arrays.equals(data, conn.run(RemoteCommand.of("cat '" + file + "'")
+                .withTimeout(Duration.ofSeconds(60))).stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void stdinIsDeliveredAndEnds() throws Exception {
         Path file = dir.resolve("from-stdin");
         String secret = "line1\nsecret 'with' quotes\n";

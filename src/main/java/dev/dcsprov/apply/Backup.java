@@ -1,0 +1,140 @@
+package dev.dcsprov.apply;
+
+import dev.dcsprov.DcsprovException;
+import dev.dcsprov.ExitCode;
+import dev.dcsprov.backup.LocalBackups;
+import dev.dcsprov.backup.SnapshotFile;
+import dev.dcsprov.backup.SnapshotStatus;
+import dev.dcsprov.etcd.EndpointHealth;
+import dev.dcsprov.etcd.RemoteEtcdctl;
+import dev.dcsprov.etcd.SnapshotTool;
+import dev.dcsprov.inventory.ClusterSettings;
+import dev.dcsprov.inventory.Host;
+import dev.dcsprov.inventory.Inventory;
+import dev.dcsprov.render.RemotePaths;
+import dev.dcsprov.ssh.CommandResult;
+import dev.dcsprov.ssh.Connection;
+import dev.dcsprov.ssh.RemoteCommand;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import static dev.dcsprov.Shell.quote;
+
+/**
+ * dcsprov backup: a snapshot from one healthy member, verified on the host and again here, stored in the
+ * local backups directory with its SHA-256; the oldest beyond dcsprov_backup_keep are removed.
+ */
+public final class Backup {
+    static final Duration TRANSFER_TIMEOUT = Duration.ofMinutes(30);
+
+    private final Inventory inventory;
+    private final ClusterSettings cluster;
+    private final RemotePaths paths;
+    private final Hosts hosts;
+    private final Consumer<String> progress;
+
+    /** What was taken and kept. */
+    public record Result(String member, Path file, String sha256, SnapshotStatus status, List<Path> removed) {
+    }
+
+    public Backup(Inventory inventory, Hosts hosts, Consumer<String> progress) {
+        this.inventory = inventory;
+        this.cluster = inventory.cluster();
+        this.paths = RemotePaths.of(cluster);
+        this.hosts = hosts;
+        this.progress = progress;
+    }
+
+    public Result run() {
+        Host source = healthyMember();
+        Connection c = hosts.connection(source.name());
+        progress.accept("taking a snapshot on " + source.name());
+        Instant taken = Instant.now();
+        String dir = save(c);
+        try {
+            SnapshotStatus onHost = SnapshotStatus.parse(mustRun(c, SnapshotTool.DEFINE + SnapshotTool.status(quote(dir + "/snapshot.db")),
+                    "snapshot status").stdout());
+            LocalBackups store = new LocalBackups(cluster.backup().localDir(), cluster.name());
+            Path part = store.newPartFile();
+            try {
+                download(c, dir + "/snapshot.db", part);
+                SnapshotFile.verifyIntegrity(part);
+                String sha = SnapshotFile.sha256(part);
+                String remoteSha = mustRun(c, "sha256sum " + quote(dir + "/snapshot.db") + " | cut -d' ' -f1", "sha256sum").stdout().strip();
+                if (!sha.equals(remoteSha)) {
+                    throw new DcsprovException(ExitCode.HOST_FAILED, "the snapshot changed in transfer from " + source.name(),
+                            "SHA-256 on the host " + remoteSha + ", here " + sha + ".", "run backup again");
+                }
+                Path file = store.keep(part, taken, sha);
+                List<Path> removed = store.prune(cluster.backup().keep());
+                return new Result(source.name(), file, sha, onHost, removed);
+            } finally {
+                Files.deleteIfExists(part);
+            }
+        } catch (IOException e) {
+            throw new DcsprovException(ExitCode.FAILED, "local file error: " + e.getMessage(), e.toString(), "", e);
+        } finally {
+            // Our own temporary copy on the host; the backup now lives on this machine.
+            c.run(RemoteCommand.of("rm -rf " + quote(dir)));
+        }
+    }
+
+    /** The first member, in inventory order, whose endpoint is healthy: a backup is most needed when some are not. */
+    private Host healthyMember() {
+        List<String> endpoints = inventory.members().stream().map(h -> h.clientUrl(cluster)).toList();
+        RemoteEtcdctl etcdctl = new RemoteEtcdctl(hosts.connection(inventory.members().get(0).name()), paths.caCert(),
+                paths.adminCert(), paths.adminKey());
+        List<EndpointHealth> health = etcdctl.health(endpoints);
+        for (Host h : inventory.members()) {
+            Optional<EndpointHealth> e = health.stream().filter(x -> x.endpoint().equals(h.clientUrl(cluster))).findFirst();
+            if (e.isPresent() && e.get().healthy()) {
+                return h;
+            }
+        }
+        throw new DcsprovException(ExitCode.UNHEALTHY, "no member of cluster '" + cluster.name() + "' is healthy: nothing to back up from",
+                health.stream().map(h -> h.endpoint() + ": " + (h.healthy() ? "healthy" : h.error().orElse("unhealthy")))
+                        .reduce((a, b) -> a + "\n" + b).orElse("no endpoint answered"),
+                "look at 'journalctl -u etcd' on the members; to rebuild from an earlier backup use 'dcsprov restore'");
+    }
+
+    /** Saves a snapshot into a new private directory on the host and returns that directory. */
+    private String save(Connection c) {
+        String script = "set -eu\numask 077\nd=$(mktemp -d /var/tmp/dcsprov-backup.XXXXXX)\n"
+                // etcdctl 3.4's snapshot save waits forever for a member that went down meanwhile.
+                + "if ! ETCDCTL_API=3 timeout " + TRANSFER_TIMEOUT.toSeconds() + " etcdctl --endpoints=" + quote("https://127.0.0.1:" + cluster.clientPort())
+                + " --cacert=" + quote(paths.caCert()) + " --cert=" + quote(paths.adminCert()) + " --key=" + quote(paths.adminKey())
+                + " --dial-timeout=5s snapshot save \"$d/snapshot.db\" >\"$d/save.log\" 2>&1; then\n"
+                + "  tail -n 5 \"$d/save.log\" >&2; rm -rf \"$d\"; exit 1\nfi\n"
+                + "printf '%s\\n' \"$d\"\n";
+        return mustRun(c, script, "etcdctl snapshot save").stdout().strip();
+    }
+
+    private void download(Connection c, String remote, Path local) throws IOException {
+        progress.accept("copying the snapshot from " + c.hostName() + " to " + local.getParent());
+        try (OutputStream out = Files.newOutputStream(local)) {
+            CommandResult r = c.run(RemoteCommand.of("cat " + quote(remote)).withTimeout(TRANSFER_TIMEOUT), out);
+            if (!r.ok()) {
+                throw new DcsprovException(ExitCode.HOST_FAILED, "could not copy the snapshot from " + c.hostName(),
+                        r.stderr().strip(), "run backup again");
+            }
+        }
+    }
+
+    static CommandResult mustRun(Connection c, String script, String what) {
+        CommandResult r = c.run(RemoteCommand.of(script).withTimeout(TRANSFER_TIMEOUT));
+        if (!r.ok()) {
+            throw new DcsprovException(ExitCode.HOST_FAILED, what + " failed on " + c.hostName(),
+                    "exit status " + r.exitStatus() + ": " + Hosts.lastLines(r.stderr(), 5),
+                    "look at the message above; nothing was changed on the cluster");
+        }
+        return r;
+    }
+}

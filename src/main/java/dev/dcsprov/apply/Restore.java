@@ -1,0 +1,300 @@
+package dev.dcsprov.apply;
+
+import dev.dcsprov.DcsprovException;
+import dev.dcsprov.ExitCode;
+import dev.dcsprov.backup.LocalBackups;
+import dev.dcsprov.backup.SnapshotFile;
+import dev.dcsprov.backup.SnapshotStatus;
+import dev.dcsprov.etcd.EndpointHealth;
+import dev.dcsprov.etcd.EndpointStatus;
+import dev.dcsprov.etcd.RemoteEtcdctl;
+import dev.dcsprov.etcd.SnapshotTool;
+import dev.dcsprov.facts.FactsProbe;
+import dev.dcsprov.facts.HostFacts;
+import dev.dcsprov.inventory.ClusterSettings;
+import dev.dcsprov.inventory.Host;
+import dev.dcsprov.inventory.Inventory;
+import dev.dcsprov.plan.Action;
+import dev.dcsprov.plan.Change;
+import dev.dcsprov.render.EtcdConfigRenderer;
+import dev.dcsprov.render.RemotePaths;
+import dev.dcsprov.ssh.CommandResult;
+import dev.dcsprov.ssh.Connection;
+import dev.dcsprov.ssh.RemoteCommand;
+import dev.dcsprov.steps.DesiredFile;
+import dev.dcsprov.steps.FileStep;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import static dev.dcsprov.Shell.quote;
+
+/**
+ * dcsprov restore: rebuilds the whole cluster from one snapshot. Everything that can be checked is checked
+ * before etcd is stopped anywhere (the file's own SHA-256, its recorded checksum, the copy on every member,
+ * a trial restore on every member). Then: stop every member, move every data dir aside (never deleted),
+ * restore each member with its own name and peer URL, the full initial cluster and a new cluster token,
+ * write the config apply would write, start all members together and wait for health.
+ *
+ * <p>The token: the restored cluster must not be able to talk to members of the old one, so it gets a new
+ * token, used by {@code snapshot restore} where it makes the new cluster ID. The config file keeps the
+ * inventory's token: etcd reads ETCD_INITIAL_CLUSTER_TOKEN only when it creates a data dir with state
+ * "new", never for an existing member or one joining with state "existing", so that line is inert after a
+ * restore, and keeping it as apply renders it makes the next apply a no-op. The new token is recorded in
+ * {@code <etcd_config_dir>/restore-history} on every member.
+ */
+public final class Restore {
+    static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final Inventory inventory;
+    private final ClusterSettings cluster;
+    private final RemotePaths paths;
+    private final Hosts hosts;
+    private final Consumer<String> progress;
+
+    /** How a member came back. */
+    public record MemberResult(String host, String movedAside, long revision, boolean leader) {
+    }
+
+    public record Result(Path snapshot, String sha256, SnapshotStatus status, String token, long keys,
+                         List<MemberResult> members) {
+    }
+
+    public Restore(Inventory inventory, Hosts hosts, Consumer<String> progress) {
+        this.inventory = inventory;
+        this.cluster = inventory.cluster();
+        this.paths = RemotePaths.of(cluster);
+        this.hosts = hosts;
+        this.progress = progress;
+    }
+
+    /** Checks the file alone, before any host is contacted. */
+    public static String verifyLocally(Path snapshot) {
+        if (!Files.isRegularFile(snapshot)) {
+            throw new DcsprovException(ExitCode.USAGE, "no snapshot at " + snapshot, "",
+                    "give the path of a .db file written by 'dcsprov backup' or 'etcdctl snapshot save'");
+        }
+        String sha = SnapshotFile.sha256(snapshot);
+        LocalBackups.recordedSha256(snapshot).ifPresent(recorded -> {
+            if (!recorded.equals(sha)) {
+                throw new DcsprovException(ExitCode.USAGE, "the snapshot " + snapshot + " does not match its recorded checksum",
+                        "SHA-256 recorded in " + snapshot.getFileName() + ".sha256: " + recorded + "\nSHA-256 of the file: " + sha
+                                + "\nNothing was stopped or changed on any host.",
+                        "use another backup; this one was changed or damaged after it was taken");
+            }
+        });
+        SnapshotFile.verifyIntegrity(snapshot);
+        return sha;
+    }
+
+    public Result run(Path snapshot, boolean replaceHealthy) {
+        String sha = verifyLocally(snapshot);
+        checkHostsArePrepared();
+        checkNotServing(replaceHealthy);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(snapshot);
+        } catch (IOException e) {
+            throw new DcsprovException(ExitCode.USAGE, "cannot read " + snapshot, e.toString(), "", e);
+        }
+        progress.accept("copying the snapshot to every member and checking it there (trial restore)");
+        Map<String, String> staged = hosts.eachInParallel(inventory.members(), (h, c) -> stage(c, bytes, sha));
+        SnapshotStatus status = SnapshotStatus.parse(Backup.mustRun(hosts.connection(inventory.members().get(0).name()),
+                SnapshotTool.DEFINE + SnapshotTool.status(quote(staged.get(inventory.members().get(0).name()) + "/snapshot.db")),
+                "snapshot status").stdout());
+
+        String stamp = STAMP.format(Instant.now());
+        String token = cluster.token() + "-restored-" + stamp.toLowerCase(java.util.Locale.ROOT);
+        progress.accept("stopping etcd on every member");
+        must(runOnAll("stop etcd", h -> RemoteCommand.of("systemctl stop etcd").withTimeout(Duration.ofSeconds(90))),
+                "stopping etcd", "etcd may still run on the hosts named; nothing was moved or restored yet. Run restore again");
+
+        progress.accept("moving data dirs aside and restoring member by member data from the snapshot");
+        EtcdConfigRenderer renderer = new EtcdConfigRenderer(cluster.templateDir());
+        Map<String, String> aside = new LinkedHashMap<>();
+        for (Host h : inventory.members()) {
+            aside.put(h.name(), cluster.dataDir() + ".before-restore-" + stamp);
+        }
+        must(runOnAll("restore", h -> RemoteCommand.of(restoreScript(h, staged.get(h.name()), aside.get(h.name()), token, sha))
+                        .withTimeout(Duration.ofMinutes(30))), "restoring the snapshot",
+                "etcd is stopped on every member. The old data dirs were moved to " + cluster.dataDir() + ".before-restore-" + stamp
+                        + " where the step got that far. Fix the cause and run restore again; it moves the half-restored dir aside too");
+        must(runOnAll("config", h -> {
+            String config = renderer.render(inventory, h, inventory.initialCluster(), "existing");
+            return RemoteCommand.of(FileStep.writeScript(new DesiredFile(paths.configFile(), config.getBytes(StandardCharsets.UTF_8),
+                    "0640", "etcd", "etcd", false, false, false))).withStdin(config);
+        }), "writing " + paths.configFile(), "run restore again");
+
+        progress.accept("starting every member");
+        must(runOnAll("start etcd", h -> RemoteCommand.of("systemctl start --no-block etcd")), "starting etcd",
+                "see 'journalctl -u etcd' on those hosts");
+        HealthGate gate = gate();
+        HealthGate.Snapshot health = gate.await(START_TIMEOUT, "after the restore");
+        progress.accept("cluster '" + cluster.name() + "' is healthy again");
+        hosts.eachInParallel(inventory.members(), (h, c) -> c.run(RemoteCommand.of("rm -rf " + quote(staged.get(h.name())))));
+
+        List<MemberResult> members = new ArrayList<>();
+        for (Host h : inventory.members()) {
+            EndpointStatus s = health.status().stream().filter(x -> x.endpoint().equals(h.clientUrl(cluster))).findFirst().orElseThrow();
+            members.add(new MemberResult(h.name(), aside.get(h.name()), s.header().revision(), s.isLeader()));
+        }
+        return new Result(snapshot, sha, status, token, countKeys(), members);
+    }
+
+    // ---- checks before anything changes ---------------------------------------------------------
+
+    private void checkHostsArePrepared() {
+        FactsProbe.Request request = new FactsProbe.Request(List.of(paths.caCert(), paths.serverCert(), paths.serverKey(),
+                paths.adminCert(), paths.adminKey(), paths.configFile()), paths.configFile(), paths.defaultsLink(),
+                cluster.dataDir(), "https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey());
+        Map<String, HostFacts> facts = hosts.eachInParallel(inventory.members(), (h, c) -> FactsProbe.gather(c, request));
+        List<String> unprepared = new ArrayList<>();
+        facts.forEach((host, f) -> {
+            boolean ok = f.hasPackage("etcd-server") && f.file(paths.serverKey()).exists() && f.file(paths.adminKey()).exists()
+                    && f.file(paths.configFile()).exists() && f.defaultsLink().filter(paths.configFile()::equals).isPresent();
+            if (!ok) {
+                unprepared.add(host);
+            }
+        });
+        if (!unprepared.isEmpty()) {
+            throw new DcsprovException(ExitCode.UNSAFE, "not prepared by dcsprov apply: " + String.join(", ", unprepared),
+                    "restore needs etcd installed, the certificates in " + paths.certDir() + " and " + paths.configFile()
+                            + " on every member. Nothing was changed.",
+                    "run 'dcsprov apply' with this inventory first (on new hosts it starts an empty cluster, which restore "
+                            + "then replaces), then run restore again");
+        }
+    }
+
+    /**
+     * A serving cluster is only replaced when asked to. "Serving": any member answers health checks and the
+     * cluster holds data (revision above 1). A cluster apply just bootstrapped on new hosts holds nothing.
+     */
+    private void checkNotServing(boolean replaceHealthy) {
+        RemoteEtcdctl etcdctl = etcdctl();
+        List<String> endpoints = endpoints();
+        List<String> healthy = etcdctl.health(endpoints).stream().filter(EndpointHealth::healthy).map(EndpointHealth::endpoint).toList();
+        if (healthy.isEmpty()) {
+            return;
+        }
+        long revision = etcdctl.status(healthy).stream().mapToLong(s -> s.header().revision()).max().orElse(0);
+        if (revision > 1 && !replaceHealthy) {
+            throw new DcsprovException(ExitCode.UNSAFE, "refusing to restore over a cluster that is serving: "
+                    + healthy.size() + " of " + endpoints.size() + " members are healthy (revision " + revision + ")",
+                    "A restore stops every member and replaces all data written since the snapshot was taken. "
+                            + "The current data dirs would be moved aside, not deleted. Nothing was changed.",
+                    "take a backup first ('dcsprov backup'), then, if this is really wanted, run restore again with "
+                            + "--replace-healthy-cluster");
+        }
+    }
+
+    /** Copies the snapshot into a new private dir on the host, checks it arrived whole, and test-restores it there. */
+    private String stage(Connection c, byte[] snapshot, String sha) {
+        String script = "set -eu\numask 077\nd=$(mktemp -d /var/tmp/dcsprov-restore.XXXXXX)\n"
+                + "cat > \"$d/snapshot.db\"\n"
+                + "got=$(sha256sum \"$d/snapshot.db\" | cut -d' ' -f1)\n"
+                + "if [ \"$got\" != " + quote(sha) + " ]; then echo \"snapshot arrived damaged: sha256 $got\" >&2; rm -rf \"$d\"; exit 1; fi\n"
+                + SnapshotTool.DEFINE
+                + "if ! " + SnapshotTool.restore("\"$d/snapshot.db\"", "\"$d/trial\"", "trial", "trial=https://127.0.0.1:1",
+                "trial-restore", List.of("https://127.0.0.1:1")) + " >\"$d/trial.log\" 2>&1; then\n"
+                + "  tail -n 3 \"$d/trial.log\" >&2; rm -rf \"$d\"; exit 1\nfi\n"
+                + "rm -rf \"$d/trial\" \"$d/trial.log\"\n"
+                + "printf '%s\\n' \"$d\"\n";
+        CommandResult r = c.run(RemoteCommand.of(script).withStdin(snapshot).withTimeout(Backup.TRANSFER_TIMEOUT));
+        if (!r.ok()) {
+            throw new DcsprovException(ExitCode.HOST_FAILED, "the snapshot failed its check on " + c.hostName(),
+                    Hosts.lastLines(r.stderr(), 5) + "\nNothing was stopped or changed on any host.",
+                    "a failed trial restore means the snapshot is damaged or too new for this etcd; use another backup");
+        }
+        return r.stdout().strip();
+    }
+
+    // ---- the restore itself -----------------------------------------------------------------------
+
+    private String restoreScript(Host h, String staged, String aside, String token, String sha) {
+        String data = quote(cluster.dataDir());
+        return "set -eu\n"
+                + "if [ -e " + data + " ]; then\n"
+                + "  a=" + quote(aside) + "; i=0; while [ -e \"$a\" ]; do i=$((i+1)); a=" + quote(aside) + ".$i; done\n"
+                + "  mv " + data + " \"$a\"\nelse a=none; fi\n"
+                + "mkdir -p \"$(dirname " + data + ")\"\n"
+                + SnapshotTool.DEFINE
+                + "if ! " + SnapshotTool.restore(quote(staged + "/snapshot.db"), data, h.memberName(), inventory.initialCluster(), token,
+                List.of(h.peerUrl(cluster))) + " >" + quote(staged + "/restore.log") + " 2>&1; then\n"
+                + "  tail -n 5 " + quote(staged + "/restore.log") + " >&2; exit 1\nfi\n"
+                + "chown -R etcd:etcd " + data + "\nchmod 0700 " + data + "\n"
+                + "printf '%s restored snapshot sha256=%s token=%s previous-data=%s\\n' \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\" "
+                + quote(sha) + " " + quote(token) + " \"$a\" >> " + quote(cluster.configDir() + "/restore-history") + "\n";
+    }
+
+    /** The keys of the restored keyspace: a range's count is its total size even with --limit=1 (3.4 has no --count-only). */
+    private long countKeys() {
+        CommandResult r = etcdctl().run(List.of(inventory.members().get(0).clientUrl(cluster)), "get '' --prefix --keys-only --limit=1 -w json");
+        if (!r.ok()) {
+            return -1;
+        }
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.stdout()).path("count").asLong(0);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private Map<String, String> runOnAll(String what, java.util.function.Function<Host, RemoteCommand> command) {
+        List<Change> changes = inventory.members().stream().map(h -> new Change(h.name(), "restore", Action.RUN, what, what, "",
+                false, false, List.of(command.apply(h)))).toList();
+        return hosts.runInParallel(changes, SILENT);
+    }
+
+    private static void must(Map<String, String> failed, String what, String fix) {
+        if (!failed.isEmpty()) {
+            throw new DcsprovException(ExitCode.HOST_FAILED, what + " failed on " + String.join(", ", failed.keySet()),
+                    String.join("\n", failed.values()), fix);
+        }
+    }
+
+    private List<String> endpoints() {
+        return inventory.members().stream().map(h -> h.clientUrl(cluster)).toList();
+    }
+
+    private RemoteEtcdctl etcdctl() {
+        return new RemoteEtcdctl(hosts.connection(inventory.members().get(0).name()), paths.caCert(), paths.adminCert(), paths.adminKey());
+    }
+
+    private HealthGate gate() {
+        return new HealthGate(etcdctl(), endpoints());
+    }
+
+    private static final Reporter SILENT = new Reporter() {
+        @Override
+        public void plan(dev.dcsprov.plan.Plan plan) {
+        }
+
+        @Override
+        public void started(Change change) {
+        }
+
+        @Override
+        public void finished(Change change, String error) {
+        }
+
+        @Override
+        public void progress(String message) {
+        }
+
+        @Override
+        public void recap(Recap recap) {
+        }
+    };
+}

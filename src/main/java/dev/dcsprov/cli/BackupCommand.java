@@ -1,0 +1,51 @@
+package dev.dcsprov.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dcsprov.apply.Backup;
+import dev.dcsprov.apply.Hosts;
+import dev.dcsprov.inventory.Inventory;
+import picocli.CommandLine.Command;
+
+/** dcsprov backup: one verified snapshot of the cluster, kept on this machine. */
+@Command(name = "backup", mixinStandardHelpOptions = true,
+        description = {"Takes a snapshot from a healthy member, verifies it and copies it with its SHA-256 into the",
+                "backups directory (dcsprov_backup_dir, default <inventory dir>/backups/<cluster>), keeping the newest",
+                "dcsprov_backup_keep (default 7)."})
+final class BackupCommand extends InventoryCommand {
+
+    @Override
+    public Integer call() throws Exception {
+        Inventory inventory = loadInventory();
+        boolean json = options.output == RunOptions.OutputFormat.json;
+        try (Hosts hosts = connect(inventory)) {
+            Backup.Result r = new Backup(inventory, hosts, m -> {
+                if (!json) {
+                    out().println("[cluster] " + m);
+                    out().flush();
+                }
+            }).run();
+            if (json) {
+                ObjectNode n = new ObjectMapper().createObjectNode();
+                n.put("cluster", inventory.cluster().name());
+                n.put("member", r.member());
+                n.put("file", r.file().toString());
+                n.put("sha256", r.sha256());
+                n.put("hash", r.status().hash());
+                n.put("revision", r.status().revision());
+                n.put("totalKey", r.status().totalKey());
+                n.put("totalSize", r.status().totalSize());
+                r.removed().forEach(p -> n.withArray("removed").add(p.toString()));
+                out().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(n));
+            } else {
+                out().print(r.status().table());
+                out().println("snapshot of " + r.member() + " saved as " + r.file());
+                out().println("sha256 " + r.sha256());
+                r.removed().forEach(p -> out().println("removed old backup " + p.getFileName()
+                        + " (dcsprov_backup_keep=" + inventory.cluster().backup().keep() + ")"));
+            }
+            out().flush();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package dev.dcsprov.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * backup and restore on dcs-40..42 (bookworm, etcd 3.4), and a single-node restore onto dcs-43 (trixie,
+ * etcd 3.5 with etcdutl). Checked with etcdctl, sha256sum and ssh from this machine, never with dcsprov code.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BackupRestoreIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> HOSTS = List.of("dcs-40", "dcs-41", "dcs-42");
+    private static final String SINGLE = "dcs-43";
+    private final List<String> endpoints = Cli.endpoints(HOSTS);
+    private final Map<String, String> written = new LinkedHashMap<>();
+    private Path dir;
+    private Path inventory;
+    private Path pki;
+    private Path snapshot;
+
+    @BeforeAll
+    void freshHosts() throws IOException {
+        Lab.requireUp();
+        Lab.recreate(HOSTS);
+        Proc.Result d = Proc.run(List.of(Lab.REPO.resolve("lab/down").toString(), "--quiet", SINGLE));
+        assertEquals(0, d.exit(), d::toString);
+        Proc.Result u = Proc.run(List.of(Lab.REPO.resolve("lab/up").toString(), "--release", "trixie", SINGLE));
+        assertEquals(0, u.exit(), u::toString);
+        dir = Files.createTempDirectory("dcsprov-backup-it");
+        inventory = Lab.writeInventory(dir, HOSTS, "    dcsprov_backup_keep: 2\n");
+        pki = dir.resolve("pki/dcs");
+        Proc.Result apply = Cli.dcsprov("apply", inventory.toString());
+        assertEquals(0, apply.exit(), apply::toString);
+    }
+
+    private void put(String key, String value) {
+        Proc.Result r = Cli.etcdctl(pki, endpoints, "put", key, value);
+        assertEquals(0, r.exit(), r::toString);
+    }
+
+    private Map<String, String> readAll(Path pkiDir, List<String> eps) throws IOException {
+        Proc.Result r = Cli.etcdctl(pkiDir, eps, "get", "", "--prefix", "-w", "json");
+        assertEquals(0, r.exit(), r::toString);
+        Map<String, String> kv = new LinkedHashMap<>();
+        JsonNode kvs = JSON.readTree(r.out()).path("kvs");
+        java.util.Base64.Decoder b64 = java.util.Base64.getDecoder();
+        kvs.forEach(n -> kv.put(new String(b64.decode(n.get("key").asText())), new String(b64.decode(n.get("value").asText()))));
+        return kv;
+    }
+
+    private String clusterId() throws IOException {
+        Proc.Result r = Cli.etcdctl(pki, endpoints, "member", "list", "-w", "json");
+        assertEquals(0, r.exit(), r::toString);
+        return JSON.readTree(r.out()).path("header").path("cluster_id").asText();
+    }
+
+    @Test
+    @Order(1)
+    void backupKeepsAVerifiedSnapshotWithItsChecksum() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            String v = "value-" + i + " with spaces and ü";
+            put("/app/key" + i, v);
+            written.put("/app/key" + i, v);
+        }
+        Proc.Result r = Cli.dcsprov("backup", inventory.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("| HASH ") || r.out().contains("HASH"), r::toString);
+        Path backups = dir.resolve("backups/dcs");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(backups)));
+        List<Path> dbs = dbs(backups);
+        assertEquals(1, dbs.size(), dbs::toString);
+        snapshot = dbs.get(0);
+        assertTrue(snapshot.getFileName().toString().matches("dcs-\\d{8}T\\d{6}Z\\.db"), snapshot::toString);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(snapshot)));
+        Proc.Result sum = Proc.run(List.of("sh", "-c", "cd " + backups + " && sha256sum -c " + snapshot.getFileName() + ".sha256"));
+        assertEquals(0, sum.exit(), sum::toString);
+        // etcd's own tool on this machine agrees it is a snapshot holding our writes, and restores it (hash check).
+        Proc.Result status = Proc.run(List.of("etcdctl", "snapshot", "status", snapshot.toString(), "-w", "json"), Map.of("ETCDCTL_API", "3"), null, 60);
+        assertEquals(0, status.exit(), status::toString);
+        assertTrue(JSON.readTree(status.out()).get("revision").asLong() >= 21, status.out());
+        assertTrue(r.out().contains(Long.toHexString(JSON.readTree(status.out()).get("hash").asLong())), r::toString);
+        Proc.Result trial = Proc.run(List.of("etcdctl", "snapshot", "restore", snapshot.toString(), "--data-dir", dir.resolve("trial").toString()),
+                Map.of("ETCDCTL_API", "3"), null, 60);
+        assertEquals(0, trial.exit(), trial::toString);
+    }
+
+    @Test
+    @Order(2)
+    void retentionKeepsTheNewestN() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            Thread.sleep(1100); // names are per second
+            Proc.Result r = Cli.dcsprov("backup", inventory.toString());
+            assertEquals(0, r.exit(), r::toString);
+        }
+        List<Path> dbs = dbs(dir.resolve("backups/dcs"));
+        assertEquals(2, dbs.size(), "dcsprov_backup_keep: 2 -> " + dbs);
+        assertTrue(!dbs.contains(snapshot) && !Files.exists(Path.of(snapshot + ".sha256")), "the oldest went with its checksum");
+        snapshot = dbs.get(1);
+    }
+
+    @Test
+    @Order(3)
+    void corruptOrTruncatedSnapshotsAreRefusedBeforeAnythingStops() throws IOException {
+        byte[] all = Files.readAllBytes(snapshot);
+        Path truncated = dir.resolve("truncated.db");
+        Files.write(truncated, Arrays.copyOf(all, all.length / 2));
+        byte[] flipped = all.clone();
+        flipped[flipped.length / 2] ^= 0x55;
+        Path corrupt = dir.resolve("corrupt.db");
+        Files.write(corrupt, flipped);
+        // A good file whose recorded checksum disagrees (changed after the backup).
+        Path tampered = dir.resolve("tampered.db");
+        Files.write(tampered, all);
+        Files.writeString(dir.resolve("tampered.db.sha256"), "0".repeat(64) + "  tampered.db\n");
+        for (Path bad : List.of(truncated, corrupt, tampered)) {
+            Proc.Result r = Cli.dcsprov("restore", inventory.toString(), bad.toString(), "--replace-healthy-cluster");
+            assertEquals(2, r.exit(), r::toString);
+            assertTrue(r.err().contains("Nothing was stopped"), r::toString);
+        }
+        for (String h : HOSTS) {
+            assertEquals("active", Lab.ssh(h, "systemctl is-active etcd").out().strip(), h);
+        }
+        assertEquals(written, readAll(pki, endpoints));
+    }
+
+    @Test
+    @Order(4)
+    void aServingClusterIsOnlyReplacedWhenAsked() throws IOException {
+        put("/written-after-backup", "x");
+        Proc.Result r = Cli.dcsprov("restore", inventory.toString(), snapshot.toString());
+        assertEquals(6, r.exit(), r::toString);
+        assertTrue(r.err().contains("--replace-healthy-cluster"), r::toString);
+        assertTrue(readAll(pki, endpoints).containsKey("/written-after-backup"));
+        for (String h : HOSTS) {
+            assertNotEquals(0, Lab.ssh(h, "ls -d /var/lib/etcd/dcs.before-restore-*").exit(), h);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void restoreAfterEveryDataDirIsDestroyedBringsEveryKeyBack() throws IOException {
+        String oldCluster = clusterId();
+        for (String h : HOSTS) {
+            Lab.sshOk(h, "systemctl stop etcd && rm -rf /var/lib/etcd/dcs");
+        }
+        Proc.Result r = Cli.dcsprov("restore", inventory.toString(), snapshot.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("restored cluster 'dcs'") && r.out().contains("with 20 keys"), r::toString);
+        assertEquals(written, readAll(pki, endpoints), "every key with its value, and nothing written after the backup");
+        Proc.Result health = Cli.etcdctl(pki, endpoints, "endpoint", "health");
+        assertEquals(0, health.exit(), health::toString);
+        assertNotEquals(oldCluster, clusterId(), "a new token gives the restored cluster a new ID");
+        for (String h : HOSTS) {
+            assertEquals("etcd etcd 700", Lab.sshOk(h, "stat -c '%U %G %a' /var/lib/etcd/dcs").strip(), h);
+            assertEquals("existing", Lab.sshOk(h, ". /etc/default/etcd && echo $ETCD_INITIAL_CLUSTER_STATE").strip(), h);
+            assertTrue(Lab.sshOk(h, "cat /etc/dcs/restore-history").contains("token=dcs-token-restored-"), h);
+            assertEquals("", Lab.sshOk(h, "ls /var/tmp | grep dcsprov || true").strip(), h + ": staged copies removed");
+        }
+        // The cluster matches the inventory: apply has nothing to do.
+        Proc.Result plan = Cli.dcsprov("plan", inventory.toString());
+        assertEquals(0, plan.exit(), plan::toString);
+        assertTrue(plan.out().contains("No changes"), plan::toString);
+    }
+
+    @Test
+    @Order(6)
+    void restoreOverAHealthyClusterMovesEveryDataDirAside() throws IOException {
+        put("/written-after-backup", "x");
+        Proc.Result r = Cli.dcsprov("restore", inventory.toString(), snapshot.toString(), "--replace-healthy-cluster");
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals(written, readAll(pki, endpoints));
+        for (String h : HOSTS) {
+            String aside = Lab.sshOk(h, "ls -d /var/lib/etcd/dcs.before-restore-*").strip();
+            assertTrue(Lab.ssh(h, "test -d " + aside + "/member").exit() == 0, h + ": the old data is kept in " + aside);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aSnapshotRestoresOntoASingleNewHostWithEtcd35() throws IOException {
+        Path single = Files.createTempDirectory("dcsprov-single-it");
+        Path inv = Lab.writeInventory(single, List.of(SINGLE), "");
+        Proc.Result apply = Cli.dcsprov("apply", inv.toString());
+        assertEquals(0, apply.exit(), apply::toString);
+        assertEquals(0, Lab.ssh(SINGLE, "command -v etcdutl").exit(), "trixie has etcdutl");
+        // A cluster apply just started holds nothing: no confirmation is needed.
+        Proc.Result r = Cli.dcsprov("restore", inv.toString(), snapshot.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals(written, readAll(single.resolve("pki/dcs"), Cli.endpoints(List.of(SINGLE))));
+        Proc.Result members = Cli.etcdctl(single.resolve("pki/dcs"), Cli.endpoints(List.of(SINGLE)), "member", "list", "-w", "json");
+        assertEquals(1, JSON.readTree(members.out()).get("members").size(), members::toString);
+    }
+
+    @Test
+    @Order(8)
+    void applyInstallsScheduledSnapshotsWithRetentionOnTheHosts() throws IOException {
+        Files.writeString(inventory, Files.readString(inventory).replace("    dcsprov_backup_keep: 2\n",
+                "    dcsprov_backup_keep: 2\n    dcsprov_backup_schedule: hourly\n    dcsprov_backup_host_keep: 2\n"));
+        Proc.Result apply = Cli.dcsprov("apply", inventory.toString());
+        assertEquals(0, apply.exit(), apply::toString);
+        assertTrue(Cli.dcsprov("plan", inventory.toString()).out().contains("No changes"), "a second apply is a no-op");
+        String h = HOSTS.get(1);
+        assertEquals("enabled", Lab.sshOk(h, "systemctl is-enabled dcsprov-snapshot.timer").strip());
+        assertEquals("active", Lab.sshOk(h, "systemctl is-active dcsprov-snapshot.timer").strip());
+        for (int i = 0; i < 3; i++) {
+            Lab.sshOk(h, "systemctl start dcsprov-snapshot.service && sleep 1.1");
+        }
+        String ls = Lab.sshOk(h, "stat -c '%n %a %U %G' /var/lib/dcs/backup /var/lib/dcs/backup/*.db");
+        List<String> lines = ls.strip().lines().toList();
+        assertEquals(3, lines.size(), "the directory and the newest 2 snapshots: " + ls);
+        assertEquals("/var/lib/dcs/backup 750 etcd etcd", lines.get(0));
+        for (String l : lines.subList(1, 3)) {
+            assertTrue(l.matches("/var/lib/dcs/backup/dcs-\\d{8}T\\d{6}Z\\.db 640 etcd etcd"), l);
+            // etcd's own restore (it checks the SHA-256 trailer) accepts what the timer wrote.
+            Lab.sshOk(h, "d=$(mktemp -d) && ETCDCTL_API=3 etcdctl snapshot restore " + l.split(" ")[0] + " --data-dir $d/r >/dev/null 2>&1; r=$?; rm -rf $d; exit $r");
+        }
+        assertTrue(Lab.sshOk(h, "journalctl -u dcsprov-snapshot --no-pager").contains("removed /var/lib/dcs/backup/dcs-"), "retention shows in the journal");
+    }
+
+    private static List<Path> dbs(Path backups) throws IOException {
+        try (Stream<Path> s = Files.list(backups)) {
+            return s.filter(p -> p.toString().endsWith(".db")).sorted().toList();
+        }
+    }
+}
