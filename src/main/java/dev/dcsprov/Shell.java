@@ -9,4 +9,14 @@ public final class Shell {
     public static String quote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
     }
+
+    /** Sleeps between polls of a remote state; an interrupt ends the run rather than being swallowed. */
+    public static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
 }

@@ -61,7 +61,7 @@ public final class HealthGate {
             if (last.healthy() || System.nanoTime() > deadline) {
                 break;
             }
-            sleep(300);
+            dev.dcsprov.Shell.pause(300);
         }
         if (!last.healthy()) {
             throw new DcsprovException(ExitCode.UNSAFE, "the cluster did not become healthy " + during,
@@ -72,12 +72,4 @@ public final class HealthGate {
         return last;
     }
 
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
 }

@@ -132,7 +132,7 @@ public final class MemberJoin {
                     return;
                 }
             }
-            HealthGate.sleep(500);
+            dev.dcsprov.Shell.pause(500);
         }
         throw new DcsprovException(ExitCode.UNSAFE, "learner " + host.memberName() + " did not catch up within "
                 + CATCH_UP_TIMEOUT.toSeconds() + " s", last + ". It stays a learner: it has no vote, so quorum is not at risk.",
@@ -149,7 +149,7 @@ public final class MemberJoin {
                 return;
             }
             // "can only promote a learner member which is in sync with leader": wait and retry.
-            HealthGate.sleep(1000);
+            dev.dcsprov.Shell.pause(1000);
         } while (System.nanoTime() < deadline);
         throw new DcsprovException(ExitCode.UNSAFE, "could not promote learner " + host.memberName(), last.stderr().strip()
                 + ". It stays a learner without a vote; quorum is not at risk.",

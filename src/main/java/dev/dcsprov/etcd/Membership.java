@@ -39,21 +39,13 @@ public final class Membership {
         long deadline = System.nanoTime() + ADD_RETRY.toNanos();
         CommandResult r = etcdctl.run(endpoints, args);
         while (!r.ok() && r.stderr().contains("unhealthy cluster") && System.nanoTime() < deadline) {
-            sleep(1000);
+            dev.dcsprov.Shell.pause(1000);
             r = etcdctl.run(endpoints, args);
         }
         check(r, args, "add member " + name);
         return list();
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
 
     /** Returns etcdctl's result; "learner not in sync" is an expected failure the caller retries. */
     public CommandResult tryPromote(EtcdId id) {

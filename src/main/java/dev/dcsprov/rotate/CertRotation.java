@@ -266,7 +266,7 @@ public final class CertRotation {
                 throw new DcsprovException(ExitCode.UNSAFE, "leadership did not move to " + target,
                         now.problem().isEmpty() ? "the leader is still " + leaderName(now).orElse("unknown") : now.problem(), "");
             }
-            sleep(200);
+            dev.dcsprov.Shell.pause(200);
         }
     }
 
@@ -284,7 +284,7 @@ public final class CertRotation {
                 throw new DcsprovException(ExitCode.UNSAFE, member + " did not catch up",
                         "applied index " + m.map(EndpointStatus::raftAppliedIndex).orElse(-1L) + ", leader's commit " + target, "");
             }
-            sleep(200);
+            dev.dcsprov.Shell.pause(200);
             s = gate.await(MEMBER_TIMEOUT, "while " + member + " catches up");
         }
     }
@@ -324,12 +324,4 @@ public final class CertRotation {
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
 }

@@ -144,7 +144,7 @@ final class KnownHostsVerifier implements HostKeyVerifier {
         for (KnownHosts.Entry e : known) {
             detail.append("\n  ").append(e.type()).append(' ').append(e.fingerprint())
                     .append(" at ").append(e.location());
-            commands.add("ssh-keygen -R " + ShellQuote.quote(matchedName(e)) + " -f " + ShellQuote.quote(
+            commands.add("ssh-keygen -R " + dev.dcsprov.Shell.quote(matchedName(e)) + " -f " + dev.dcsprov.Shell.quote(
                     e.file().toString()));
         }
         for (String c : commands) {
@@ -174,7 +174,7 @@ final class KnownHostsVerifier implements HostKeyVerifier {
                         + policy.knownHostsFiles().stream().map(Path::toString).collect(Collectors.joining(", ")),
                 "Verify the fingerprint out of band (on the host: ssh-keygen -lf /etc/ssh/ssh_host_"
                         + keyFileStem(key) + "_key.pub), then add it:\n  ssh-keyscan -H -p " + target.port() + " "
-                        + target.address() + " >> " + ShellQuote.quote(file)
+                        + target.address() + " >> " + dev.dcsprov.Shell.quote(file)
                         + "\nor run again with --accept-new-host-keys to record keys of hosts seen for the first time.",
                 null);
     }

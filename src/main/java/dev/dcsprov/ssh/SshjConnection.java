@@ -58,7 +58,7 @@ public final class SshjConnection implements Connection {
 
     /** The exact command line sent to the host: {@code sh -c '<script>'}, behind {@code sudo -n --} if needed. */
     String commandLine(String script) {
-        String sh = "sh -c " + ShellQuote.quote(script);
+        String sh = "sh -c " + dev.dcsprov.Shell.quote(script);
         return target.needsSudo() ? "sudo -n -- " + sh : sh;
     }
 

@@ -53,7 +53,7 @@ class SshjConnectionRunTest {
         String script = "a='it'\"'\"'s'; printf '%s|%s\\n' \"$a\" \"$(echo \"two  spaces\")\"\n# comment\necho 'ünï'";
         CommandResult r = conn.run(RemoteCommand.of(script));
         assertEquals("it's|two  spaces\nünï\n", r.stdout(), r.stderr());
-        assertTrue(server.commands.contains("sh -c " + ShellQuote.quote(script)));
+        assertTrue(server.commands.contains("sh -c " + dev.dcsprov.Shell.quote(script)));
     }
 
     @Test
