@@ -173,12 +173,43 @@ public final class PkiStore {
     /** The CA that signs leaves: the new one from phase 2 of a CA rotation on, the current one otherwise. */
     private CertificateAuthority signingCa() {
         if (caRotationPhase().filter(CaRotationPhase::signsWithNewCa).isPresent()) {
-            if (nextCa == null) {
-                nextCa = loadCa(caNextCertificateFile(), caNextKeyFile());
-            }
-            return nextCa;
+            return nextCaIfPresent().orElseThrow(() -> new DcsprovException(ExitCode.PKI,
+                    "A CA rotation is recorded in " + caRotationFile() + " but " + caNextCertificateFile() + " is missing",
+                    "The new CA signs member certificates from phase 2 on.", RESTORE_FIX));
         }
         return loadCa();
+    }
+
+    /**
+     * While members trust both CAs (phases 1 and 2), a leaf of either CA is still good: apply keeps
+     * it, and only rotate-certs --ca moves leaves to the new CA, one rolling phase at a time.
+     */
+    private boolean trustedDuringRotation(X509Certificate certificate) {
+        Optional<CaRotationPhase> phase = caRotationPhase();
+        if (phase.isEmpty() || phase.get() == CaRotationPhase.DROP_OLD) {
+            return false;
+        }
+        return loadCa().signed(certificate) || nextCaIfPresent().map(n -> n.signed(certificate)).orElse(false);
+    }
+
+    private Optional<CertificateAuthority> nextCaIfPresent() {
+        if (nextCa == null && Files.exists(caNextCertificateFile())) {
+            nextCa = loadCa(caNextCertificateFile(), caNextKeyFile());
+        }
+        return Optional.ofNullable(nextCa);
+    }
+
+    /** True when the certificate in the file was signed by the new CA of a CA rotation in progress. */
+    public synchronized boolean signedByNewCa(Path certificateFile) {
+        Optional<CertificateAuthority> next = nextCaIfPresent();
+        if (next.isEmpty() || !Files.exists(certificateFile)) {
+            return false;
+        }
+        try {
+            return next.get().signed(Pem.decodeCertificate(Files.readAllBytes(certificateFile)));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     // ---------------------------------------------------------------- CA rotation
@@ -499,7 +530,7 @@ public final class PkiStore {
         if (!Keys.matches(key, certificate.getPublicKey())) {
             return reissue("key does not match certificate");
         }
-        if (!signingCa().signed(certificate)) {
+        if (!signingCa().signed(certificate) && !trustedDuringRotation(certificate)) {
             return reissue("signed by another CA");
         }
         Optional<KeyAlgorithm> actual = Keys.algorithmOf(certificate.getPublicKey());

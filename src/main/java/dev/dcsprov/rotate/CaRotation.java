@@ -142,13 +142,13 @@ public final class CaRotation {
         for (Host h : inventory.members()) {
             HostCertificateRequest request = HostCertificateRequest.of(h.memberName(),
                     CertificateService.sans(h, facts.get(h.name())), cluster.certDays(), cluster.keyAlgorithm());
-            if (store.checkHostCertificate(request, 0).reissue()) {
+            if (!store.signedByNewCa(store.hostCertificateFile(h.memberName())) || store.checkHostCertificate(request, 0).reissue()) {
                 store.reissueHostCertificate(request);
                 issued.add(h.name());
             }
         }
         for (String name : store.clientNames()) {
-            if (store.checkClientCertificate(name, cluster.keyAlgorithm(), 0).reissue()) {
+            if (!store.signedByNewCa(store.clientCertificateFile(name)) || store.checkClientCertificate(name, cluster.keyAlgorithm(), 0).reissue()) {
                 store.reissueClientCertificate(name, cluster.keyAlgorithm(), cluster.certDays());
                 if (!name.equals(PkiStore.ADMIN_CLIENT)) {
                     clients.add(name);

@@ -77,20 +77,25 @@ class PkiStoreCaRotationTest {
         assertFalse(store.ensureHostCertificate(request, 30).issued());
 
         store.advanceCaRotation(CaRotationPhase.NEW_LEAVES);
-        CertificateCheck check = store.checkHostCertificate(request, 30);
-        assertTrue(check.reissue());
-        assertEquals("signed by another CA", check.reason());
+        // Members trust both CAs now: apply keeps an old-CA leaf; only rotate-certs --ca replaces it.
+        assertFalse(store.checkHostCertificate(request, 30).reissue());
+        assertFalse(store.ensureAdminClientCertificate(KeyAlgorithm.ECDSA_P256, 365, 30).issued());
+        assertFalse(store.signedByNewCa(store.hostCertificateFile("dcs-00")));
         IssuedCertificate leaf = store.reissueHostCertificate(request);
         validateChain(x509(leaf.certificatePem()), x509(store.caNextCertificateFile()), T0.plusSeconds(60));
-        assertFalse(store.checkHostCertificate(request, 30).reissue(), "a re-run of phase 2 reissues nothing new");
+        assertTrue(store.signedByNewCa(store.hostCertificateFile("dcs-00")), "a re-run of phase 2 reissues nothing new");
+        assertFalse(store.checkHostCertificate(request, 30).reissue());
+        // A leaf that is missing altogether comes from the new CA.
+        Files.move(store.clientCertificateFile("root"), dir.resolve("root.crt.moved"));
         IssuedCertificate admin = store.ensureAdminClientCertificate(KeyAlgorithm.ECDSA_P256, 365, 30);
-        assertTrue(admin.issued(), "apply in phase 2 gives the admin a new-CA certificate as well");
+        assertTrue(admin.issued());
         validateChain(x509(admin.certificatePem()), x509(store.caNextCertificateFile()), T0.plusSeconds(60));
         // Phase 2 members still trust both.
         assertEquals(2, CertificateInfo.parseAll(store.trustedCaPem()).size());
 
         store.advanceCaRotation(CaRotationPhase.DROP_OLD);
         assertArrayEquals(Files.readAllBytes(store.caNextCertificateFile()), store.trustedCaPem());
+        assertFalse(store.checkHostCertificate(request, 30).reissue(), "the new-CA member leaf stays in phase 3");
     }
 
     @Test
