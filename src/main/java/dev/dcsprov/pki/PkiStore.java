@@ -260,7 +260,7 @@ public final class PkiStore {
             if (recorded.isPresent()) {
                 return recorded.get();
             }
-            if (!Files.exists(caNextCertificateFile()) || !Files.exists(caNextKeyFile())) {
+            if (!Files.exists(caNextCertificateFile()) || !Files.exists(caNextKeyFile()) || staleNextCa()) {
                 CertificateAuthority created = CertificateAuthority.create(clusterName, algorithm, caDays, clock.instant(),
                         "generation " + ARCHIVE_STAMP.format(clock.instant()));
                 write(caNextKeyFile(), Pem.encodePrivateKey(created.privateKey()), SecureFiles.PRIVATE);
@@ -270,6 +270,15 @@ public final class PkiStore {
             recordPhase(CaRotationPhase.TRUST_BOTH);
             return CaRotationPhase.TRUST_BOTH;
         });
+    }
+
+    /** ca-next.* that are copies of ca.* were left by a finish that crashed: not a new CA. */
+    private boolean staleNextCa() {
+        try {
+            return java.util.Arrays.equals(Files.readAllBytes(caNextCertificateFile()), Files.readAllBytes(caCertificateFile()));
+        } catch (IOException e) {
+            throw ioError("Cannot read " + caNextCertificateFile(), e);
+        }
     }
 
     /** Records the next phase of a CA rotation (atomically, so a crash leaves the old or the new phase). */
@@ -301,7 +310,9 @@ public final class PkiStore {
                         write(caKeyFile(), nextKey, SecureFiles.PRIVATE);
                         write(caCertificateFile(), nextCert, SecureFiles.PUBLIC);
                     }
-                    // Both are now ca.crt|key, so nothing is lost by removing the duplicates.
+                    // The record goes first: ca-next.* left behind by a crash now are copies of ca.*, which
+                    // startCaRotation recognises and replaces. Nothing is lost by removing the duplicates.
+                    Files.deleteIfExists(caRotationFile());
                     Files.delete(caNextKeyFile());
                     Files.delete(caNextCertificateFile());
                 } catch (IOException e) {

@@ -152,6 +152,9 @@ class RotateCaIT {
         Proc.Result midway = Cli.dcsprov("certs", inventory.toString());
         assertTrue(midway.out().contains("CA rotation: phase "), midway::toString);
         health();
+        Proc.Result leaf = Cli.dcsprov("rotate-certs", inventory.toString());
+        assertEquals(6, leaf.exit(), "a leaf rotation does not start in the middle of a CA rotation:\n" + leaf);
+        assertTrue(leaf.err().contains("a CA rotation is under way"), leaf::toString);
 
         Proc.Result again = Cli.dcsprov("rotate-certs", inventory.toString(), "--ca");
         assertEquals(0, again.exit(), again::toString);

@@ -129,6 +129,16 @@ class PkiStoreCaRotationTest {
     }
 
     @Test
+    void aNewRotationAfterAFinishThatCrashedBeforeRemovingCaNextCreatesAFreshCa() throws Exception {
+        // What a crash between removing the record and removing ca-next.* leaves: copies of ca.*.
+        Files.copy(store.caCertificateFile(), store.caNextCertificateFile());
+        Files.copy(dir.resolve("ca.key"), dir.resolve("ca-next.key"));
+        store.startCaRotation("dcs", KeyAlgorithm.ECDSA_P256, 3650);
+        assertNotEquals(Files.readString(store.caCertificateFile()), Files.readString(store.caNextCertificateFile()));
+        assertEquals(2, CertificateInfo.parseAll(store.trustedCaPem()).size());
+    }
+
+    @Test
     void anUnknownPhaseRecordIsAPkiError() throws Exception {
         Files.writeString(store.caRotationFile(), "HALFWAY\n");
         DcsprovException e = assertThrows(DcsprovException.class, store::caRotationPhase);
