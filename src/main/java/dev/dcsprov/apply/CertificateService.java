@@ -63,7 +63,6 @@ public final class CertificateService {
         if (admin == null) {
             store.ensureCa(cluster.name(), cluster.keyAlgorithm(), cluster.caDays());
             ca = store.trustedCaPem(); // the bundle (or the new CA) while rotate-certs --ca is under way
-
             admin = store.ensureAdminClientCertificate(cluster.keyAlgorithm(), cluster.certDays(), cluster.renewBeforeDays());
         }
         return admin;
