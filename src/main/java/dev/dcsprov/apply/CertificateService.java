@@ -61,7 +61,8 @@ public final class CertificateService {
     /** The CA and the admin client certificate are the same for every member: made or checked once per run. */
     private synchronized IssuedCertificate admin() {
         if (admin == null) {
-            ca = store.ensureCa(cluster.name(), cluster.keyAlgorithm(), cluster.caDays()).certificatePem();
+            store.ensureCa(cluster.name(), cluster.keyAlgorithm(), cluster.caDays());
+            ca = store.trustedCaPem(); // the bundle (or the new CA) while rotate-certs --ca is under way
             admin = store.ensureAdminClientCertificate(cluster.keyAlgorithm(), cluster.certDays(), cluster.renewBeforeDays());
         }
         return admin;
@@ -82,7 +83,7 @@ public final class CertificateService {
         String pending = !caExists ? "a new CA and certificates will be created"
                 : server.reissue() ? server.reason() : admin.reissue() ? "admin client certificate: " + admin.reason() : "";
         return new HostMaterial(
-                caExists ? read(store.caCertificateFile()) : HostMaterial.PENDING,
+                caExists ? store.trustedCaPem() : HostMaterial.PENDING,
                 server.reissue() ? HostMaterial.PENDING : read(store.hostCertificateFile(host.memberName())),
                 server.reissue() ? HostMaterial.PENDING : read(store.hostKeyFile(host.memberName())),
                 admin.reissue() ? HostMaterial.PENDING : read(store.clientCertificateFile(PkiStore.ADMIN_CLIENT)),

@@ -47,6 +47,8 @@ final class CertsCommand extends InventoryCommand {
             doc.put("pki_dir", store.directory().toString());
             doc.put("threshold_days", threshold);
             doc.put("ok", !attention);
+            doc.put("ca_rotation", store.caRotationPhase().map(p -> (Object) Map.of("phase", p.number(), "of", 3,
+                    "name", p.name().toLowerCase(), "description", p.description())).orElse(null));
             doc.put("certificates", rows.stream().map(CertsCommand::json).toList());
             try {
                 out().println(JsonReporter.JSON.writeValueAsString(doc));
@@ -63,6 +65,8 @@ final class CertsCommand extends InventoryCommand {
     private static void text(PrintWriter out, Inventory inventory, PkiStore store, List<CertificateRow> rows, int threshold,
                              boolean attention) {
         out.printf("cluster %s, local PKI %s, threshold %d days%n", inventory.cluster().name(), store.directory(), threshold);
+        store.caRotationPhase().ifPresent(p -> out.println("CA rotation: " + p.describe()
+                + "; 'dcsprov rotate-certs --ca' continues it"));
         String host = "";
         for (CertificateRow r : rows) {
             if (!r.host().equals(host)) {

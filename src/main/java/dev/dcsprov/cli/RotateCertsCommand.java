@@ -4,6 +4,8 @@ import dev.dcsprov.ExitCode;
 import dev.dcsprov.apply.Hosts;
 import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.pki.PkiStore;
+import dev.dcsprov.pki.CertificateInfo;
+import dev.dcsprov.rotate.CaRotation;
 import dev.dcsprov.rotate.CertRotation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +23,8 @@ import java.util.Set;
                 + "and restarts members one at a time: followers first, the leader last after leadership moved away; "
                 + "each next member only once the cluster is healthy and the restarted member caught up.",
                 "Refuses to start unless every member is healthy. If it stops midway, run it again: it continues with "
-                        + "the members that still carry their previous certificate."})
+                        + "the members that still carry their previous certificate.",
+                "With --ca it replaces the CA itself, in three rolling phases, each resumable."})
 final class RotateCertsCommand extends InventoryCommand {
     @Option(names = "--limit", split = ",", paramLabel = "HOST", description = "Rotate only these members (comma-separated)")
     List<String> limit = new ArrayList<>();
@@ -30,8 +33,27 @@ final class RotateCertsCommand extends InventoryCommand {
             + "(clients/*; dcsprov's own admin certificate is always rotated in a run without --limit)")
     boolean clients;
 
+    @Option(names = "--ca", description = "Replace the CA itself, in three rolling phases: members trust old and new CA; "
+            + "member, admin and client certificates are reissued from the new CA; the old CA is dropped. "
+            + "Resumable: a re-run continues the recorded phase ('dcsprov certs' shows it).")
+    boolean ca;
+
+    @Option(names = "--stop-after-phase", paramLabel = "N", description = "With --ca: stop after phase N (1-3, default 3), "
+            + "e.g. 2 to hand the reissued client certificates to applications before the old CA is dropped")
+    int stopAfterPhase = 3;
+
     @Override
     public Integer call() {
+        if (ca && (!limit.isEmpty() || clients)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--ca rotates every member and every client certificate; it takes neither --limit nor --clients");
+        }
+        if (stopAfterPhase < 1 || stopAfterPhase > 3 || (!ca && stopAfterPhase != 3)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--stop-after-phase takes 1, 2 or 3, and only with --ca");
+        }
+        if (ca) {
+            return rotateCa();
+        }
         Inventory inventory = loadInventory();
         PkiStore store = new PkiStore(inventory.cluster().pkiDir());
         boolean json = options.output == RunOptions.OutputFormat.json;
@@ -69,6 +91,54 @@ final class RotateCertsCommand extends InventoryCommand {
             }
             if (!result.clientsReissued().isEmpty()) {
                 out().println("client certificates reissued in the PKI dir (hand them to their applications): "
+                        + String.join(", ", result.clientsReissued()));
+            }
+            out().printf("done in %.1f s%n", (System.nanoTime() - started) / 1e9);
+        }
+        out().flush();
+        return ExitCode.OK.code();
+    }
+
+    private Integer rotateCa() {
+        Inventory inventory = loadInventory();
+        PkiStore store = new PkiStore(inventory.cluster().pkiDir());
+        boolean json = options.output == RunOptions.OutputFormat.json;
+        List<String> progress = new ArrayList<>();
+        long started = System.nanoTime();
+        CaRotation.Result result;
+        try (Hosts hosts = connect(inventory)) {
+            result = new CaRotation(inventory, hosts, store, message -> {
+                progress.add(message);
+                if (!json) {
+                    out().println("[cluster] " + message);
+                    out().flush();
+                }
+            }).run(new CaRotation.Options(stopAfterPhase));
+        }
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("started", result.started());
+            doc.put("phases_run", result.phasesRun().stream().map(p -> p.number()).toList());
+            doc.put("finished", result.finished());
+            result.ca().ifPresent(c -> doc.put("ca", Map.of("subject", c.subject(), "serial", c.serialHex(),
+                    "not_after", c.notAfter().toString())));
+            doc.put("clients_reissued", result.clientsReissued());
+            doc.put("progress", progress);
+            try {
+                out().println(JsonReporter.JSON.writeValueAsString(doc));
+            } catch (Exception e) {
+                throw new IllegalStateException("could not write JSON", e);
+            }
+        } else {
+            out().println();
+            if (result.finished()) {
+                CertificateInfo c = result.ca().orElseThrow();
+                out().printf("CA ROTATED: %s, serial %s, valid until %s%n", c.subject(), c.serialHex(), c.notAfter());
+            } else {
+                out().println("CA ROTATION PAUSED after phase " + stopAfterPhase + "; run rotate-certs --ca again to continue");
+            }
+            if (!result.clientsReissued().isEmpty()) {
+                out().println("client certificates reissued from the new CA (hand them to their applications): "
                         + String.join(", ", result.clientsReissued()));
             }
             out().printf("done in %.1f s%n", (System.nanoTime() - started) / 1e9);

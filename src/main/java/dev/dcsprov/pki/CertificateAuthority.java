@@ -57,6 +57,14 @@ public final class CertificateAuthority {
 
     /** A new self-signed CA, "CN=&lt;cluster&gt; etcd CA", allowed to sign leaf certificates only (pathLen 0). */
     static CertificateAuthority create(String clusterName, KeyAlgorithm algorithm, int days, Instant now) {
+        return create(clusterName, algorithm, days, now, null);
+    }
+
+    /**
+     * @param generation when set, an OU naming the CA's generation: the successor made by a CA
+     *                   rotation then has a subject of its own, so issuer names tell old and new apart
+     */
+    static CertificateAuthority create(String clusterName, KeyAlgorithm algorithm, int days, Instant now, String generation) {
         if (clusterName == null || clusterName.isBlank()) {
             throw new IllegalArgumentException("cluster name must not be blank");
         }
@@ -64,10 +72,11 @@ public final class CertificateAuthority {
             throw new IllegalArgumentException("CA validity must be at least one day, got " + days);
         }
         KeyPair keys = Keys.generate(algorithm);
-        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
-                .addRDN(BCStyle.O, ORGANIZATION)
-                .addRDN(BCStyle.CN, clusterName + " etcd CA")
-                .build();
+        X500NameBuilder name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, ORGANIZATION);
+        if (generation != null) {
+            name.addRDN(BCStyle.OU, generation);
+        }
+        X500Name subject = name.addRDN(BCStyle.CN, clusterName + " etcd CA").build();
         try {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(

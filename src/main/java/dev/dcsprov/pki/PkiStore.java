@@ -62,6 +62,7 @@ public final class PkiStore {
     private final Path directory;
     private final Clock clock;
     private CertificateAuthority ca;
+    private CertificateAuthority nextCa;
 
     public PkiStore(Path directory) {
         this(directory, Clock.systemUTC());
@@ -166,15 +167,200 @@ public final class PkiStore {
                     "Certificates can only be issued after the cluster CA exists.",
                     "Run apply, which creates the CA first.");
         }
+        return signingCa();
+    }
+
+    /** The CA that signs leaves: the new one from phase 2 of a CA rotation on, the current one otherwise. */
+    private CertificateAuthority signingCa() {
+        if (caRotationPhase().filter(CaRotationPhase::signsWithNewCa).isPresent()) {
+            return nextCaIfPresent().orElseThrow(() -> new DcsprovException(ExitCode.PKI,
+                    "A CA rotation is recorded in " + caRotationFile() + " but " + caNextCertificateFile() + " is missing",
+                    "The new CA signs member certificates from phase 2 on.", RESTORE_FIX));
+        }
         return loadCa();
     }
 
-    private CertificateAuthority loadCa() {
-        if (ca != null) {
-            return ca;
+    /**
+     * While members trust both CAs (phases 1 and 2), a leaf of either CA is still good: apply keeps
+     * it, and only rotate-certs --ca moves leaves to the new CA, one rolling phase at a time.
+     */
+    private boolean trustedDuringRotation(X509Certificate certificate) {
+        Optional<CaRotationPhase> phase = caRotationPhase();
+        if (phase.isEmpty() || phase.get() == CaRotationPhase.DROP_OLD) {
+            return false;
         }
-        Path certFile = caCertificateFile();
-        Path keyFile = caKeyFile();
+        return loadCa().signed(certificate) || nextCaIfPresent().map(n -> n.signed(certificate)).orElse(false);
+    }
+
+    private Optional<CertificateAuthority> nextCaIfPresent() {
+        if (nextCa == null && Files.exists(caNextCertificateFile())) {
+            nextCa = loadCa(caNextCertificateFile(), caNextKeyFile());
+        }
+        return Optional.ofNullable(nextCa);
+    }
+
+    /** True when the certificate in the file was signed by the new CA of a CA rotation in progress. */
+    public synchronized boolean signedByNewCa(Path certificateFile) {
+        Optional<CertificateAuthority> next = nextCaIfPresent();
+        if (next.isEmpty() || !Files.exists(certificateFile)) {
+            return false;
+        }
+        try {
+            return next.get().signed(Pem.decodeCertificate(Files.readAllBytes(certificateFile)));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- CA rotation
+
+    /** The CA that replaces ca.crt when a CA rotation finishes. */
+    public Path caNextCertificateFile() {
+        return directory.resolve("ca-next.crt");
+    }
+
+    Path caNextKeyFile() {
+        return directory.resolve("ca-next.key");
+    }
+
+    /** One line, the name of the current {@link CaRotationPhase}; absent when no CA rotation is under way. */
+    public Path caRotationFile() {
+        return directory.resolve("ca-rotation");
+    }
+
+    /** The recorded phase of a CA rotation, empty when none is under way. */
+    public synchronized Optional<CaRotationPhase> caRotationPhase() {
+        Path f = caRotationFile();
+        if (!Files.exists(f)) {
+            return Optional.empty();
+        }
+        String name;
+        try {
+            name = Files.readString(f).strip();
+        } catch (IOException e) {
+            throw ioError("Cannot read " + f, e);
+        }
+        try {
+            return Optional.of(CaRotationPhase.valueOf(name));
+        } catch (IllegalArgumentException e) {
+            throw new DcsprovException(ExitCode.PKI, f + " names no CA rotation phase: '" + name + "'",
+                    "It records how far 'rotate-certs --ca' got; one of TRUST_BOTH, NEW_LEAVES, DROP_OLD.",
+                    "Check 'dcsprov certs' for which CA the members trust and write the matching phase, or restore the file from a backup.");
+        }
+    }
+
+    /**
+     * Starts a CA rotation: creates the new CA as ca-next.crt|key (reusing one left by an
+     * interrupted start) and records phase 1. Does nothing when a rotation is already recorded.
+     */
+    public synchronized CaRotationPhase startCaRotation(String clusterName, KeyAlgorithm algorithm, int caDays) {
+        currentCa();
+        return exclusively(() -> {
+            Optional<CaRotationPhase> recorded = caRotationPhase();
+            if (recorded.isPresent()) {
+                return recorded.get();
+            }
+            if (!Files.exists(caNextCertificateFile()) || !Files.exists(caNextKeyFile()) || staleNextCa()) {
+                CertificateAuthority created = CertificateAuthority.create(clusterName, algorithm, caDays, clock.instant(),
+                        "generation " + ARCHIVE_STAMP.format(clock.instant()));
+                write(caNextKeyFile(), Pem.encodePrivateKey(created.privateKey()), SecureFiles.PRIVATE);
+                write(caNextCertificateFile(), created.certificatePem(), SecureFiles.PUBLIC);
+            }
+            loadCa(caNextCertificateFile(), caNextKeyFile());
+            recordPhase(CaRotationPhase.TRUST_BOTH);
+            return CaRotationPhase.TRUST_BOTH;
+        });
+    }
+
+    /** ca-next.* that are copies of ca.* were left by a finish that crashed: not a new CA. */
+    private boolean staleNextCa() {
+        try {
+            return java.util.Arrays.equals(Files.readAllBytes(caNextCertificateFile()), Files.readAllBytes(caCertificateFile()));
+        } catch (IOException e) {
+            throw ioError("Cannot read " + caNextCertificateFile(), e);
+        }
+    }
+
+    /** Records the next phase of a CA rotation (atomically, so a crash leaves the old or the new phase). */
+    public synchronized void advanceCaRotation(CaRotationPhase phase) {
+        exclusively(() -> {
+            recordPhase(phase);
+            return null;
+        });
+    }
+
+    private void recordPhase(CaRotationPhase phase) {
+        write(caRotationFile(), (phase.name() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII), SecureFiles.PUBLIC);
+    }
+
+    /**
+     * Ends a CA rotation: the old ca.crt|key go to archive/&lt;time&gt;/ca/, the new CA becomes
+     * ca.crt|key, and the phase record is removed. Safe to repeat after a crash at any point.
+     */
+    public synchronized void finishCaRotation() {
+        exclusively(() -> {
+            if (Files.exists(caNextCertificateFile()) && Files.exists(caNextKeyFile())) {
+                try {
+                    byte[] nextCert = Files.readAllBytes(caNextCertificateFile());
+                    byte[] nextKey = Files.readAllBytes(caNextKeyFile());
+                    if (!java.util.Arrays.equals(nextCert, Files.readAllBytes(caCertificateFile()))) {
+                        Path target = archiveDirectory("ca", List.of(caCertificateFile(), caKeyFile()));
+                        Files.copy(caKeyFile(), target.resolve("ca.key"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                        Files.copy(caCertificateFile(), target.resolve("ca.crt"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                        write(caKeyFile(), nextKey, SecureFiles.PRIVATE);
+                        write(caCertificateFile(), nextCert, SecureFiles.PUBLIC);
+                    }
+                    // The record goes first: ca-next.* left behind by a crash now are copies of ca.*, which
+                    // startCaRotation recognises and replaces. Nothing is lost by removing the duplicates.
+                    Files.deleteIfExists(caRotationFile());
+                    Files.delete(caNextKeyFile());
+                    Files.delete(caNextCertificateFile());
+                } catch (IOException e) {
+                    throw ioError("Cannot make the new CA the current one in " + directory, e);
+                }
+            }
+            try {
+                Files.deleteIfExists(caRotationFile());
+            } catch (IOException e) {
+                throw ioError("Cannot remove " + caRotationFile(), e);
+            }
+            ca = null;
+            nextCa = null;
+            return null;
+        });
+    }
+
+    /**
+     * What members should carry as ca.crt: the current CA; during phases 1 and 2 of a CA rotation
+     * the bundle current + new; during phase 3 the new CA alone.
+     */
+    public synchronized byte[] trustedCaPem() {
+        try {
+            byte[] current = Files.readAllBytes(caCertificateFile());
+            Optional<CaRotationPhase> phase = caRotationPhase();
+            if (phase.isEmpty()) {
+                return current;
+            }
+            byte[] next = Files.readAllBytes(caNextCertificateFile());
+            if (phase.get() == CaRotationPhase.DROP_OLD) {
+                return next;
+            }
+            String a = new String(current, java.nio.charset.StandardCharsets.US_ASCII);
+            return ((a.endsWith("\n") ? a : a + "\n") + new String(next, java.nio.charset.StandardCharsets.US_ASCII))
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw ioError("Cannot read the CA certificates in " + directory, e);
+        }
+    }
+
+    private CertificateAuthority loadCa() {
+        if (ca == null) {
+            ca = loadCa(caCertificateFile(), caKeyFile());
+        }
+        return ca;
+    }
+
+    private CertificateAuthority loadCa(Path certFile, Path keyFile) {
         if (!Files.exists(certFile) || !Files.exists(keyFile)) {
             Path present = Files.exists(certFile) ? certFile : keyFile;
             Path absent = present.equals(certFile) ? keyFile : certFile;
@@ -210,8 +396,7 @@ public final class PkiStore {
                             + "verify against ca.crt.",
                     RESTORE_FIX);
         }
-        ca = new CertificateAuthority(certificate, key);
-        return ca;
+        return new CertificateAuthority(certificate, key);
     }
 
     // ---------------------------------------------------------------- leaf certificates
@@ -356,7 +541,7 @@ public final class PkiStore {
         if (!Keys.matches(key, certificate.getPublicKey())) {
             return reissue("key does not match certificate");
         }
-        if (!loadCa().signed(certificate)) {
+        if (!signingCa().signed(certificate) && !trustedDuringRotation(certificate)) {
             return reissue("signed by another CA");
         }
         Optional<KeyAlgorithm> actual = Keys.algorithmOf(certificate.getPublicKey());
@@ -447,7 +632,7 @@ public final class PkiStore {
         if (existing.isEmpty()) {
             return;
         }
-        Path target = archiveDirectory(kind, existing);
+        Path target = archiveDirectory(kind.directory, existing);
         try {
             for (Path file : existing) {
                 SecureFiles.moveAtomically(file, target.resolve(file.getFileName()));
@@ -458,11 +643,11 @@ public final class PkiStore {
     }
 
     /** archive/&lt;stamp&gt;/&lt;kind&gt;, with "-2", "-3"... when the same files were archived within the second. */
-    private Path archiveDirectory(Kind kind, List<Path> files) {
+    private Path archiveDirectory(String kind, List<Path> files) {
         String stamp = ARCHIVE_STAMP.format(clock.instant());
         for (int attempt = 1; ; attempt++) {
             Path dir = directory.resolve("archive").resolve(attempt == 1 ? stamp : stamp + "-" + attempt)
-                    .resolve(kind.directory);
+                    .resolve(kind);
             if (files.stream().noneMatch(f -> Files.exists(dir.resolve(f.getFileName())))) {
                 try {
                     SecureFiles.createPrivateDirectory(directory);

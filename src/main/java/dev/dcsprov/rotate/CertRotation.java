@@ -79,6 +79,11 @@ public final class CertRotation {
             throw new DcsprovException(ExitCode.PKI, "there is no CA in " + store.directory(),
                     "rotate-certs renews certificates of a cluster that apply created.", "run dcsprov apply first");
         }
+        store.caRotationPhase().ifPresent(phase -> {
+            throw new DcsprovException(ExitCode.UNSAFE, "rotate-certs refused: a CA rotation is under way, " + phase.describe(),
+                    "New member certificates now depend on which CA the members trust, which that rotation decides. Nothing was changed.",
+                    "run 'dcsprov rotate-certs --ca' to finish it (it continues the recorded phase)");
+        });
         CertificateSurvey survey = new CertificateSurvey(inventory, hosts, store);
         List<CertificateRow> rows = survey.survey(Instant.now(), 0);
         requireSameCa(rows);
@@ -110,7 +115,7 @@ public final class CertRotation {
                     + " still carry their previous certificate (nothing new is issued)");
         }
         boolean adminPushed = pushAdmin(rows, issued && all);
-        roll(gate, pending);
+        roll(gate, pending, this::replace, "its new certificate");
         List<MemberResult> results = new ArrayList<>();
         for (Host h : scope) {
             CertificateInfo now = CertificateSurvey.local(store.hostCertificateFile(h.memberName())).get(0);
@@ -130,7 +135,7 @@ public final class CertRotation {
         return inventory.members().stream().filter(h -> limit.isEmpty() || limit.contains(h.name())).toList();
     }
 
-    private void requireSameCa(List<CertificateRow> rows) {
+    void requireSameCa(List<CertificateRow> rows) {
         List<String> differ = rows.stream().filter(r -> r.role().equals("ca") && r.match() != CertificateRow.Match.MATCH)
                 .map(CertificateRow::host).toList();
         if (!differ.isEmpty()) {
@@ -142,7 +147,7 @@ public final class CertRotation {
         }
     }
 
-    private void precheckHealth(HealthGate gate) {
+    void precheckHealth(HealthGate gate) {
         HealthGate.Snapshot s;
         try {
             s = gate.await(PRECHECK_TIMEOUT, "before the rotation");
@@ -174,7 +179,7 @@ public final class CertRotation {
      * dcsprov's admin certificate needs no restart: etcd checks client certificates against its CA
      * at each handshake. It goes to every host whose copy differs from the local one.
      */
-    private boolean pushAdmin(List<CertificateRow> rows, boolean reissued) {
+    boolean pushAdmin(List<CertificateRow> rows, boolean reissued) {
         List<CertificateInfo> local = CertificateSurvey.local(store.clientCertificateFile(PkiStore.ADMIN_CLIENT));
         List<Host> targets = inventory.members().stream().filter(h -> reissued || rows.stream().anyMatch(r -> r.host().equals(h.name())
                 && r.role().equals("admin") && CertificateSelection.compare(local, r.deployed()) != CertificateRow.Match.MATCH)).toList();
@@ -196,7 +201,13 @@ public final class CertRotation {
         return true;
     }
 
-    private void roll(HealthGate gate, List<String> initiallyPending) {
+    /**
+     * Restarts the pending members one at a time (followers first, the leader last after a leader
+     * move), each after {@code install} put its new files in place.
+     *
+     * @param what what a restarted member now carries, for progress messages ("its new certificate")
+     */
+    void roll(HealthGate gate, List<String> initiallyPending, Consumer<String> install, String what) {
         List<String> pending = new ArrayList<>(initiallyPending);
         List<String> done = new ArrayList<>();
         List<String> members = inventory.members().stream().map(Host::name).toList();
@@ -210,11 +221,11 @@ public final class CertRotation {
                 if (next.moveLeaderTo().isPresent()) {
                     moveLeader(gate, s, leader, next.moveLeaderTo().get());
                 }
-                replace(current);
+                install.accept(current);
                 progress.accept("restarting " + current);
                 restart(current);
                 awaitCaughtUp(gate, current);
-                progress.accept(current + " is back with its new certificate and caught up");
+                progress.accept(current + " is back with " + what + " and caught up");
                 pending.remove(current);
                 done.add(current);
             } catch (DcsprovException e) {
@@ -223,13 +234,13 @@ public final class CertRotation {
                         e.detail().map(d -> d + "\n").orElse("") + "Done: " + (done.isEmpty() ? "none" : String.join(", ", done))
                                 + ". Still to do: " + String.join(", ", pending) + ". Members are restarted one at a time, "
                                 + "so the others kept the cluster quorate.",
-                        "see 'journalctl -u etcd' on " + current + ", fix the cause, then run rotate-certs again: it continues "
-                                + "with the members that still carry their previous certificate");
+                        "see 'journalctl -u etcd' on " + current + ", fix the cause, then run rotate-certs again with the same options: "
+                                + "it continues with the members not done yet");
             }
         }
     }
 
-    private void replace(String member) {
+    void replace(String member) {
         Host h = inventory.member(member).orElseThrow();
         IssuedPair p = pair(store.hostCertificateFile(h.memberName()), store.hostKeyFile(h.memberName()));
         CertificateSwap swap = new CertificateSwap(paths.serverCert(), paths.serverKey(), "etcd:etcd", "0640", "etcd:etcd", "0600");
@@ -299,7 +310,7 @@ public final class CertRotation {
                 .filter(h -> h.clientUrl(cluster).equals(l.endpoint())).map(Host::name).findFirst());
     }
 
-    private HealthGate gate() {
+    HealthGate gate() {
         return new HealthGate(etcdctl(), inventory.members().stream().map(h -> h.clientUrl(cluster)).toList());
     }
 
@@ -307,15 +318,15 @@ public final class CertRotation {
         return new RemoteEtcdctl(hosts.connection(inventory.members().get(0).name()), paths.caCert(), paths.adminCert(), paths.adminKey());
     }
 
-    private FactsProbe.Request factsRequest() {
+    FactsProbe.Request factsRequest() {
         return new FactsProbe.Request(List.of(paths.serverCert()), paths.configFile(), paths.defaultsLink(), cluster.dataDir(),
                 "https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey());
     }
 
-    private record IssuedPair(byte[] cert, byte[] key) {
+    record IssuedPair(byte[] cert, byte[] key) {
     }
 
-    private static IssuedPair pair(java.nio.file.Path cert, java.nio.file.Path key) {
+    static IssuedPair pair(java.nio.file.Path cert, java.nio.file.Path key) {
         try {
             return new IssuedPair(Files.readAllBytes(cert), Files.readAllBytes(key));
         } catch (IOException e) {

@@ -39,7 +39,8 @@ public final class CertificateSurvey {
     }
 
     List<CertificateRow> rows(Map<String, DeployedCertificates> deployed, Instant now, int thresholdDays) {
-        List<CertificateInfo> ca = local(store.caCertificateFile());
+        // During a CA rotation members should carry the phase's trust bundle, not ca.crt alone.
+        List<CertificateInfo> ca = Files.exists(store.caCertificateFile()) ? trusted() : List.of();
         List<CertificateInfo> admin = local(store.clientCertificateFile(PkiStore.ADMIN_CLIENT));
         List<CertificateRow> rows = new ArrayList<>();
         for (Host h : inventory.members()) {
@@ -50,6 +51,15 @@ public final class CertificateSurvey {
             rows.add(CertificateSelection.row(h.name(), "admin", admin, parse(d, paths.adminCert()), now, thresholdDays));
         }
         return rows;
+    }
+
+    private List<CertificateInfo> trusted() {
+        try {
+            return CertificateInfo.parseAll(store.trustedCaPem());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new DcsprovException(ExitCode.PKI, "cannot read the CA certificates in " + store.directory(), e.getMessage(),
+                    "restore ca.crt (and ca-next.crt during a CA rotation) from a backup of the PKI dir");
+        }
     }
 
     static List<CertificateInfo> local(Path file) {

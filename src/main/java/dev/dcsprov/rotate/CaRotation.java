@@ -1,0 +1,175 @@
+package dev.dcsprov.rotate;
+
+import dev.dcsprov.DcsprovException;
+import dev.dcsprov.ExitCode;
+import dev.dcsprov.apply.CertificateService;
+import dev.dcsprov.apply.HealthGate;
+import dev.dcsprov.apply.Hosts;
+import dev.dcsprov.facts.FactsProbe;
+import dev.dcsprov.facts.HostFacts;
+import dev.dcsprov.inventory.ClusterSettings;
+import dev.dcsprov.inventory.Host;
+import dev.dcsprov.inventory.Inventory;
+import dev.dcsprov.pki.CaRotationPhase;
+import dev.dcsprov.pki.CertificateInfo;
+import dev.dcsprov.pki.HostCertificateRequest;
+import dev.dcsprov.pki.PkiStore;
+import dev.dcsprov.render.RemotePaths;
+import dev.dcsprov.ssh.CommandResult;
+import dev.dcsprov.ssh.RemoteCommand;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * {@code dcsprov rotate-certs --ca}: a new CA without downtime, in three rolling phases (see
+ * {@link CaRotationPhase}). The phase is recorded in the PKI dir; within a phase, what is left is
+ * decided from deployed versus desired fingerprints, so a re-run continues where a run stopped.
+ *
+ * <p>Why the order is safe: in phase 1 leaves are still old-CA signed, which members trust whether
+ * or not they were restarted yet. Phase 2 starts only when every member trusts both CAs, so old
+ * and new leaves (and dcsprov's admin certificate) are accepted everywhere. Phase 3 starts only
+ * when every leaf is new-CA signed, so dropping the old CA rejects nothing dcsprov deployed.
+ */
+public final class CaRotation {
+
+    /** @param stopAfter the last phase to run (3 = to the end): lets an operator hand out new client certificates before the old CA goes */
+    public record Options(int stopAfter) {
+    }
+
+    /** @param started true when this run created the new CA; @param finished true when the rotation is complete */
+    public record Result(boolean started, List<CaRotationPhase> phasesRun, boolean finished, Optional<CertificateInfo> ca,
+                         List<String> clientsReissued) {
+    }
+
+    private final Inventory inventory;
+    private final ClusterSettings cluster;
+    private final RemotePaths paths;
+    private final Hosts hosts;
+    private final PkiStore store;
+    private final Consumer<String> progress;
+    private final CertRotation rolling;
+
+    public CaRotation(Inventory inventory, Hosts hosts, PkiStore store, Consumer<String> progress) {
+        this.inventory = inventory;
+        this.cluster = inventory.cluster();
+        this.paths = RemotePaths.of(cluster);
+        this.hosts = hosts;
+        this.store = store;
+        this.progress = progress;
+        this.rolling = new CertRotation(inventory, hosts, store, progress);
+    }
+
+    public Result run(Options options) {
+        if (store.caInfo().isEmpty()) {
+            throw new DcsprovException(ExitCode.PKI, "there is no CA in " + store.directory(),
+                    "rotate-certs --ca replaces the CA of a cluster that apply created.", "run dcsprov apply first");
+        }
+        HealthGate gate = rolling.gate();
+        Optional<CaRotationPhase> recorded = store.caRotationPhase();
+        boolean started = recorded.isEmpty();
+        if (started) {
+            List<CertificateRow> rows = survey();
+            rolling.requireSameCa(rows);
+            List<String> leafPending = rows.stream().filter(r -> !r.role().equals("ca") && r.match() != CertificateRow.Match.MATCH)
+                    .map(r -> r.host() + " " + r.role()).toList();
+            if (!leafPending.isEmpty()) {
+                throw new DcsprovException(ExitCode.UNSAFE, "rotate-certs --ca refused: deployed certificates differ from the local PKI",
+                        "Differ: " + String.join(", ", leafPending) + ". A CA rotation starts from a cluster that carries exactly "
+                                + "the local certificates. Nothing was changed.",
+                        "finish the leaf rotation (dcsprov rotate-certs) or run dcsprov apply, check with 'dcsprov certs', then try again");
+            }
+            rolling.precheckHealth(gate);
+            store.startCaRotation(cluster.name(), cluster.keyAlgorithm(), cluster.caDays());
+            progress.accept("created a new CA in " + store.caNextCertificateFile() + " ("
+                    + CertificateSurvey.local(store.caNextCertificateFile()).get(0).subject() + ")");
+        } else {
+            rolling.precheckHealth(gate);
+            progress.accept("continuing the CA rotation at " + recorded.get().describe());
+        }
+        List<CaRotationPhase> run = new ArrayList<>();
+        List<String> clients = new ArrayList<>();
+        CaRotationPhase phase = store.caRotationPhase().orElseThrow();
+        while (true) {
+            if (phase.number() > options.stopAfter()) {
+                progress.accept("stopping before " + phase.describe() + " as asked; run rotate-certs --ca again to continue");
+                return new Result(started, run, false, Optional.empty(), clients);
+            }
+            progress.accept(phase.describe() + ": starting");
+            switch (phase) {
+                case TRUST_BOTH -> rollTrust(gate, "the old and the new CA");
+                case NEW_LEAVES -> newLeaves(gate, clients);
+                case DROP_OLD -> rollTrust(gate, "the new CA only");
+            }
+            run.add(phase);
+            progress.accept(phase.describe() + ": done on every member");
+            if (phase == CaRotationPhase.DROP_OLD) {
+                store.finishCaRotation();
+                progress.accept("the new CA is now " + store.caCertificateFile() + "; the old one is in "
+                        + store.directory().resolve("archive"));
+                return new Result(started, run, true, store.caInfo(), clients);
+            }
+            phase = CaRotationPhase.values()[phase.ordinal() + 1];
+            store.advanceCaRotation(phase);
+        }
+    }
+
+    /** Phases 1 and 3: each member whose ca.crt is not the phase's trust bundle gets it, then a restart. */
+    private void rollTrust(HealthGate gate, String what) {
+        byte[] trusted = store.trustedCaPem();
+        List<String> pending = survey().stream().filter(r -> r.role().equals("ca") && r.match() != CertificateRow.Match.MATCH)
+                .map(CertificateRow::host).toList();
+        TrustSwap swap = new TrustSwap(paths.caCert(), "etcd:etcd", "0640");
+        rolling.roll(gate, pending, member -> {
+            CommandResult r = hosts.connection(member).run(RemoteCommand.of(swap.script()).withStdin(trusted));
+            if (!r.ok()) {
+                throw new DcsprovException(ExitCode.HOST_FAILED, "could not install the CA file", r.stderr().strip(), "");
+            }
+        }, "trust in " + what);
+    }
+
+    /**
+     * Phase 2: every local leaf not signed by the new CA is reissued from it (a re-run reissues
+     * nothing already new), dcsprov's admin certificate goes to every host, then members roll.
+     */
+    private void newLeaves(HealthGate gate, List<String> clients) {
+        Map<String, HostFacts> facts = hosts.eachInParallel(inventory.members(), (h, c) -> FactsProbe.gather(c, rolling.factsRequest()));
+        List<String> issued = new ArrayList<>();
+        for (Host h : inventory.members()) {
+            HostCertificateRequest request = HostCertificateRequest.of(h.memberName(),
+                    CertificateService.sans(h, facts.get(h.name())), cluster.certDays(), cluster.keyAlgorithm());
+            if (!store.signedByNewCa(store.hostCertificateFile(h.memberName())) || store.checkHostCertificate(request, 0).reissue()) {
+                store.reissueHostCertificate(request);
+                issued.add(h.name());
+            }
+        }
+        for (String name : store.clientNames()) {
+            if (!store.signedByNewCa(store.clientCertificateFile(name)) || store.checkClientCertificate(name, cluster.keyAlgorithm(), 0).reissue()) {
+                store.reissueClientCertificate(name, cluster.keyAlgorithm(), cluster.certDays());
+                if (!name.equals(PkiStore.ADMIN_CLIENT)) {
+                    clients.add(name);
+                }
+                issued.add("client " + name);
+            }
+        }
+        if (!issued.isEmpty()) {
+            progress.accept("issued from the new CA: " + String.join(", ", issued));
+        }
+        if (!clients.isEmpty()) {
+            progress.accept("application client certificates reissued in " + store.directory().resolve("clients") + ": "
+                    + String.join(", ", clients) + "; hand them to their applications before phase 3, which drops the old CA");
+        }
+        List<CertificateRow> rows = survey();
+        rolling.pushAdmin(rows, false);
+        List<String> pending = CertificateSelection.notYetDeployed(rows.stream().filter(r -> r.role().equals("server")).toList());
+        rolling.roll(gate, pending, rolling::replace, "its certificate from the new CA");
+    }
+
+    private List<CertificateRow> survey() {
+        return new CertificateSurvey(inventory, hosts, store).survey(Instant.now(), 0);
+    }
+}
