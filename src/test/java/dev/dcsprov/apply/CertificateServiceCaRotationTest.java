@@ -28,7 +28,8 @@ class CertificateServiceCaRotationTest {
     ClusterSettings cluster() {
         return new ClusterSettings("dcs", "dcs-token", "/var/lib/etcd/dcs", "/etc/dcs", "/etc/dcs/etcd",
                 "/etc/dcs/cert", 2379, 2380, EtcdTuning.defaults(), Optional.empty(), dir.resolve("pki"),
-                KeyAlgorithm.ECDSA_P256, 365, 3650, 30, List.of(), List.of(), Optional.empty());
+                KeyAlgorithm.ECDSA_P256, 365, 3650, 30, List.of(), List.of(), Optional.empty(),
+                new dev.dcsprov.inventory.BackupSettings(dir.resolve("backups"), 7, Optional.empty(), "/var/lib/dcs/backup", 7));
     }
 
     static final Host HOST = new Host("dcs-20", "192.168.56.30", 22, "root", Optional.empty(), false, "dcs-20",
