@@ -68,6 +68,11 @@ public final class CertificateService {
         return admin;
     }
 
+    /** The CA file members should trust, or nothing when the local PKI has no CA yet. Writes nothing. */
+    public byte[] trustedCaOrEmpty() {
+        return Files.exists(store.caCertificateFile()) ? store.trustedCaPem() : new byte[0];
+    }
+
     public HostMaterial materialFor(Host host, HostFacts facts, boolean apply) {
         HostCertificateRequest request = HostCertificateRequest.of(host.memberName(), sans(host, facts),
                 cluster.certDays(), cluster.keyAlgorithm());

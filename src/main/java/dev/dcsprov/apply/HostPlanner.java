@@ -7,6 +7,7 @@ import dev.dcsprov.plan.Action;
 import dev.dcsprov.plan.Change;
 import dev.dcsprov.plan.HostPlan;
 import dev.dcsprov.render.RemotePaths;
+import dev.dcsprov.ssh.RemoteCommand;
 import dev.dcsprov.steps.DefaultsLinkStep;
 import dev.dcsprov.steps.DesiredFile;
 import dev.dcsprov.steps.DirectoryStep;
@@ -31,6 +32,14 @@ public final class HostPlanner {
         this.paths = paths;
     }
 
+    /**
+     * Written on a host before the first file etcd must restart for, removed by that restart: a run
+     * killed in between leaves it, and the next run finishes the restart even though no file differs.
+     */
+    public static String restartMarker(ClusterSettings cluster) {
+        return cluster.configDir() + "/.dcsprov-restart-pending";
+    }
+
     public HostPlan plan(Host host, HostFacts facts, HostMaterial material, String config) {
         List<Change> changes = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
@@ -41,6 +50,7 @@ public final class HostPlanner {
                 unchanged.add(o.unchangedReason());
             }
         }
+        markPendingRestart(changes);
         return new HostPlan(host.name(), changes, unchanged);
     }
 
@@ -56,6 +66,20 @@ public final class HostPlanner {
                     "", sensitive, restarts && facts.file(path).exists(), List.of()));
         }
         return new FileStep(new DesiredFile(path, content, mode, owner, group, sensitive, restarts, true), Optional.empty());
+    }
+
+    private void markPendingRestart(List<Change> changes) {
+        for (int i = 0; i < changes.size(); i++) {
+            Change c = changes.get(i);
+            if (c.restartsEtcd() && !c.commands().isEmpty()) {
+                List<RemoteCommand> commands = new ArrayList<>();
+                commands.add(RemoteCommand.of("touch " + dev.dcsprov.Shell.quote(restartMarker(cluster))));
+                commands.addAll(c.commands());
+                changes.set(i, new Change(c.host(), c.step(), c.action(), c.subject(), c.reason(), c.diff(), c.sensitive(),
+                        c.restartsEtcd(), commands));
+                return;
+            }
+        }
     }
 
     List<Step> steps(HostFacts facts, HostMaterial m, String config) {

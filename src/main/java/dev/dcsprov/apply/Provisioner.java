@@ -1,6 +1,7 @@
 package dev.dcsprov.apply;
 
 import dev.dcsprov.DcsprovException;
+import dev.dcsprov.Shell;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.etcd.EndpointStatus;
 import dev.dcsprov.etcd.RemoteEtcdctl;
@@ -67,17 +68,25 @@ public final class Provisioner {
 
     /** Runs plan (apply=false) or apply; returns how the run ended. */
     public ExitCode run(boolean apply) {
+        PhaseTimer timer = new PhaseTimer();
         AuthConvergence auth = new AuthConvergence(inventory, paths, hosts, new dev.dcsprov.auth.Secrets()); // secrets first
         Map<String, HostFacts> facts = hosts.eachInParallel(inventory.members(), (h, c) -> FactsProbe.gather(c, factsRequest()));
+        timer.mark("facts");
         ClusterCondition condition = ClusterCondition.assess(inventory, facts, paths.configFile());
         String state = condition == ClusterCondition.BOOTSTRAP ? "new" : "existing";
         EtcdConfigRenderer renderer = new EtcdConfigRenderer(cluster.templateDir());
         MembershipPlanner membershipPlanner = new MembershipPlanner(inventory, paths);
         MembershipPlan membership = condition == ClusterCondition.BOOTSTRAP ? MembershipPlan.none()
                 : membershipPlanner.plan(facts, membershipPlanner.read(facts, hosts), removeAbsentMembers);
+        timer.mark("membership");
         MembershipChanges membershipChanges = new MembershipChanges(inventory, paths, membership, hosts, renderer, reporter);
         gateMembers = membershipChanges.settled();
 
+        // Before any certificate is made, locally or remotely: the local CA must be one the members trust.
+        byte[] localCa = pki.trustedCaOrEmpty();
+        for (Host h : condition == ClusterCondition.BOOTSTRAP ? List.<Host>of() : inventory.members()) {
+            TrustAnchorGuard.check(h.name(), facts.get(h.name()).deployedCa(), localCa, cluster.pkiDir().toString());
+        }
         Map<String, HostPlan> hostPlans = new LinkedHashMap<>();
         for (Host h : inventory.members()) {
             HostMaterial material = pki.materialFor(h, facts.get(h.name()), apply);
@@ -85,6 +94,7 @@ public final class Provisioner {
                     .map(MembershipPlan.Joiner::initialCluster).orElse(inventory.initialCluster()), state);
             hostPlans.put(h.name(), new HostPlanner(cluster, paths).plan(h, facts.get(h.name()), material, config));
         }
+        timer.mark("certificates, steps");
         List<Change> clusterChanges = new ArrayList<>(condition == ClusterCondition.BOOTSTRAP
                 ? bootstrapChanges(renderer)
                 : convergeChanges(facts, hostPlans, membership));
@@ -92,6 +102,7 @@ public final class Provisioner {
         memberChanges.addAll(membershipChanges.finalConfigChanges());
         clusterChanges.addAll(memberChanges);
         var authPlan = auth.plan(facts, condition == ClusterCondition.BOOTSTRAP);
+        timer.mark("auth");
         List<String> notes = planNotes(condition);
         notes.addAll(membership.notes());
         notes.addAll(authPlan.notes());
@@ -99,6 +110,7 @@ public final class Provisioner {
         Plan plan = new Plan(cluster.name(), List.copyOf(hostPlans.values()),
                 java.util.stream.Stream.concat(clusterChanges.stream(), authPlan.changes().stream()).toList(), notes);
         reporter.plan(plan);
+        timer.mark("plan shown");
         if (!apply) {
             return ExitCode.OK;
         }
@@ -113,6 +125,10 @@ public final class Provisioner {
                     membershipChanges.promoteLearners(memberChanges);
                     rollOut(clusterChanges.stream().filter(c -> !memberChanges.contains(c)).toList());
                     membershipChanges.joinAndRemove(memberChanges);
+                }
+                if (clusterChanges.isEmpty()) {
+                    // Nothing was restarted, so no health gate ran: the members' own answers in the facts decide.
+                    FactsHealth.require(inventory, facts);
                 }
                 auth.apply(reporter);
             } catch (DcsprovException e) {
@@ -130,7 +146,8 @@ public final class Provisioner {
                 AuthConvergence.envFile(cluster)));
         files.addAll(new ScheduledSnapshots(cluster, paths).files());
         return new FactsProbe.Request(files, paths.configFile(), paths.defaultsLink(), cluster.dataDir(),
-                "https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey());
+                "https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey(),
+                List.of(HostPlanner.restartMarker(cluster)));
     }
 
     private List<String> planNotes(ClusterCondition condition) {
@@ -191,13 +208,17 @@ public final class Provisioner {
             HostFacts f = facts.get(h.name());
             if (!f.etcdActive()) {
                 changes.add(new Change(h.name(), "service", Action.START, "etcd", "etcd is not running", "", false, false,
-                        List.of(RemoteCommand.of("systemctl enable --quiet etcd && systemctl start etcd").withTimeout(MEMBER_TIMEOUT))));
-            } else if (plans.get(h.name()).restartsEtcd()) {
+                        List.of(RemoteCommand.of("systemctl enable --quiet etcd && systemctl start etcd && rm -f "
+                                + Shell.quote(HostPlanner.restartMarker(cluster))).withTimeout(MEMBER_TIMEOUT))));
+            } else if (plans.get(h.name()).restartsEtcd() || f.etcdRunsStaleFiles()) {
                 String why = plans.get(h.name()).changes().stream().filter(Change::restartsEtcd).map(Change::subject).distinct()
-                        .reduce((a, b) -> a + ", " + b).orElse("");
+                        .reduce((a, b) -> a + ", " + b)
+                        // An earlier run wrote the files and stopped before this restart: finish it.
+                        .orElse("files an interrupted run wrote");
                 changes.add(new Change(h.name(), "service", Action.RESTART, "etcd",
                         "to load " + why + (leader.filter(h.name()::equals).isPresent() ? " (leader, last)" : ""), "", false, false,
-                        List.of(RemoteCommand.of("systemctl restart etcd").withTimeout(MEMBER_TIMEOUT))));
+                        List.of(RemoteCommand.of("systemctl restart etcd && rm -f "
+                                + Shell.quote(HostPlanner.restartMarker(cluster))).withTimeout(MEMBER_TIMEOUT))));
             }
         }
         return changes;

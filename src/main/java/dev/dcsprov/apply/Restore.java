@@ -158,7 +158,7 @@ public final class Restore {
     private void checkHostsArePrepared() {
         FactsProbe.Request request = new FactsProbe.Request(List.of(paths.caCert(), paths.serverCert(), paths.serverKey(),
                 paths.adminCert(), paths.adminKey(), paths.configFile()), paths.configFile(), paths.defaultsLink(),
-                cluster.dataDir(), "https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey());
+                cluster.dataDir(), "https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey(), List.of());
         Map<String, HostFacts> facts = hosts.eachInParallel(inventory.members(), (h, c) -> FactsProbe.gather(c, request));
         List<String> unprepared = new ArrayList<>();
         facts.forEach((host, f) -> {

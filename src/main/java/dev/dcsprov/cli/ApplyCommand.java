@@ -25,8 +25,13 @@ final class ApplyCommand extends InventoryCommand {
     }
 
     static Integer run(InventoryCommand command, boolean apply, boolean removeAbsentMembers) {
+        long start = System.nanoTime();
         Inventory inventory = command.loadInventory();
         try (Hosts hosts = command.connect(inventory)) {
+            if (System.getenv("DCSPROV_TIMINGS") != null) {
+                System.err.printf("timing: %-22s %5d ms (JVM up %d ms)%n", "inventory, connect", (System.nanoTime() - start) / 1_000_000,
+                        java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+            }
             var reporter = command.reporter();
             var exit = new Provisioner(inventory, hosts, new CertificateService(inventory.cluster()), reporter,
                     removeAbsentMembers).run(apply);

@@ -25,7 +25,9 @@ public final class FactsProbe {
 
     /** What to look at on the host. */
     public record Request(List<String> files, String configFile, String defaultsFile, String dataDir,
-                          String localClientUrl, String caCert, String adminCert, String adminKey) {
+                          String localClientUrl, String caCert, String adminCert, String adminKey,
+                          List<String> restartFiles) {
+        // restartFiles: restart markers (see HostPlanner.restartMarker); present = a restart is still owed
     }
 
     private FactsProbe() {
@@ -69,12 +71,18 @@ public final class FactsProbe {
                 .append(" --key=").append(quote(r.adminKey())).append(" --dial-timeout=2s --command-timeout=3s")
                 .append(" endpoint status -w json 2>/dev/null) && printf 'status\\t%s\\n' \"$(printf '%s' \"$st\" | base64 -w0)\"\n")
                 .append("fi\n");
+        s.append("[ -f ").append(quote(r.caCert())).append(" ] && printf 'ca\\t%s\\n' \"$(base64 -w0 < ").append(quote(r.caCert())).append(")\"\n");
+        // Left by a run that wrote files etcd must restart for, removed by the restart itself.
+        for (String marker : r.restartFiles()) {
+            s.append("[ -e ").append(quote(marker)).append(" ] && printf 'stale\\t%s\\n' ").append(quote(marker)).append("\n");
+        }
         s.append("exit 0\n");
         return s.toString();
     }
 
     static HostFacts parse(String out) {
-        String osId = "", osVersion = "", osCodename = "", hostname = "", fqdn = "", config = "", status = "";
+        String osId = "", osVersion = "", osCodename = "", hostname = "", fqdn = "", config = "", status = "", ca = "";
+        boolean stale = false;
         Map<String, String> packages = new LinkedHashMap<>();
         Map<String, FileState> files = new LinkedHashMap<>();
         Optional<String> link = Optional.empty();
@@ -108,12 +116,14 @@ public final class FactsProbe {
                 case "active" -> active = at(f, 1).equals("active");
                 case "data" -> member = true;
                 case "status" -> status = decode(at(f, 1));
+                case "ca" -> ca = decode(at(f, 1));
+                case "stale" -> stale = true;
                 default -> {
                 }
             }
         }
         return new HostFacts(osId, osVersion, osCodename, hostname, fqdn, packages, files, config, link,
-                defaultsIsFile, active, member, status);
+                defaultsIsFile, active, member, status, ca, stale);
     }
 
     private static String at(String[] f, int i) {

@@ -19,6 +19,9 @@ import java.util.Optional;
  * @param etcdActive      systemctl is-active etcd says active
  * @param dataDirHasMember the configured data dir has a member/ directory (this host holds cluster data)
  * @param etcdStatusJson  `etcdctl endpoint status -w json` against the local member, "" when etcd is not reachable
+ * @param deployedCa      the CA file on the host (public), "" when absent
+ * @param etcdRunsStaleFiles etcd runs but its config or a certificate changed after it started: an earlier
+ *                        run wrote files and stopped before restarting it
  */
 public record HostFacts(
         String osId,
@@ -33,7 +36,9 @@ public record HostFacts(
         boolean defaultsIsFile,
         boolean etcdActive,
         boolean dataDirHasMember,
-        String etcdStatusJson) {
+        String etcdStatusJson,
+        String deployedCa,
+        boolean etcdRunsStaleFiles) {
 
     public FileState file(String path) {
         return files.getOrDefault(path, FileState.absent(path));

@@ -320,7 +320,7 @@ public final class CertRotation {
 
     FactsProbe.Request factsRequest() {
         return new FactsProbe.Request(List.of(paths.serverCert()), paths.configFile(), paths.defaultsLink(), cluster.dataDir(),
-                "https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey());
+                "https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey(), List.of());
     }
 
     record IssuedPair(byte[] cert, byte[] key) {

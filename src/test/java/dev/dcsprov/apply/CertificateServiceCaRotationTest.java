@@ -35,7 +35,7 @@ class CertificateServiceCaRotationTest {
     static final Host HOST = new Host("dcs-20", "192.168.56.30", 22, "root", Optional.empty(), false, "dcs-20",
             "192.168.56.30", List.of("192.168.56.30"), List.of(), new SourceLocation(Path.of("inv.yml"), 3, 5));
     static final HostFacts FACTS = new HostFacts("debian", "12", "bookworm", "h", "h", Map.of(), Map.of(), "",
-            Optional.of("/etc/dcs/etcd"), false, false, false, "");
+            Optional.of("/etc/dcs/etcd"), false, false, false, "", "", false);
 
     @Test
     void applyAndPlanDeployTheBundleDuringPhasesOneAndTwoAndTheNewCaInPhaseThree() throws Exception {

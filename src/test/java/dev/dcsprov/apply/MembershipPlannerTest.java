@@ -67,7 +67,7 @@ class MembershipPlannerTest {
         String status = running ? "[{\"Endpoint\":\"https://127.0.0.1:2379\",\"Status\":{\"header\":{\"cluster_id\":"
                 + clusterId.value() + ",\"member_id\":100,\"revision\":7,\"raft_term\":2},\"version\":\"3.4.23\",\"leader\":100}}]" : "";
         return new HostFacts("debian", "12", "bookworm", "h", "h", Map.of(), Map.of(), "", Optional.of("/etc/dcs/etcd"),
-                false, running, data, status);
+                false, running, data, status, "", false);
     }
 
     static Map<String, HostFacts> facts(Inventory inv, HostFacts... each) {

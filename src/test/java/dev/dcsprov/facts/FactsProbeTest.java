@@ -30,7 +30,8 @@ class FactsProbeTest {
 
         FactsProbe.Request req = new FactsProbe.Request(List.of(config.toString(), key.toString(), dir.resolve("absent").toString()),
                 config.toString(), defaults.toString(), dir.resolve("data").toString(), "https://127.0.0.1:1",
-                "/nonexistent/ca", "/nonexistent/crt", "/nonexistent/key");
+                "/nonexistent/ca", "/nonexistent/crt", "/nonexistent/key", List.of(dir.resolve("restart-pending").toString()));
+        Files.writeString(dir.resolve("restart-pending"), "");
         HostFacts f = FactsProbe.gather(new LocalShell(), req);
 
         String osRelease = Files.readString(Path.of("/etc/os-release"));
@@ -46,6 +47,7 @@ class FactsProbeTest {
         assertEquals(config.toString(), f.defaultsLink().orElseThrow());
         assertTrue(f.dataDirHasMember());
         assertEquals("", f.etcdStatusJson(), "no etcd runs here");
+        assertTrue(f.etcdRunsStaleFiles(), "the restart marker is reported");
     }
 
     @Test
@@ -53,12 +55,13 @@ class FactsProbeTest {
         Path defaults = dir.resolve("default-etcd");
         Files.writeString(defaults, "# stock\n");
         FactsProbe.Request req = new FactsProbe.Request(List.of(), dir.resolve("etcd").toString(), defaults.toString(),
-                dir.resolve("data").toString(), "https://127.0.0.1:1", "/n/ca", "/n/crt", "/n/key");
+                dir.resolve("data").toString(), "https://127.0.0.1:1", "/n/ca", "/n/crt", "/n/key", List.of());
         HostFacts f = FactsProbe.gather(new LocalShell(), req);
         assertTrue(f.defaultsIsFile());
         assertTrue(f.defaultsLink().isEmpty());
         assertFalse(f.dataDirHasMember());
         assertEquals("", f.configText());
+        assertFalse(f.etcdRunsStaleFiles());
     }
 
     @Test

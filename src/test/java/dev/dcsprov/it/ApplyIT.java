@@ -190,6 +190,38 @@ class ApplyIT {
                 "data written before the restarts is still there");
     }
 
+    @Test
+    @Order(9)
+    void aMemberRunningWithFilesWrittenAfterItStartedIsPlannedForARestart() {
+        // As if an earlier run wrote a file etcd must restart for and was killed before the restart:
+        // the marker it leaves is all that says so, since the file itself already matches.
+        Lab.sshOk("dcs-01", "touch /etc/dcs/.dcsprov-restart-pending");
+        Proc.Result r = Cli.dcsprov("plan", inventory.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("dcs-01: @ service etcd (to load files an interrupted run wrote"), r::toString);
+        String pid = Lab.sshOk("dcs-01", "systemctl show -p MainPID --value etcd").strip();
+        assertEquals(0, Cli.dcsprov("apply", inventory.toString()).exit());
+        assertNotEquals(pid, Lab.sshOk("dcs-01", "systemctl show -p MainPID --value etcd").strip(), "dcs-01 restarted");
+        assertNotEquals(0, Lab.ssh("dcs-01", "test -e /etc/dcs/.dcsprov-restart-pending").exit(), "the restart removed the marker");
+        assertTrue(Cli.dcsprov("plan", inventory.toString()).out().contains("No changes"));
+    }
+
+    @Test
+    @Order(10)
+    void aLocalPkiWithAnotherCaIsRefusedBeforeAnythingIsWritten() throws IOException {
+        String before = Lab.sshOk("dcs-00", "sha256sum /etc/dcs/cert/ca.crt /etc/dcs/cert/server.crt");
+        Path otherPki = inventory.getParent().resolve("lost-pki");
+        Files.writeString(inventory, Files.readString(inventory).replace("  vars:\n", "  vars:\n    dcsprov_pki_dir: " + otherPki + "\n"));
+        for (String command : List.of("plan", "apply")) {
+            Proc.Result r = Cli.dcsprov(command, inventory.toString());
+            assertEquals(6, r.exit(), r::toString);
+            assertTrue(r.err().contains("trusts a CA that the local PKI does not have"), r::toString);
+            assertTrue(r.err().contains("rotate-certs --ca"), r::toString);
+        }
+        assertEquals(before, Lab.sshOk("dcs-00", "sha256sum /etc/dcs/cert/ca.crt /etc/dcs/cert/server.crt"), "nothing pushed");
+        assertTrue(!Files.exists(otherPki.resolve("ca.key")), "no CA was made in the wrong PKI dir");
+    }
+
     private Map<String, String> mainPids() {
         Map<String, String> pids = new HashMap<>();
         for (String host : Lab.HOSTS) {

@@ -31,7 +31,7 @@ class FileStepTest {
         for (FileState f : files) {
             map.put(f.path(), f);
         }
-        return new HostFacts("debian", "12", "bookworm", "h", "h", Map.of(), map, "", Optional.empty(), false, false, false, "");
+        return new HostFacts("debian", "12", "bookworm", "h", "h", Map.of(), map, "", Optional.empty(), false, false, false, "", "", false);
     }
 
     static DesiredFile file(String path, String content, boolean sensitive) {
