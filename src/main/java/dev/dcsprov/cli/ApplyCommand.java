@@ -27,6 +27,9 @@ final class ApplyCommand extends InventoryCommand {
     static Integer run(InventoryCommand command, boolean apply, boolean removeAbsentMembers) {
         long start = System.nanoTime();
         Inventory inventory = command.loadInventory();
+        if (System.getenv("DCSPROV_TIMINGS") != null) {
+            System.err.printf("timing: %-22s %5d ms%n", "inventory", (System.nanoTime() - start) / 1_000_000);
+        }
         try (Hosts hosts = command.connect(inventory)) {
             if (System.getenv("DCSPROV_TIMINGS") != null) {
                 System.err.printf("timing: %-22s %5d ms (JVM up %d ms)%n", "inventory, connect", (System.nanoTime() - start) / 1_000_000,

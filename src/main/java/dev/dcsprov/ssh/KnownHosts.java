@@ -61,8 +61,12 @@ final class KnownHosts {
         this.entries = entries;
     }
 
-    /** Reads the files that exist; a missing file is simply empty, as in OpenSSH. */
-    static KnownHosts load(List<Path> files) throws IOException {
+    /**
+     * Reads the lines of the files that exist that may name one of {@code names}; a missing file is
+     * simply empty, as in OpenSSH. Only those lines are parsed: decoding a key is the costly part
+     * (BouncyCastle tests every RSA modulus), and a lab's or a fleet's file holds many other hosts.
+     */
+    static KnownHosts load(List<Path> files, Collection<String> names) throws IOException {
         // EntryFactory is an inner class of OpenSSHKnownHosts; an empty instance serves as its outer object.
         OpenSSHKnownHosts.EntryFactory factory = new OpenSSHKnownHosts(new StringReader("")).new EntryFactory();
         List<Entry> entries = new ArrayList<>();
@@ -74,6 +78,9 @@ final class KnownHosts {
                 continue;
             }
             for (int i = 0; i < lines.size(); i++) {
+                if (!mayName(lines.get(i), names)) {
+                    continue;
+                }
                 Entry entry = parse(factory, file, i + 1, lines.get(i));
                 if (entry != null) {
                     entries.add(entry);
@@ -81,6 +88,50 @@ final class KnownHosts {
             }
         }
         return new KnownHosts(entries);
+    }
+
+    /**
+     * Whether a line's host field can name one of {@code names}: a plain name compared as OpenSSH
+     * does (case-insensitively), a hashed {@code |1|salt|hash} name by its HMAC-SHA1, and any pattern
+     * ({@code *}, {@code ?}, {@code !}) left to sshj's full matching.
+     */
+    static boolean mayName(String line, Collection<String> names) {
+        String[] fields = line.trim().split("\\s+");
+        if (fields.length < 2 || fields[0].startsWith("#")) {
+            return false;
+        }
+        String hosts = fields[0].startsWith("@") ? fields[1] : fields[0];
+        if (hosts.startsWith("|1|")) {
+            String[] parts = hosts.split("\\|");
+            if (parts.length != 4) {
+                return true;
+            }
+            try {
+                byte[] salt = Base64.getDecoder().decode(parts[2]);
+                byte[] hash = Base64.getDecoder().decode(parts[3]);
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+                for (String name : names) {
+                    mac.init(new javax.crypto.spec.SecretKeySpec(salt, "HmacSHA1"));
+                    if (java.security.MessageDigest.isEqual(hash, mac.doFinal(name.getBytes(StandardCharsets.UTF_8)))) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+                return true;
+            }
+        }
+        for (String pattern : hosts.split(",")) {
+            if (pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0 || pattern.startsWith("!")) {
+                return true;
+            }
+            for (String name : names) {
+                if (pattern.equalsIgnoreCase(name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static Entry parse(OpenSSHKnownHosts.EntryFactory factory, Path file, int lineNo, String line) {

@@ -30,6 +30,14 @@ final class KnownHostsVerifier implements HostKeyVerifier {
     private final HostKeyPolicy policy;
     private final KnownHosts knownHosts;
     /** The names this host may have in known_hosts: inventory name and address, with [..]:port off port 22. */
+    static Set<String> namesFor(SshTarget target) {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(target.knownHostsName(target.address().toLowerCase(Locale.ROOT)));
+        names.add(target.knownHostsName(target.hostName().toLowerCase(Locale.ROOT)));
+        return names;
+    }
+
+
     private final Set<String> names;
     private volatile RemoteException failure;
 
@@ -37,9 +45,7 @@ final class KnownHostsVerifier implements HostKeyVerifier {
         this.target = target;
         this.policy = policy;
         this.knownHosts = knownHosts;
-        this.names = new LinkedHashSet<>();
-        names.add(target.knownHostsName(target.address().toLowerCase(Locale.ROOT)));
-        names.add(target.knownHostsName(target.hostName().toLowerCase(Locale.ROOT)));
+        this.names = namesFor(target);
     }
 
     RemoteException failure() {

@@ -147,7 +147,7 @@ public final class SshConnector {
 
     private static KnownHosts loadKnownHosts(SshTarget target, HostKeyPolicy policy) {
         try {
-            return KnownHosts.load(policy.knownHostsFiles());
+            return KnownHosts.load(policy.knownHostsFiles(), KnownHostsVerifier.namesFor(target));
         } catch (IOException e) {
             throw unreachable(target, "cannot read known_hosts", e.toString(),
                     "Check the known_hosts files named in the inventory and ~/.ssh/known_hosts are readable.", e);

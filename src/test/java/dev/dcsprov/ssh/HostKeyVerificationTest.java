@@ -148,7 +148,7 @@ class HostKeyVerificationTest {
         Files.writeString(kh, "10.0.0.5 " + Files.readString(Path.of(rsa + ".pub")).strip() + "\n"
                 + "other " + TestSshServer.knownHostsLine("", server.hostKey.getPublic()).strip() + "\n");
         SshTarget target = new SshTarget("db1", "10.0.0.5", 22, "root", Optional.empty(), false);
-        KnownHostsVerifier v = new KnownHostsVerifier(target, server.strict(kh), KnownHosts.load(List.of(kh)));
+        KnownHostsVerifier v = new KnownHostsVerifier(target, server.strict(kh), KnownHosts.load(List.of(kh), KnownHostsVerifier.namesFor(target)));
         assertEquals(List.of("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"), v.findExistingAlgorithms("10.0.0.5", 22));
     }
 
