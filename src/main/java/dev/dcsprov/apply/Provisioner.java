@@ -117,6 +117,7 @@ public final class Provisioner {
         membership.refuseAbsentUnlessAsked(inventory.file().toString());
 
         Map<String, String> failures = hosts.applyInParallel(plan.hosts(), reporter);
+        timer.mark("host changes");
         if (failures.isEmpty()) {
             try {
                 if (condition == ClusterCondition.BOOTSTRAP) {
@@ -130,6 +131,7 @@ public final class Provisioner {
                     // Nothing was restarted, so no health gate ran: the members' own answers in the facts decide.
                     FactsHealth.require(inventory, facts);
                 }
+                timer.mark("cluster changes");
                 auth.apply(reporter);
             } catch (DcsprovException e) {
                 reporter.recap(recap(plan, failures));
