@@ -28,7 +28,7 @@ public final class PackagesStep implements Step {
             printf '#!/bin/sh\\n# dcsprov: no service starts during package installation\\nexit 101\\n' > "$p"
             chmod 0755 "$p"
             export DEBIAN_FRONTEND=noninteractive
-            apt-get update -q -o Acquire::Retries=3 >/dev/null
+            apt-get update -q -o Acquire::Retries=3 -o Acquire::Languages=none >/dev/null
             apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold %s >/dev/null
             """;
 
