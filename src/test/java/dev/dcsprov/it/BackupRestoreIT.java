@@ -49,10 +49,39 @@ class BackupRestoreIT {
         Proc.Result u = Proc.run(List.of(Lab.REPO.resolve("lab/up").toString(), "--release", "trixie", SINGLE));
         assertEquals(0, u.exit(), u::toString);
         dir = Files.createTempDirectory("dcsprov-backup-it");
-        inventory = Lab.writeInventory(dir, HOSTS, "    dcsprov_backup_keep: 2\n");
+        // Auth on, with an application user: backup and restore must carry users and roles too.
+        writeSecret(dir.resolve("root.pw"), ROOT_PW);
+        writeSecret(dir.resolve("app.pw"), APP_PW);
+        inventory = Lab.writeInventory(dir, HOSTS, """
+                    dcsprov_backup_keep: 2
+                    etcd_auth_enabled: true
+                    etcd_auth_root_password: {file: root.pw}
+                    etcd_roles:
+                      app: [{prefix: /app/, permission: readwrite}]
+                    etcd_users:
+                      app: {password: {file: app.pw}, roles: [app]}
+                """);
         pki = dir.resolve("pki/dcs");
         Proc.Result apply = Cli.dcsprov("apply", inventory.toString());
         assertEquals(0, apply.exit(), apply::toString);
+    }
+
+    static final String ROOT_PW = "root-Backup-IT-7";
+    static final String APP_PW = "app-Backup-IT-9";
+
+    private static void writeSecret(Path file, String secret) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, secret + "\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /** etcdctl as the application user: password auth (from the environment), not the root certificate's CN. */
+    private Proc.Result asApp(String password, String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("etcdctl", "--endpoints=" + String.join(",", endpoints),
+                "--cacert=" + pki.resolve("ca.crt"), "--cert=" + pki.resolve("clients/root.crt"),
+                "--key=" + pki.resolve("clients/root.key"), "--dial-timeout=3s", "--command-timeout=10s"));
+        cmd.addAll(List.of(args));
+        return Proc.run(cmd, Map.of("ETCDCTL_API", "3", "ETCDCTL_USER", "app:" + password), null, 60);
     }
 
     private void put(String key, String value) {
@@ -178,6 +207,10 @@ class BackupRestoreIT {
             assertTrue(Lab.sshOk(h, "cat /etc/dcs/restore-history").contains("token=dcs-token-restored-"), h);
             assertEquals("", Lab.sshOk(h, "ls /var/tmp | grep dcsprov || true").strip(), h + ": staged copies removed");
         }
+        // Users, roles and auth came back with the data: the app user works, and only under its prefix.
+        assertEquals(0, asApp(APP_PW, "put", "/app/after-restore", "ok").exit(), "the app user writes its prefix");
+        assertNotEquals(0, asApp(APP_PW, "put", "/elsewhere", "no").exit(), "and nothing else");
+        assertNotEquals(0, asApp("wrong-password", "get", "/app/after-restore").exit(), "a wrong password is refused");
         // The cluster matches the inventory: apply has nothing to do.
         Proc.Result plan = Cli.dcsprov("plan", inventory.toString());
         assertEquals(0, plan.exit(), plan::toString);
