@@ -65,7 +65,7 @@ class RotateCaIT {
         Path oldMaterial = Files.createTempDirectory("rotate-ca-old");
         copyMaterial(pki.resolve("ca.crt"), oldMaterial);
         Map<String, String> serialsBefore = servedSerials(oldMaterial);
-        Writer writer = Writer.start(oldMaterial, endpoints, "/rotate-ca/");
+        KeyWriter writer = KeyWriter.start(oldMaterial, endpoints, "/rotate-ca/");
         Thread.sleep(2000);
 
         Proc.Result one = Cli.dcsprov("rotate-certs", inventory.toString(), "--ca", "--stop-after-phase", "1");
@@ -102,20 +102,12 @@ class RotateCaIT {
 
         Proc.Result three = Cli.dcsprov("rotate-certs", inventory.toString(), "--ca");
         Thread.sleep(2000);
-        Writer.Figures f = writer.stop();
+        KeyWriter.Figures f = writer.stop();
         System.out.println("CA rotation under load: " + f);
         assertEquals(0, three.exit(), three::toString);
         assertTrue(three.out().contains("CA ROTATED"), three::toString);
-        // No write may fail because of the certificates: a CA rotation done in the wrong order shows up
-        // here as rejected handshakes. The zero-failed-writes target is not asserted: with nine restarts
-        // and three leader moves, etcd 3.4 now and then answers a put with "raft proposal dropped" (during
-        // move-leader), "missing content-type field" (a member shutting down) or lets one stall past the
-        // client's 5 s timeout, which etcdctl does not retry; the figures are printed above and in README.
-        List<String> tls = f.errors().stream().filter(RotateCaIT::certificateProblem).toList();
-        assertEquals(List.of(), tls, "writes refused because of certificates: " + f);
-        assertTrue(f.failed() * 100 <= f.attempts(), "at most 1% of writes fail, and only transiently: " + f);
-        assertTrue(f.acknowledged().size() > 20, "the writer kept writing: " + f);
-        assertEquals(new TreeSet<>(f.acknowledged()), keys("/rotate-ca/"), "every acknowledged write is there");
+        f.assertNoCertificateRefusals();
+        f.assertStoredExactly(keys("/rotate-ca/"));
 
         assertOnlyNewCaDeployed(oldMaterial, serialsBefore);
         // An application that kept its old-CA client certificate is now refused.
@@ -123,7 +115,7 @@ class RotateCaIT {
         Files.copy(pki.resolve("ca.crt"), stale.resolve("ca.crt"));
         Files.copy(oldMaterial.resolve("root.crt"), stale.resolve("root.crt"));
         Files.copy(oldMaterial.resolve("root.key"), stale.resolve("root.key"));
-        assertNotEquals(0, Writer.put(stale, endpoints, "/rotate-ca-stale", "x").exit(), "old-CA client certificate is refused");
+        assertNotEquals(0, KeyWriter.put(stale, endpoints, "/rotate-ca-stale", "x").exit(), "old-CA client certificate is refused");
 
         health();
         assertEquals(0, Cli.dcsprov("certs", inventory.toString()).exit());
@@ -175,11 +167,6 @@ class RotateCaIT {
     }
 
     // ---- independent checks ------------------------------------------------------------------
-
-    static boolean certificateProblem(String error) {
-        String e = error.toLowerCase();
-        return e.contains("x509") || e.contains("certificate") || e.contains("handshake") || e.contains("tls:");
-    }
 
     /** Every member serves a certificate issued by the local (new) CA, not the old one, and trusts only the new CA. */
     private void assertOnlyNewCaDeployed(Path oldMaterial, Map<String, String> serialsBefore) throws IOException {
@@ -258,65 +245,4 @@ class RotateCaIT {
      * write), from a directory of its own (ca.crt, root.crt, root.key) that the test switches as
      * an application's operator would hand it new material.
      */
-    static final class Writer {
-        record Figures(int attempts, int failed, long longestGapMs, List<String> acknowledged, List<String> errors) {
-            @Override
-            public String toString() {
-                return attempts + " writes, " + failed + " failed, longest gap between acknowledged writes " + longestGapMs
-                        + " ms" + (errors.isEmpty() ? "" : ", errors: " + errors.subList(0, Math.min(3, errors.size())));
-            }
-        }
-
-        private final Thread thread;
-        private volatile boolean stop;
-        private volatile Path material;
-        private final List<String> acknowledged = new ArrayList<>();
-        private final List<String> errors = new ArrayList<>();
-        private int attempts;
-        private long longestGap;
-
-        private Writer(Path material, List<String> endpoints, String prefix) {
-            this.material = material;
-            thread = new Thread(() -> {
-                long last = System.nanoTime();
-                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
-                for (int i = 0; !stop && i < 100_000 && System.nanoTime() < deadline; i++) {
-                    String key = prefix + String.format("%06d", i);
-                    attempts++;
-                    Proc.Result r = put(this.material, endpoints, key, "v" + i);
-                    long now = System.nanoTime();
-                    if (r.exit() == 0 && r.out().contains("OK")) {
-                        acknowledged.add(key);
-                        longestGap = Math.max(longestGap, TimeUnit.NANOSECONDS.toMillis(now - last));
-                        last = now;
-                    } else {
-                        errors.add(key + ": " + r.err().strip());
-                    }
-                }
-            }, "rotate-ca-it-writer");
-        }
-
-        static Proc.Result put(Path material, List<String> endpoints, String key, String value) {
-            return Proc.run(List.of("etcdctl", "--endpoints=" + String.join(",", endpoints),
-                    "--cacert=" + material.resolve("ca.crt"), "--cert=" + material.resolve("root.crt"),
-                    "--key=" + material.resolve("root.key"), "--dial-timeout=2s", "--command-timeout=5s",
-                    "put", key, value), Map.of("ETCDCTL_API", "3"), null, 30);
-        }
-
-        static Writer start(Path material, List<String> endpoints, String prefix) {
-            Writer w = new Writer(material, endpoints, prefix);
-            w.thread.start();
-            return w;
-        }
-
-        void use(Path newMaterial) {
-            material = newMaterial;
-        }
-
-        Figures stop() throws InterruptedException {
-            stop = true;
-            thread.join(60_000);
-            return new Figures(attempts, errors.size(), longestGap, List.copyOf(acknowledged), List.copyOf(errors));
-        }
-    }
 }

@@ -89,17 +89,16 @@ class RotateCertsIT {
     void rotationUnderWriteLoadLosesNoWriteAndGivesEveryMemberANewCertificate() throws Exception {
         Map<String, String> before = servedSerials();
         Map<String, String> pidsBefore = mainPids();
-        Writer writer = Writer.start(pki, endpoints, "/rotate-leaf/");
+        KeyWriter writer = KeyWriter.start(KeyWriter.clientMaterial(pki), endpoints, "/rotate-leaf/");
         Thread.sleep(2000);
         Proc.Result r = Cli.dcsprov("rotate-certs", inventory.toString());
         Thread.sleep(2000);
-        Writer.Figures f = writer.stop();
+        KeyWriter.Figures f = writer.stop();
         System.out.println("leaf rotation under load: " + f);
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("moving leadership from"), "the leader goes last, after a leader move:\n" + r.out());
-        assertEquals(0, f.failed(), "failed writes during leaf rotation: " + f);
-        assertTrue(f.acknowledged().size() > 20, "the writer kept writing: " + f);
-        assertEquals(new TreeSet<>(f.acknowledged()), keys("/rotate-leaf/"), "every acknowledged write is there");
+        f.assertNoCertificateRefusals();
+        f.assertStoredExactly(keys("/rotate-leaf/"));
 
         Map<String, String> after = servedSerials();
         Map<String, String> pidsAfter = mainPids();
@@ -145,7 +144,7 @@ class RotateCertsIT {
     @Test
     @Order(5)
     void anInterruptedRotationContinuesWhenRunAgain() throws Exception {
-        Writer writer = Writer.start(pki, endpoints, "/rotate-resume/");
+        KeyWriter writer = KeyWriter.start(KeyWriter.clientMaterial(pki), endpoints, "/rotate-resume/");
         Process p = new ProcessBuilder(Lab.REPO.resolve("dcsprov").toString(), "rotate-certs", inventory.toString())
                 .redirectErrorStream(true).start();
         String firstDone = null;
@@ -170,7 +169,7 @@ class RotateCertsIT {
         assertTrue(midway.out().contains("DEPLOYED DIFFERS FROM LOCAL"), midway::toString);
 
         Proc.Result again = Cli.dcsprov("rotate-certs", inventory.toString());
-        Writer.Figures f = writer.stop();
+        KeyWriter.Figures f = writer.stop();
         System.out.println("interrupted rotation and re-run under load: " + f);
         assertEquals(0, again.exit(), again::toString);
         assertTrue(again.out().contains("continuing an interrupted rotation"), again::toString);
@@ -178,11 +177,8 @@ class RotateCertsIT {
         assertTrue(java.util.Arrays.equals(firstCert, Files.readAllBytes(pki.resolve("hosts/" + firstDone + ".crt"))),
                 "the re-run issues nothing new");
         assertEquals(0, Cli.dcsprov("certs", inventory.toString()).exit());
-        // What an interrupted rotation promises is that it completes and loses nothing acknowledged.
-        // The zero-failed-writes target is asserted for the uninterrupted rotation above; here etcd 3.4
-        // has been seen to answer one put with "transport: missing content-type field" while a member
-        // shut down (1 in 731), which etcdctl does not retry. The figures are printed above.
-        assertEquals(new TreeSet<>(f.acknowledged()), keys("/rotate-resume/"), "every acknowledged write is there: " + f);
+        f.assertNoCertificateRefusals();
+        f.assertStoredExactly(keys("/rotate-resume/"));
         health();
     }
 
@@ -255,59 +251,4 @@ class RotateCertsIT {
      * balancer moves to another endpoint when one is down), one process per write, with its own
      * copy of the client certificate taken before the rotation starts, as an application has.
      */
-    static final class Writer {
-        record Figures(int attempts, int failed, long longestGapMs, List<String> acknowledged, List<String> errors) {
-            @Override
-            public String toString() {
-                return attempts + " writes, " + failed + " failed, longest gap between acknowledged writes " + longestGapMs
-                        + " ms" + (errors.isEmpty() ? "" : ", errors: " + errors.subList(0, Math.min(3, errors.size())));
-            }
-        }
-
-        private final Thread thread;
-        private volatile boolean stop;
-        private final List<String> acknowledged = new ArrayList<>();
-        private final List<String> errors = new ArrayList<>();
-        private int attempts;
-        private long longestGap;
-
-        private Writer(Path material, List<String> endpoints, String prefix) {
-            thread = new Thread(() -> {
-                long last = System.nanoTime();
-                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-                for (int i = 0; !stop && i < 100_000 && System.nanoTime() < deadline; i++) {
-                    String key = prefix + String.format("%06d", i);
-                    attempts++;
-                    Proc.Result r = Proc.run(List.of("etcdctl", "--endpoints=" + String.join(",", endpoints),
-                            "--cacert=" + material.resolve("ca.crt"), "--cert=" + material.resolve("root.crt"),
-                            "--key=" + material.resolve("root.key"), "--dial-timeout=2s", "--command-timeout=5s",
-                            "put", key, "v" + i), Map.of("ETCDCTL_API", "3"), null, 30);
-                    long now = System.nanoTime();
-                    if (r.exit() == 0 && r.out().contains("OK")) {
-                        acknowledged.add(key);
-                        longestGap = Math.max(longestGap, TimeUnit.NANOSECONDS.toMillis(now - last));
-                        last = now;
-                    } else {
-                        errors.add(key + ": " + r.err().strip());
-                    }
-                }
-            }, "rotate-it-writer");
-        }
-
-        static Writer start(Path pki, List<String> endpoints, String prefix) throws IOException {
-            Path material = Files.createTempDirectory("rotate-it-client");
-            Files.copy(pki.resolve("ca.crt"), material.resolve("ca.crt"));
-            Files.copy(pki.resolve("clients/root.crt"), material.resolve("root.crt"));
-            Files.copy(pki.resolve("clients/root.key"), material.resolve("root.key"));
-            Writer w = new Writer(material, endpoints, prefix);
-            w.thread.start();
-            return w;
-        }
-
-        Figures stop() throws InterruptedException {
-            stop = true;
-            thread.join(60_000);
-            return new Figures(attempts, errors.size(), longestGap, List.copyOf(acknowledged), List.copyOf(errors));
-        }
-    }
 }
