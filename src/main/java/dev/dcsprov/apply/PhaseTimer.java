@@ -4,11 +4,11 @@ package dev.dcsprov.apply;
  * With DCSPROV_TIMINGS=1, prints how long each phase of a run took to stderr, for benchmarks and
  * for finding where time goes; otherwise does nothing.
  */
-final class PhaseTimer {
+public final class PhaseTimer {
     private static final boolean ON = System.getenv("DCSPROV_TIMINGS") != null;
     private long last = System.nanoTime();
 
-    void mark(String phase) {
+    public void mark(String phase) {
         if (ON) {
             long now = System.nanoTime();
             System.err.printf("timing: %-22s %5d ms%n", phase, (now - last) / 1_000_000);

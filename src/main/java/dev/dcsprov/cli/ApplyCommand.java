@@ -2,6 +2,7 @@ package dev.dcsprov.cli;
 
 import dev.dcsprov.apply.CertificateService;
 import dev.dcsprov.apply.Hosts;
+import dev.dcsprov.apply.PhaseTimer;
 import dev.dcsprov.apply.Provisioner;
 import dev.dcsprov.inventory.Inventory;
 import picocli.CommandLine.Command;
@@ -25,16 +26,11 @@ final class ApplyCommand extends InventoryCommand {
     }
 
     static Integer run(InventoryCommand command, boolean apply, boolean removeAbsentMembers) {
-        long start = System.nanoTime();
+        PhaseTimer timer = new PhaseTimer();
         Inventory inventory = command.loadInventory();
-        if (System.getenv("DCSPROV_TIMINGS") != null) {
-            System.err.printf("timing: %-22s %5d ms%n", "inventory", (System.nanoTime() - start) / 1_000_000);
-        }
+        timer.mark("inventory");
         try (Hosts hosts = command.connect(inventory)) {
-            if (System.getenv("DCSPROV_TIMINGS") != null) {
-                System.err.printf("timing: %-22s %5d ms (JVM up %d ms)%n", "inventory, connect", (System.nanoTime() - start) / 1_000_000,
-                        java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
-            }
+            timer.mark("connect");
             var reporter = command.reporter();
             var exit = new Provisioner(inventory, hosts, new CertificateService(inventory.cluster()), reporter,
                     removeAbsentMembers).run(apply);

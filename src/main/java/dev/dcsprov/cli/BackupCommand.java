@@ -1,6 +1,5 @@
 package dev.dcsprov.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dcsprov.apply.Backup;
 import dev.dcsprov.apply.Hosts;
@@ -26,7 +25,7 @@ final class BackupCommand extends InventoryCommand {
                 }
             }).run();
             if (json) {
-                ObjectNode n = new ObjectMapper().createObjectNode();
+                ObjectNode n = JsonReporter.JSON.createObjectNode();
                 n.put("cluster", inventory.cluster().name());
                 n.put("member", r.member());
                 n.put("file", r.file().toString());
@@ -36,7 +35,7 @@ final class BackupCommand extends InventoryCommand {
                 n.put("totalKey", r.status().totalKey());
                 n.put("totalSize", r.status().totalSize());
                 r.removed().forEach(p -> n.withArray("removed").add(p.toString()));
-                out().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(n));
+                printJson(n);
             } else {
                 out().print(r.status().table());
                 out().println("snapshot of " + r.member() + " saved as " + r.file());

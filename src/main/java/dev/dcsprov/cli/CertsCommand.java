@@ -50,11 +50,7 @@ final class CertsCommand extends InventoryCommand {
             doc.put("ca_rotation", store.caRotationPhase().map(p -> (Object) Map.of("phase", p.number(), "of", 3,
                     "name", p.name().toLowerCase(), "description", p.description())).orElse(null));
             doc.put("certificates", rows.stream().map(CertsCommand::json).toList());
-            try {
-                out().println(JsonReporter.JSON.writeValueAsString(doc));
-            } catch (Exception e) {
-                throw new IllegalStateException("could not write JSON", e);
-            }
+            printJson(doc);
         } else {
             text(out(), inventory, store, rows, threshold, attention);
         }

@@ -43,8 +43,17 @@ abstract class InventoryCommand implements Callable<Integer> {
         return inventory;
     }
 
+    boolean json() {
+        return options.output == RunOptions.OutputFormat.json;
+    }
+
+    /** Every command's --output json ends in one indented document on stdout. */
+    void printJson(Object doc) {
+        JsonReporter.print(out(), doc);
+    }
+
     Reporter reporter() {
-        return options.output == RunOptions.OutputFormat.json ? new JsonReporter(out()) : new TextReporter(out());
+        return json() ? new JsonReporter(out()) : new TextReporter(out());
     }
 
     /** Connects to every member, all or nothing: no change starts while a member is unreachable. */

@@ -68,6 +68,10 @@ final class JsonReporter implements Reporter {
     }
 
     private void print(Object doc) {
+        print(out, doc);
+    }
+
+    static void print(PrintWriter out, Object doc) {
         try {
             out.println(JSON.writeValueAsString(doc));
         } catch (Exception e) {

@@ -38,7 +38,7 @@ final class RestoreCommand extends InventoryCommand {
                 }
             }).run(snapshot, replaceHealthy);
             if (json) {
-                ObjectMapper m = new ObjectMapper();
+                ObjectMapper m = JsonReporter.JSON;
                 ObjectNode n = m.createObjectNode();
                 n.put("cluster", inventory.cluster().name());
                 n.put("snapshot", r.snapshot().toString());
@@ -49,7 +49,7 @@ final class RestoreCommand extends InventoryCommand {
                 n.put("keys", r.keys());
                 r.members().forEach(x -> n.withArray("members").addObject().put("host", x.host()).put("revision", x.revision())
                         .put("leader", x.leader()).put("previousDataDir", x.movedAside()));
-                out().println(m.writerWithDefaultPrettyPrinter().writeValueAsString(n));
+                printJson(n);
             } else {
                 out().println();
                 out().println("snapshot:");

@@ -56,18 +56,12 @@ final class RotateCertsCommand extends InventoryCommand {
         }
         Inventory inventory = loadInventory();
         PkiStore store = new PkiStore(inventory.cluster().pkiDir());
-        boolean json = options.output == RunOptions.OutputFormat.json;
+        boolean json = json();
         List<String> progress = new ArrayList<>();
         long started = System.nanoTime();
         CertRotation.Result result;
         try (Hosts hosts = connect(inventory)) {
-            result = new CertRotation(inventory, hosts, store, message -> {
-                progress.add(message);
-                if (!json) {
-                    out().println("[cluster] " + message);
-                    out().flush();
-                }
-            }).run(new CertRotation.Options(Set.copyOf(new LinkedHashSet<>(limit)), clients));
+            result = new CertRotation(inventory, hosts, store, progressTo(progress)).run(new CertRotation.Options(Set.copyOf(new LinkedHashSet<>(limit)), clients));
         }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -77,11 +71,7 @@ final class RotateCertsCommand extends InventoryCommand {
             doc.put("clients_reissued", result.clientsReissued());
             doc.put("admin_pushed", result.adminPushed());
             doc.put("progress", progress);
-            try {
-                out().println(JsonReporter.JSON.writeValueAsString(doc));
-            } catch (Exception e) {
-                throw new IllegalStateException("could not write JSON", e);
-            }
+            printJson(doc);
         } else {
             out().println();
             out().println("ROTATED");
@@ -99,21 +89,26 @@ final class RotateCertsCommand extends InventoryCommand {
         return ExitCode.OK.code();
     }
 
+    /** Progress is printed as it happens for people, and collected into the JSON document otherwise. */
+    private java.util.function.Consumer<String> progressTo(List<String> collected) {
+        return message -> {
+            collected.add(message);
+            if (!json()) {
+                out().println("[cluster] " + message);
+                out().flush();
+            }
+        };
+    }
+
     private Integer rotateCa() {
         Inventory inventory = loadInventory();
         PkiStore store = new PkiStore(inventory.cluster().pkiDir());
-        boolean json = options.output == RunOptions.OutputFormat.json;
+        boolean json = json();
         List<String> progress = new ArrayList<>();
         long started = System.nanoTime();
         CaRotation.Result result;
         try (Hosts hosts = connect(inventory)) {
-            result = new CaRotation(inventory, hosts, store, message -> {
-                progress.add(message);
-                if (!json) {
-                    out().println("[cluster] " + message);
-                    out().flush();
-                }
-            }).run(new CaRotation.Options(stopAfterPhase));
+            result = new CaRotation(inventory, hosts, store, progressTo(progress)).run(new CaRotation.Options(stopAfterPhase));
         }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -124,11 +119,7 @@ final class RotateCertsCommand extends InventoryCommand {
                     "not_after", c.notAfter().toString())));
             doc.put("clients_reissued", result.clientsReissued());
             doc.put("progress", progress);
-            try {
-                out().println(JsonReporter.JSON.writeValueAsString(doc));
-            } catch (Exception e) {
-                throw new IllegalStateException("could not write JSON", e);
-            }
+            printJson(doc);
         } else {
             out().println();
             if (result.finished()) {

@@ -84,7 +84,7 @@ final class StatusCommand extends InventoryCommand {
                 doc.put("endpoint_status", st);
                 doc.put("certificates", status.certificates().stream().map(c -> Map.of("member", c.member(),
                         "not_after", c.notAfter().map(Instant::toString).orElse(""), "days_left", c.daysLeft(), "error", c.error())).toList());
-                out().println(JsonReporter.JSON.writeValueAsString(doc));
+                printJson(doc);
             } else {
                 text(status, healthy, inventory);
             }
