@@ -20,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,7 +42,7 @@ class MembershipIT {
     private Path dir;
     private Path inventory;
     private Path pki;
-    private Writer writer;
+    private Workload workload;
 
     @BeforeAll
     void freshHostsAndACluster() throws IOException {
@@ -54,14 +53,13 @@ class MembershipIT {
         pki = dir.resolve("pki/dcs");
         Proc.Result r = Cli.dcsprov("apply", inventory.toString());
         assertEquals(0, r.exit(), r::toString);
-        writer = new Writer(pki, Cli.endpoints(BASE));
-        writer.start();
+        workload = Workload.start(Workload.clientMaterial(pki), Cli.endpoints(BASE), "/writer/");
     }
 
     @AfterAll
-    void stopWriter() throws InterruptedException {
-        if (writer != null) {
-            writer.stopAndJoin();
+    void stopWorkload() throws InterruptedException {
+        if (workload != null) {
+            workload.stop();
         }
     }
 
@@ -76,7 +74,7 @@ class MembershipIT {
 
         Map<String, String> certs = digests(BASE, "/etc/dcs/cert/server.crt");
         Map<String, String> pids = pids(BASE);
-        long acked = writer.acknowledged();
+        long acked = workload.acknowledged();
         MemberWatch watch = new MemberWatch(pki, Cli.endpoints(BASE), "https://192.168.56.33:2380");
         watch.start();
         Proc.Result r = Cli.dcsprov("apply", inventory.toString());
@@ -95,7 +93,7 @@ class MembershipIT {
         for (String h : List.of("dcs-20", "dcs-21", "dcs-22", "dcs-23")) {
             assertTrue(Lab.sshOk(h, ". /etc/default/etcd && echo $ETCD_INITIAL_CLUSTER").contains("dcs-23=https://192.168.56.33:2380"), h);
         }
-        assertTrue(writer.acknowledged() > acked, "writes went on during the join");
+        assertTrue(workload.acknowledged() > acked, "writes went on during the join");
         Proc.Result again = Cli.dcsprov("plan", inventory.toString());
         assertTrue(again.out().contains("No changes"), again::toString);
     }
@@ -103,7 +101,7 @@ class MembershipIT {
     @Test
     @Order(2)
     void memberRemoveShrinksToThreeStopsEtcdAndMovesTheDataAside() throws Exception {
-        long acked = writer.acknowledged();
+        long acked = workload.acknowledged();
         Proc.Result r = Cli.dcsprov("member", "remove", inventory.toString(), "dcs-23");
         assertEquals(0, r.exit(), r::toString);
         assertEquals(3, members().size());
@@ -112,7 +110,7 @@ class MembershipIT {
         assertNotEquals(0, Lab.ssh("dcs-23", "systemctl is-active etcd").exit(), "etcd stopped on dcs-23");
         assertNotEquals(0, Lab.ssh("dcs-23", "test -e /var/lib/etcd/dcs").exit(), "data dir moved away");
         assertEquals(0, Lab.ssh("dcs-23", "ls -d /var/lib/etcd/dcs.removed-*/member").exit(), "and kept, not deleted");
-        assertTrue(writer.acknowledged() > acked, "writes went on during the removal");
+        assertTrue(workload.acknowledged() > acked, "writes went on during the removal");
 
         // Still in the inventory, dcs-23 would join again: plan says so instead of pretending nothing changed.
         Proc.Result plan = Cli.dcsprov("plan", inventory.toString());
@@ -131,7 +129,7 @@ class MembershipIT {
         assertEquals(6, plan.exit(), plan::toString);
         assertTrue(plan.err().contains("dcsprov member replace " + inventory + " dcs-22"), plan::toString);
 
-        long acked = writer.acknowledged();
+        long acked = workload.acknowledged();
         Proc.Result r = Cli.dcsprov("member", "replace", inventory.toString(), "dcs-22");
         assertEquals(0, r.exit(), r::toString);
         JsonNode m = member("dcs-22");
@@ -139,7 +137,7 @@ class MembershipIT {
         assertFalse(m.path("isLearner").asBoolean(false), m.toString());
         assertEquals(3, members().size());
         assertHealthy(BASE);
-        assertTrue(writer.acknowledged() > acked, "writes went on during the replacement");
+        assertTrue(workload.acknowledged() > acked, "writes went on during the replacement");
     }
 
     @Test
@@ -193,7 +191,8 @@ class MembershipIT {
     @Test
     @Order(6)
     void everyAcknowledgedWriteIsReadableAndWritesNeverStalled() throws Exception {
-        writer.stopAndJoin();
+        Workload.Figures f = workload.stop();
+        System.out.println("membership changes under load: " + f);
         Proc.Result list = Cli.dcsprov("member", "list", inventory.toString());
         assertEquals(0, list.exit(), list::toString);
         for (String h : BASE) {
@@ -202,12 +201,10 @@ class MembershipIT {
         Proc.Result keys = Cli.etcdctl(pki, Cli.endpoints(BASE), "get", "/writer/", "--prefix", "--keys-only");
         assertEquals(0, keys.exit(), keys::toString);
         Set<String> stored = new HashSet<>(keys.out().lines().filter(l -> !l.isBlank()).toList());
-        assertTrue(writer.acked.size() > 50, "the writer wrote: " + writer.acked.size());
-        Set<String> lost = new HashSet<>(writer.acked);
-        lost.removeAll(stored);
-        assertEquals(Set.of(), lost, "acknowledged writes that are gone");
+        assertTrue(f.acknowledged().size() > 50, "the client wrote: " + f);
+        f.assertStoredExactly(stored);
         // Quorum never lost: writes were acknowledged all along, never a gap as long as an election timeout burst.
-        assertTrue(writer.longestGapMillis < 15_000, "longest time without an acknowledged write: " + writer.longestGapMillis + " ms");
+        assertTrue(f.longestGapMs() < 15_000, "longest time without an acknowledged write: " + f);
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
@@ -241,46 +238,6 @@ class MembershipIT {
         Map<String, String> d = new HashMap<>();
         hosts.forEach(h -> d.put(h, Lab.sshOk(h, "systemctl show -p MainPID --value etcd").strip()));
         return d;
-    }
-
-    /** A client that keeps writing distinct keys through the whole test and records what etcd acknowledged. */
-    static final class Writer extends Thread {
-        final Set<String> acked = ConcurrentHashMap.newKeySet();
-        private final Path pki;
-        private final List<String> endpoints;
-        private final AtomicBoolean stop = new AtomicBoolean();
-        volatile long longestGapMillis;
-
-        Writer(Path pki, List<String> endpoints) {
-            super("membership-it-writer");
-            setDaemon(true);
-            this.pki = pki;
-            this.endpoints = endpoints;
-        }
-
-        long acknowledged() {
-            return acked.size();
-        }
-
-        @Override
-        public void run() {
-            long lastAck = System.currentTimeMillis();
-            for (int i = 0; i < 20_000 && !stop.get(); i++) {
-                String key = String.format("/writer/%06d", i);
-                Proc.Result r = Cli.etcdctl(pki, endpoints, "put", key, "v" + i);
-                long now = System.currentTimeMillis();
-                if (r.exit() == 0) {
-                    acked.add(key);
-                    longestGapMillis = Math.max(longestGapMillis, now - lastAck);
-                    lastAck = now;
-                }
-            }
-        }
-
-        void stopAndJoin() throws InterruptedException {
-            stop.set(true);
-            join(60_000);
-        }
     }
 
     /** Polls the member list while apply runs and records the roles a member with this peer URL had, in order. */
