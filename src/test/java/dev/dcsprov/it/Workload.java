@@ -31,8 +31,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class Workload {
     /** Tries per write or read: enough to get past one member restarting, too few to hide an outage. */
     static final int TRIES = 4;
-    /** Longer than this without an acknowledged write counts as an outage. */
-    static final long LONGEST_ACCEPTABLE_GAP_MS = 5_000;
+    /**
+     * Longer than this without an acknowledged write counts as an outage. One try can wait out its
+     * 5 s command timeout: a follower forwards a put to the leader just as leadership moves, raft
+     * drops it there and the follower never answers; the retry then succeeds.
+     */
+    static final long LONGEST_ACCEPTABLE_GAP_MS = 8_000;
 
     /**
      * @param failedRequests tries that failed, retried or not: "key op: error"
