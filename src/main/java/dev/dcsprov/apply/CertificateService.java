@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -94,6 +95,43 @@ public final class CertificateService {
                 admin.reissue() ? HostMaterial.PENDING : read(store.clientCertificateFile(PkiStore.ADMIN_CLIENT)),
                 admin.reissue() ? HostMaterial.PENDING : read(store.clientKeyFile(PkiStore.ADMIN_CLIENT)),
                 pending);
+    }
+
+    /**
+     * Client certificates for the inventory's etcd users (CN = user name, as etcd's client-cert auth
+     * reads it), kept in the local PKI for the operator to hand to the applications: every member
+     * requires a client certificate, so Patroni needs one even when it logs in with a password.
+     * Issued in apply mode when missing, from another CA, or expiring within the renewal window;
+     * in plan mode only checked. Returns a note per certificate issued (or to issue).
+     */
+    public List<String> applicationClients(Collection<String> users, boolean apply) {
+        List<String> notes = new ArrayList<>();
+        for (String user : users) {
+            if (user.equals(PkiStore.ADMIN_CLIENT)) {
+                continue; // root's certificate is dcsprov's admin certificate
+            }
+            if (!HostCertificateRequest.fileSafeName(user)) {
+                notes.add("etcd user '" + user + "' gets no client certificate: its name cannot name a file "
+                        + "(letters, digits, '.', '_', '-'); give its application a certificate with CN " + user + " yourself");
+                continue;
+            }
+            Path file = store.clientCertificateFile(user);
+            if (apply) {
+                IssuedCertificate c = store.ensureClientCertificate(user, cluster.keyAlgorithm(), cluster.certDays(), cluster.renewBeforeDays());
+                if (c.issued()) {
+                    notes.add("issued a client certificate for etcd user " + user + " (" + c.reason() + "): " + file
+                            + " and its .key; give both to the application (see 'dcsprov patroni-config')");
+                }
+            } else {
+                CertificateCheck check = Files.exists(store.caCertificateFile())
+                        ? store.checkClientCertificate(user, cluster.keyAlgorithm(), cluster.renewBeforeDays())
+                        : new CertificateCheck(true, "missing");
+                if (check.reissue()) {
+                    notes.add("a client certificate for etcd user " + user + " will be issued (" + check.reason() + "): " + file);
+                }
+            }
+        }
+        return notes;
     }
 
     private static byte[] read(Path file) {

@@ -94,6 +94,7 @@ public final class Provisioner {
                     .map(MembershipPlan.Joiner::initialCluster).orElse(inventory.initialCluster()), state);
             hostPlans.put(h.name(), new HostPlanner(cluster, paths).plan(h, facts.get(h.name()), material, config));
         }
+        List<String> clientNotes = pki.applicationClients(inventory.auth().users().keySet(), apply);
         timer.mark("certificates, steps");
         List<Change> clusterChanges = new ArrayList<>(condition == ClusterCondition.BOOTSTRAP
                 ? bootstrapChanges(renderer)
@@ -106,6 +107,7 @@ public final class Provisioner {
         List<String> notes = planNotes(condition);
         notes.addAll(membership.notes());
         notes.addAll(authPlan.notes());
+        notes.addAll(clientNotes);
         // Users, roles and auth come last: they need the cluster healthy with its final membership.
         Plan plan = new Plan(cluster.name(), List.copyOf(hostPlans.values()),
                 java.util.stream.Stream.concat(clusterChanges.stream(), authPlan.changes().stream()).toList(), notes);

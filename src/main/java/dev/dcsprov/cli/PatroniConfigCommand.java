@@ -5,17 +5,26 @@ import dev.dcsprov.ExitCode;
 import dev.dcsprov.auth.Secrets;
 import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.inventory.UserSpec;
-import dev.dcsprov.render.RemotePaths;
+import dev.dcsprov.pki.HostCertificateRequest;
+import dev.dcsprov.pki.PkiStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** dcsprov patroni-config: the etcd3 section of a patroni.yml for one etcd user. No SSH. */
 @Command(name = "patroni-config", mixinStandardHelpOptions = true,
         description = {"Prints the etcd3: section of a patroni.yml for an etcd user of the inventory (etcd_users):",
-                "hosts, protocol https, the CA on the members and the user. Connects to no host."})
+                "hosts, protocol https, the CA, the user's client certificate and key (issued by apply into",
+                "the PKI dir's clients/; copy them to --tls-dir on the Patroni hosts) and the user. Connects to no host."})
 final class PatroniConfigCommand extends InventoryCommand {
     @Option(names = "--user", required = true, paramLabel = "NAME", description = "an etcd user from etcd_users")
     String user;
+
+    @Option(names = "--tls-dir", paramLabel = "DIR", defaultValue = "/etc/patroni/dcs",
+            description = "Where the CA, certificate and key will be on the Patroni hosts (default: ${DEFAULT-VALUE})")
+    String tlsDir;
 
     @Option(names = "--with-password", description = "Print the user's password (read from its source) instead of a placeholder")
     boolean withPassword;
@@ -31,7 +40,15 @@ final class PatroniConfigCommand extends InventoryCommand {
         StringBuilder y = new StringBuilder("etcd3:\n  hosts:\n");
         inventory.members().forEach(h -> y.append("  - ").append(h.clientUrl(inventory.cluster()).replaceFirst("^https://", "")).append('\n'));
         y.append("  protocol: https\n");
-        y.append("  cacert: ").append(RemotePaths.of(inventory.cluster()).caCert()).append('\n');
+        PkiStore pki = new PkiStore(inventory.cluster().pkiDir());
+        String dir = tlsDir.endsWith("/") ? tlsDir : tlsDir + "/";
+        copyOf(y, "cacert", dir + "ca.crt", pki.caCertificateFile(), "");
+        if (HostCertificateRequest.fileSafeName(user)) {
+            copyOf(y, "cert", dir + user + ".crt", pki.clientCertificateFile(user), "");
+            copyOf(y, "key", dir + user + ".key", pki.clientKeyFile(user), ", mode 0600, owned by Patroni's user");
+        } else {
+            y.append("  # cert, key: a client certificate with CN ").append(user).append(" (dcsprov issues none for this name)\n");
+        }
         y.append("  username: ").append(yamlString(user)).append('\n');
         if (withPassword) {
             y.append("  password: ").append(yamlString(new Secrets().read(spec.password(), "etcd user " + user))).append('\n');
@@ -42,6 +59,12 @@ final class PatroniConfigCommand extends InventoryCommand {
         out().print(y);
         out().flush();
         return ExitCode.OK.code();
+    }
+
+    /** A path on the Patroni hosts, with the local file that goes there as a comment. */
+    private static void copyOf(StringBuilder y, String key, String remote, Path local, String how) {
+        y.append("  ").append(key).append(": ").append(yamlString(remote)).append("  # copy of ").append(local).append(how)
+                .append(Files.exists(local) ? "" : " (not there yet: run dcsprov apply)").append('\n');
     }
 
     /** Double-quoted YAML scalar: safe for any password. */

@@ -89,8 +89,13 @@ public record HostCertificateRequest(
         return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
     }
 
+    /** True when {@code name} can name a certificate file in the PKI dir (and so a client certificate). */
+    public static boolean fileSafeName(String name) {
+        return name != null && FILE_SAFE_NAME.matcher(name).matches();
+    }
+
     static void requireFileSafeName(String kind, String name) {
-        if (name == null || !FILE_SAFE_NAME.matcher(name).matches()) {
+        if (!fileSafeName(name)) {
             throw new IllegalArgumentException(kind + " name must be letters, digits, '.', '_' or '-' "
                     + "and not start with '.', '_' or '-': '" + name + "'");
         }

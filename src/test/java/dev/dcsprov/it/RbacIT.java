@@ -123,6 +123,8 @@ class RbacIT {
         assertEquals(0, r.exit(), r::toString);
         assertNoSecret(r.all());
         assertTrue(seen.contains("etcdctl") && seen.contains("user add"), "the ps watch saw dcsprov's etcdctl calls");
+        assertTrue(r.out().contains("issued a client certificate for etcd user patroni_main")
+                && r.out().contains("issued a client certificate for etcd user monitor"), r::toString);
         assertNoSecret(seen);
         for (String h : HOSTS) {
             String journal = Lab.ssh(h, "journalctl -q --no-pager 2>/dev/null; cat /var/log/syslog /var/log/auth.log 2>/dev/null").out();
@@ -145,8 +147,31 @@ class RbacIT {
         assertTrue(as("monitor:wrong", "get", "/x").err().contains("authentication failed"));
     }
 
+    /**
+     * Every member requires a client certificate (client-cert auth), so apply issues one per etcd
+     * user, CN = the user: over gRPC it authenticates as that user without a password.
+     */
     @Test
     @Order(5)
+    void eachUserGetsAClientCertificateThatAuthenticatesAsThatUser() throws IOException {
+        Proc.Result x = Proc.run(List.of("openssl", "x509", "-noout", "-subject", "-ext", "extendedKeyUsage",
+                "-in", pki.resolve("clients/patroni_main.crt").toString()));
+        assertEquals(0, x.exit(), x::toString);
+        assertTrue(x.out().contains("CN = patroni_main") && x.out().contains("TLS Web Client Authentication")
+                && !x.out().contains("Server Authentication"), x.out());
+        Proc.Result v = Proc.run(List.of("openssl", "verify", "-CAfile", pki.resolve("ca.crt").toString(),
+                pki.resolve("clients/patroni_main.crt").toString()));
+        assertEquals(0, v.exit(), v::toString);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pki.resolve("clients/patroni_main.key"))));
+        assertOk(asClient("patroni_main", null, "put", "/service/main/by-cert", "1"));
+        assertTrue(asClient("patroni_main", null, "put", "/x", "1").err().contains("permission denied"), "the CN is the user, no more");
+        assertOk(asClient("patroni_main", "patroni_main:" + PATRONI_PW, "get", "/service/main/by-cert"));
+        assertTrue(asClient("monitor", null, "put", "/service/main/by-cert", "2").err().contains("permission denied"));
+        assertTrue(assertOk(asClient("monitor", null, "get", "/service/main/by-cert")).contains("by-cert"));
+    }
+
+    @Test
+    @Order(6)
     void theOperatorsEnvFileWorksAndOnlyTheEtcdGroupCanReadIt() {
         for (String h : HOSTS) {
             assertEquals("640 root etcd", Lab.sshOk(h, "stat -c '%a %U %G' /etc/dcs/etcdctl.env").strip());
@@ -159,12 +184,16 @@ class RbacIT {
         Proc.Result patroni = dcsprov("patroni-config", "--user", "patroni_main", inventory.toString());
         assertEquals(0, patroni.exit(), patroni::toString);
         assertTrue(patroni.out().contains("etcd3:") && patroni.out().contains("protocol: https")
-                && patroni.out().contains("- 192.168.56.20:2379") && patroni.out().contains("username: \"patroni_main\""), patroni::toString);
+                && patroni.out().contains("- 192.168.56.20:2379") && patroni.out().contains("username: \"patroni_main\"")
+                && patroni.out().contains("cacert: \"/etc/patroni/dcs/ca.crt\"  # copy of " + pki.resolve("ca.crt"))
+                && patroni.out().contains("cert: \"/etc/patroni/dcs/patroni_main.crt\"  # copy of " + pki.resolve("clients/patroni_main.crt"))
+                && patroni.out().contains("key: \"/etc/patroni/dcs/patroni_main.key\"  # copy of " + pki.resolve("clients/patroni_main.key")),
+                patroni::toString);
         assertNoSecret(patroni.out());
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aSecondApplyChangesNothing() {
         Proc.Result r = dcsprov("apply", inventory.toString());
         assertEquals(0, r.exit(), r::toString);
@@ -172,7 +201,7 @@ class RbacIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void changingOneRolePermissionChangesExactlyThat() throws IOException {
         writeInventory("readwrite");
         Proc.Result plan = dcsprov("plan", inventory.toString());
@@ -187,7 +216,7 @@ class RbacIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void rotatingAPasswordThroughItsSourceWorksAndTheOldOneStops() throws IOException {
         secretFile("patroni.pw", PATRONI_PW2 + "\n");
         Proc.Result plan = dcsprov("plan", inventory.toString());
@@ -200,7 +229,7 @@ class RbacIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aUserMadeByHandIsReportedAndRemovedOnlyWhenAsked() throws IOException {
         Proc.Result add = Proc.run(List.of("bash", "-c", "printf 'x\\n' | ETCDCTL_API=3 etcdctl --endpoints=" + endpoints.get(0)
                 + " --cacert=" + pki.resolve("ca.crt") + " --cert=" + pki.resolve("clients/root.crt") + " --key=" + pki.resolve("clients/root.key")
@@ -218,6 +247,40 @@ class RbacIT {
         String users = Cli.etcdctl(pki, endpoints, "user", "list").out();
         assertFalse(users.contains("handmade"), users);
         assertTrue(users.contains("root") && users.contains("patroni_main"), users);
+    }
+
+    /**
+     * {@code rotate-certs --clients} gives the applications new certificates from the same CA; the
+     * old ones go to the PKI archive and the new one authenticates as its user.
+     */
+    @Test
+    @Order(11)
+    void rotateCertsWithClientsReissuesTheApplicationCertificates() throws IOException {
+        String before = Files.readString(pki.resolve("clients/patroni_main.crt"));
+        Proc.Result r = dcsprov("rotate-certs", "--clients", inventory.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("patroni_main") && r.out().contains("monitor"), r::toString);
+        String after = Files.readString(pki.resolve("clients/patroni_main.crt"));
+        assertNotEquals(before, after, "a new certificate");
+        try (var archived = Files.walk(pki.resolve("archive"))) {
+            assertTrue(archived.anyMatch(f -> f.getFileName().toString().equals("patroni_main.crt")), "the old one is archived");
+        }
+        assertOk(asClient("patroni_main", null, "put", "/service/main/rotated", "1"));
+        Proc.Result again = dcsprov("apply", inventory.toString());
+        assertEquals(0, again.exit(), again::toString);
+        assertTrue(again.out().contains("No changes") && !again.out().contains("issued a client certificate"), again::toString);
+    }
+
+    /** etcdctl on this machine with the client certificate apply issued for {@code certUser}, optionally with a password. */
+    private Proc.Result asClient(String certUser, String user, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + String.join(",", endpoints),
+                "--cacert=" + pki.resolve("ca.crt"), "--cert=" + pki.resolve("clients/" + certUser + ".crt"),
+                "--key=" + pki.resolve("clients/" + certUser + ".key"), "--dial-timeout=3s", "--command-timeout=10s"));
+        if (user != null) {
+            cmd.add("--user=" + user);
+        }
+        cmd.addAll(List.of(args));
+        return Proc.run(cmd, Map.of("ETCDCTL_API", "3"), null, 60);
     }
 
     private static String assertOk(Proc.Result r) {
