@@ -40,7 +40,7 @@ final class EnvCommand extends InventoryCommand {
             user = Optional.of(AuthSettings.ROOT + ":" + new Secrets().read(inventory.auth().rootPassword().orElseThrow(), "etcd user root"));
         }
         String text = new EtcdctlEnv(inventory.members().stream().map(h -> h.clientUrl(inventory.cluster())).toList(),
-                pki.caCertificateFile().toAbsolutePath().toString(),
+                pki.clientTrustFile().toAbsolutePath().toString(), // the bundle of both CAs during rotate-certs --ca
                 pki.clientCertificateFile(AuthSettings.ROOT).toAbsolutePath().toString(),
                 pki.clientKeyFile(AuthSettings.ROOT).toAbsolutePath().toString(), user)
                 .render("cluster '" + inventory.cluster().name() + "': eval \"$(dcsprov env " + options.inventory + ")\"");

@@ -268,6 +268,7 @@ public final class PkiStore {
             }
             loadCa(caNextCertificateFile(), caNextKeyFile());
             recordPhase(CaRotationPhase.TRUST_BOTH);
+            writeClientBundle();
             return CaRotationPhase.TRUST_BOTH;
         });
     }
@@ -315,6 +316,7 @@ public final class PkiStore {
                     Files.deleteIfExists(caRotationFile());
                     Files.delete(caNextKeyFile());
                     Files.delete(caNextCertificateFile());
+                    Files.deleteIfExists(caBundleFile()); // ca.crt + ca-next.crt, both kept above
                 } catch (IOException e) {
                     throw ioError("Cannot make the new CA the current one in " + directory, e);
                 }
@@ -345,11 +347,46 @@ public final class PkiStore {
             if (phase.get() == CaRotationPhase.DROP_OLD) {
                 return next;
             }
-            String a = new String(current, java.nio.charset.StandardCharsets.US_ASCII);
-            return ((a.endsWith("\n") ? a : a + "\n") + new String(next, java.nio.charset.StandardCharsets.US_ASCII))
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            return bundle(current, next);
         } catch (IOException e) {
             throw ioError("Cannot read the CA certificates in " + directory, e);
+        }
+    }
+
+    private static byte[] bundle(byte[] first, byte[] second) {
+        String a = new String(first, java.nio.charset.StandardCharsets.US_ASCII);
+        return ((a.endsWith("\n") ? a : a + "\n") + new String(second, java.nio.charset.StandardCharsets.US_ASCII))
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The CA file a client on this machine (etcdctl via 'dcsprov env', an application) should trust
+     * now: while a CA rotation is recorded, members present certificates of either CA, so
+     * ca-bundle.crt with both (written when missing or stale); ca.crt otherwise.
+     */
+    public synchronized Path clientTrustFile() {
+        if (caRotationPhase().isEmpty() || !Files.exists(caNextCertificateFile())) {
+            return caCertificateFile();
+        }
+        return exclusively(() -> {
+            writeClientBundle();
+            return caBundleFile();
+        });
+    }
+
+    /** Old and new CA together, for clients, while a CA rotation is recorded. */
+    public Path caBundleFile() {
+        return directory.resolve("ca-bundle.crt");
+    }
+
+    private void writeClientBundle() {
+        try {
+            byte[] both = bundle(Files.readAllBytes(caCertificateFile()), Files.readAllBytes(caNextCertificateFile()));
+            if (!Files.exists(caBundleFile()) || !java.util.Arrays.equals(both, Files.readAllBytes(caBundleFile()))) {
+                write(caBundleFile(), both, SecureFiles.PUBLIC);
+            }
+        } catch (IOException e) {
+            throw ioError("Cannot write " + caBundleFile(), e);
         }
     }
 

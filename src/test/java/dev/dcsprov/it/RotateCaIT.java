@@ -85,9 +85,11 @@ class RotateCaIT {
         assertEquals(0, apply.exit(), apply::toString);
         assertEquals(pids, mainPids(), "apply during a CA rotation restarts nothing:\n" + apply.out());
 
-        // The application now trusts old and new CA (still with its old client certificate).
+        // The application now trusts old and new CA, the PKI's ca-bundle.crt (still with its old client certificate).
+        assertEquals(Files.readString(pki.resolve("ca.crt")) + Files.readString(pki.resolve("ca-next.crt")),
+                Files.readString(pki.resolve("ca-bundle.crt")));
         Path bundle = Files.createTempDirectory("rotate-ca-bundle");
-        Files.writeString(bundle.resolve("ca.crt"), Files.readString(pki.resolve("ca.crt")) + Files.readString(pki.resolve("ca-next.crt")));
+        Files.copy(pki.resolve("ca-bundle.crt"), bundle.resolve("ca.crt"));
         Files.copy(oldMaterial.resolve("root.crt"), bundle.resolve("root.crt"));
         Files.copy(oldMaterial.resolve("root.key"), bundle.resolve("root.key"));
         workload.use(bundle);
@@ -95,6 +97,11 @@ class RotateCaIT {
         Proc.Result two = Cli.dcsprov("rotate-certs", inventory.toString(), "--ca", "--stop-after-phase", "2");
         assertEquals(0, two.exit(), two::toString);
         assertTrue(two.out().contains("phase 2 of 3 (new leaf certificates): done on every member"), two::toString);
+        // Members now present new-CA certificates: the operator's etcdctl from 'dcsprov env' trusts the bundle.
+        Proc.Result viaEnv = Proc.run(List.of("bash", "-c", "eval \"$(" + Lab.REPO.resolve("dcsprov") + " env " + inventory
+                + ")\" && echo \"$ETCDCTL_CACERT\" && etcdctl endpoint health"));
+        assertEquals(0, viaEnv.exit(), viaEnv::toString);
+        assertTrue(viaEnv.out().contains(pki.resolve("ca-bundle.crt").toString()), viaEnv::toString);
         // The application takes its new client certificate, signed by the new CA.
         Path fresh = Files.createTempDirectory("rotate-ca-new-client");
         copyMaterial(bundle.resolve("ca.crt"), fresh);
@@ -106,6 +113,7 @@ class RotateCaIT {
         System.out.println("CA rotation under load: " + f);
         assertEquals(0, three.exit(), three::toString);
         assertTrue(three.out().contains("CA ROTATED"), three::toString);
+        assertTrue(!Files.exists(pki.resolve("ca-bundle.crt")), "the bundle was only for the rotation");
         f.assertServedThroughout();
         f.assertStoredExactly(keys("/rotate-ca/"));
 

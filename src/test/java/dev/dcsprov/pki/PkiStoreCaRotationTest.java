@@ -46,6 +46,7 @@ class PkiStoreCaRotationTest {
     void noRotationMeansTheCurrentCaIsTrustedAlone() {
         assertEquals(Optional.empty(), store.caRotationPhase());
         assertArrayEquals(oldCa, store.trustedCaPem());
+        assertEquals(store.caCertificateFile(), store.clientTrustFile());
     }
 
     @Test
@@ -61,6 +62,10 @@ class PkiStoreCaRotationTest {
         List<CertificateInfo> bundle = CertificateInfo.parseAll(store.trustedCaPem());
         assertEquals(List.of(old.fingerprintSha256(), next.fingerprintSha256()),
                 bundle.stream().map(CertificateInfo::fingerprintSha256).toList());
+        // Clients on this machine trust both from the start: ca-bundle.crt, old + new.
+        assertEquals(store.caBundleFile(), store.clientTrustFile());
+        assertEquals(List.of(old.fingerprintSha256(), next.fingerprintSha256()),
+                CertificateInfo.parseAll(Files.readAllBytes(store.caBundleFile())).stream().map(CertificateInfo::fingerprintSha256).toList());
         // A second start changes nothing: the same new CA, the same phase.
         byte[] nextPem = Files.readAllBytes(store.caNextCertificateFile());
         store.advanceCaRotation(CaRotationPhase.NEW_LEAVES);
@@ -110,6 +115,8 @@ class PkiStoreCaRotationTest {
 
         assertEquals(Optional.empty(), store.caRotationPhase());
         assertArrayEquals(nextPem, Files.readAllBytes(store.caCertificateFile()));
+        assertFalse(Files.exists(store.caBundleFile()), "the bundle was only for the rotation");
+        assertEquals(store.caCertificateFile(), store.clientTrustFile());
         assertArrayEquals(nextKey, Files.readAllBytes(dir.resolve("ca.key")));
         assertEquals("rw-------", mode(dir.resolve("ca.key")));
         assertFalse(Files.exists(store.caNextCertificateFile()));
