@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static dev.dcsprov.Shell.quote;
 
@@ -38,26 +41,48 @@ public final class StatusProbe {
     public ClusterStatus gather(Map<String, String> endpoints, Map<String, Connection> reachable, String serverCert,
                                 List<String> unreachable, Instant now) {
         List<String> urls = List.copyOf(endpoints.values());
-        List<ClusterStatus.MemberRow> members = new ArrayList<>();
-        CommandResult list = etcdctl.run(urls, "member list -w json");
-        if (list.ok() && !list.stdout().isBlank()) {
-            for (Member m : EtcdctlJson.members(list.stdout().strip())) {
-                members.add(new ClusterStatus.MemberRow(m.idHex(), m.started() ? "started" : "unstarted", m.name(),
-                        m.peerUrls(), m.clientUrls(), m.learner()));
+        // Everything at once, each in its own SSH session: a member that is down costs one etcdctl
+        // timeout in total, not one per question. Endpoint status is asked per endpoint because
+        // etcdctl stops listing at the first one that does not answer.
+        ExecutorService pool = Executors.newFixedThreadPool(urls.size() + 2, r -> {
+            Thread t = new Thread(r, "status-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            CompletableFuture<CommandResult> list = CompletableFuture.supplyAsync(() -> etcdctl.run(urls, "member list -w json"), pool);
+            CompletableFuture<List<EndpointHealth>> healthOf = CompletableFuture.supplyAsync(() -> etcdctl.health(urls), pool);
+            Map<String, CompletableFuture<CommandResult>> statusOf = new LinkedHashMap<>();
+            urls.forEach(url -> statusOf.put(url, CompletableFuture.supplyAsync(() -> etcdctl.run(List.of(url), "endpoint status -w json"), pool)));
+
+            List<ClusterStatus.MemberRow> members = new ArrayList<>();
+            CommandResult listed = list.join();
+            if (listed.ok() && !listed.stdout().isBlank()) {
+                for (Member m : EtcdctlJson.members(listed.stdout().strip())) {
+                    members.add(new ClusterStatus.MemberRow(m.idHex(), m.started() ? "started" : "unstarted", m.name(),
+                            m.peerUrls(), m.clientUrls(), m.learner()));
+                }
             }
+            List<EndpointHealth> health = healthOf.join();
+            List<EndpointStatus> status = new ArrayList<>();
+            List<ClusterStatus.StatusError> errors = new ArrayList<>();
+            statusOf.forEach((url, f) -> {
+                CommandResult r = f.join();
+                if (r.ok() && !r.stdout().isBlank()) {
+                    status.addAll(EtcdctlJson.endpointStatus(r.stdout().strip()));
+                } else {
+                    errors.add(new ClusterStatus.StatusError(url, lastLine(r.stderr())));
+                }
+            });
+            return assemble(endpoints, reachable, serverCert, unreachable, now, urls, members, health, status, errors);
+        } finally {
+            pool.shutdownNow();
         }
-        List<EndpointHealth> health = etcdctl.health(urls);
-        List<EndpointStatus> status = new ArrayList<>();
-        List<ClusterStatus.StatusError> errors = new ArrayList<>();
-        // One endpoint at a time: etcdctl stops listing at the first one that does not answer.
-        for (String url : urls) {
-            CommandResult r = etcdctl.run(List.of(url), "endpoint status -w json");
-            if (r.ok() && !r.stdout().isBlank()) {
-                status.addAll(EtcdctlJson.endpointStatus(r.stdout().strip()));
-            } else {
-                errors.add(new ClusterStatus.StatusError(url, lastLine(r.stderr())));
-            }
-        }
+    }
+
+    private ClusterStatus assemble(Map<String, String> endpoints, Map<String, Connection> reachable, String serverCert,
+                                   List<String> unreachable, Instant now, List<String> urls, List<ClusterStatus.MemberRow> members,
+                                   List<EndpointHealth> health, List<EndpointStatus> status, List<ClusterStatus.StatusError> errors) {
         Set<String> answered = new HashSet<>(health.stream().map(EndpointHealth::endpoint).toList());
         List<EndpointHealth> allHealth = new ArrayList<>(health);
         urls.stream().filter(u -> !answered.contains(u))
