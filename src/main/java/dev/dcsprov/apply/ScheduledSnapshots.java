@@ -38,15 +38,20 @@ public final class ScheduledSnapshots {
         this.paths = paths;
     }
 
-    /** Paths the facts probe must look at. */
+    /** Paths the facts probe must look at (the timer also without a schedule: one left by an earlier run is disabled). */
     public List<String> files() {
-        return cluster.backup().schedule().isPresent() ? List.of(cluster.backup().hostDir(), SCRIPT, SERVICE, TIMER) : List.of();
+        return cluster.backup().schedule().isPresent() ? List.of(cluster.backup().hostDir(), SCRIPT, SERVICE, TIMER) : List.of(TIMER);
     }
 
-    /** Nothing unless a schedule is set; otherwise the files, then reload and enable when any of them changes. */
+    /**
+     * With a schedule: the files, then reload and enable when any of them changes. Without one: a
+     * timer an earlier run installed is stopped, disabled and its unit removed, so taking
+     * dcsprov_backup_schedule out of the inventory turns scheduled snapshots off. The snapshots
+     * already taken, the script and the service stay (a manual 'systemctl start dcsprov-snapshot' works).
+     */
     public List<Step> steps() {
         if (cluster.backup().schedule().isEmpty()) {
-            return List.of();
+            return List.of(ScheduledSnapshots::disableLeftover);
         }
         List<DesiredFile> files = List.of(file(SCRIPT, script(), "0750"), file(SERVICE, service(), "0644"), file(TIMER, timer(), "0644"));
         List<Step> steps = new ArrayList<>();
@@ -64,6 +69,16 @@ public final class ScheduledSnapshots {
         return Step.Outcome.changes(new Change(host, "service", Action.START, "dcsprov-snapshot.timer", "the snapshot units changed",
                 "", false, false, List.of(RemoteCommand.of("systemctl daemon-reload && systemctl enable --quiet dcsprov-snapshot.timer"
                 + " && systemctl restart dcsprov-snapshot.timer"))));
+    }
+
+    private static Step.Outcome disableLeftover(String host, HostFacts facts) {
+        if (!facts.file(TIMER).exists()) {
+            return Step.Outcome.unchanged("no scheduled snapshots");
+        }
+        return Step.Outcome.changes(new Change(host, "service", Action.DELETE, "dcsprov-snapshot.timer",
+                "dcsprov_backup_schedule is no longer set; snapshots already taken stay", "", false, false,
+                List.of(RemoteCommand.of("systemctl disable --now --quiet dcsprov-snapshot.timer && rm -f " + quote(TIMER)
+                        + " && systemctl daemon-reload"))));
     }
 
     private static DesiredFile file(String path, String text, String mode) {

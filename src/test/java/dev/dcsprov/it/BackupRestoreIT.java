@@ -270,6 +270,17 @@ class BackupRestoreIT {
             Lab.sshOk(h, "d=$(mktemp -d) && ETCDCTL_API=3 etcdctl snapshot restore " + l.split(" ")[0] + " --data-dir $d/r >/dev/null 2>&1; r=$?; rm -rf $d; exit $r");
         }
         assertTrue(Lab.sshOk(h, "journalctl -u dcsprov-snapshot --no-pager").contains("removed /var/lib/dcs/backup/dcs-"), "retention shows in the journal");
+
+        // Taking the schedule out of the inventory turns the timer off; the snapshots stay.
+        Files.writeString(inventory, Files.readString(inventory).replace("    dcsprov_backup_schedule: hourly\n", ""));
+        Proc.Result plan = Cli.dcsprov("plan", inventory.toString());
+        assertTrue(plan.out().contains("- service dcsprov-snapshot.timer"), plan::toString);
+        Proc.Result off = Cli.dcsprov("apply", inventory.toString());
+        assertEquals(0, off.exit(), off::toString);
+        assertNotEquals(0, Lab.ssh(h, "systemctl is-active dcsprov-snapshot.timer").exit(), "the timer is stopped");
+        assertNotEquals(0, Lab.ssh(h, "systemctl is-enabled dcsprov-snapshot.timer").exit(), "and no longer enabled");
+        assertEquals("2", Lab.sshOk(h, "ls /var/lib/dcs/backup/*.db | wc -l").strip(), "the snapshots stay");
+        assertTrue(Cli.dcsprov("plan", inventory.toString()).out().contains("No changes"), "and apply is a no-op again");
     }
 
     private static List<Path> dbs(Path backups) throws IOException {
