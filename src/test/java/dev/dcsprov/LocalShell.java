@@ -31,8 +31,8 @@ public final class LocalShell implements Connection {
             Process p = new ProcessBuilder("sh", "-c", command.script()).start();
             CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> sink == null ? read(p.getInputStream()) : copy(p.getInputStream(), sink));
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-            try (OutputStream in = p.getOutputStream()) {
-                in.write(command.stdin());
+            try (OutputStream in = p.getOutputStream(); var data = command.openStdin()) {
+                data.transferTo(in);
             }
             if (!p.waitFor(command.timeout().toSeconds(), TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -103,14 +103,8 @@ public final class Restore {
         String sha = verifyLocally(snapshot);
         checkHostsArePrepared();
         checkNotServing(replaceHealthy);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(snapshot);
-        } catch (IOException e) {
-            throw new DcsprovException(ExitCode.USAGE, "cannot read " + snapshot, e.toString(), "", e);
-        }
         progress.accept("copying the snapshot to every member and checking it there (trial restore)");
-        Map<String, String> staged = hosts.eachInParallel(inventory.members(), (h, c) -> stage(c, bytes, sha));
+        Map<String, String> staged = hosts.eachInParallel(inventory.members(), (h, c) -> stage(c, snapshot, sha));
         SnapshotStatus status = SnapshotStatus.parse(Backup.mustRun(hosts.connection(inventory.members().get(0).name()),
                 SnapshotTool.DEFINE + SnapshotTool.status(quote(staged.get(inventory.members().get(0).name()) + "/snapshot.db")),
                 "snapshot status").stdout());
@@ -200,7 +194,7 @@ public final class Restore {
     }
 
     /** Copies the snapshot into a new private dir on the host, checks it arrived whole, and test-restores it there. */
-    private String stage(Connection c, byte[] snapshot, String sha) {
+    private String stage(Connection c, Path snapshot, String sha) {
         String script = "set -eu\numask 077\nd=$(mktemp -d /var/tmp/dcsprov-restore.XXXXXX)\n"
                 + "cat > \"$d/snapshot.db\"\n"
                 + "got=$(sha256sum \"$d/snapshot.db\" | cut -d' ' -f1)\n"
@@ -211,7 +205,7 @@ public final class Restore {
                 + "  tail -n 3 \"$d/trial.log\" >&2; rm -rf \"$d\"; exit 1\nfi\n"
                 + "rm -rf \"$d/trial\" \"$d/trial.log\"\n"
                 + "printf '%s\\n' \"$d\"\n";
-        CommandResult r = c.run(RemoteCommand.of(script).withStdin(snapshot).withTimeout(Backup.TRANSFER_TIMEOUT));
+        CommandResult r = c.run(RemoteCommand.of(script).withStdinFrom(snapshot).withTimeout(Backup.TRANSFER_TIMEOUT));
         if (!r.ok()) {
             throw new DcsprovException(ExitCode.HOST_FAILED, "the snapshot failed its check on " + c.hostName(),
                     Hosts.lastLines(r.stderr(), 5) + "\nNothing was stopped or changed on any host.",

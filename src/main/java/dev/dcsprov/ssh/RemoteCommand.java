@@ -1,25 +1,42 @@
 package dev.dcsprov.ssh;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A shell script to run remotely, with optional bytes for its standard input.
  *
  * @param script  POSIX sh script; never contains secrets (it shows up in ps)
- * @param stdin   data fed to the script's standard input, may be empty; the only channel for secrets
- * @param timeout how long to wait for the script to finish
+ * @param stdin     data fed to the script's standard input, may be empty; the only channel for secrets
+ * @param stdinFile a local file streamed to standard input instead (a snapshot: too big to hold in memory)
+ * @param timeout   how long to wait for the script to finish
  */
-public record RemoteCommand(String script, byte[] stdin, Duration timeout) {
+public record RemoteCommand(String script, byte[] stdin, Optional<Path> stdinFile, Duration timeout) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
 
     public static RemoteCommand of(String script) {
-        return new RemoteCommand(script, new byte[0], DEFAULT_TIMEOUT);
+        return new RemoteCommand(script, new byte[0], Optional.empty(), DEFAULT_TIMEOUT);
     }
 
     public RemoteCommand withStdin(byte[] data) {
-        return new RemoteCommand(script, data, timeout);
+        return new RemoteCommand(script, data, Optional.empty(), timeout);
+    }
+
+    /** Streams {@code file} to the script's standard input, read as it is sent. */
+    public RemoteCommand withStdinFrom(Path file) {
+        return new RemoteCommand(script, new byte[0], Optional.of(file), timeout);
+    }
+
+    /** What goes to standard input: the file when there is one, the bytes otherwise. */
+    public InputStream openStdin() throws IOException {
+        return stdinFile.isPresent() ? Files.newInputStream(stdinFile.get()) : new ByteArrayInputStream(stdin);
     }
 
     public RemoteCommand withStdin(String data) {
@@ -27,6 +44,6 @@ public record RemoteCommand(String script, byte[] stdin, Duration timeout) {
     }
 
     public RemoteCommand withTimeout(Duration t) {
-        return new RemoteCommand(script, stdin, t);
+        return new RemoteCommand(script, stdin, stdinFile, t);
     }
 }

@@ -85,7 +85,7 @@ public final class SshjConnection implements Connection {
             // or fills stderr while we read stdout, would otherwise wait for us forever.
             out = IO.submit(stdoutSink == null ? readAll(cmd.getInputStream()) : copy(cmd.getInputStream(), stdoutSink));
             err = IO.submit(readAll(cmd.getErrorStream()));
-            in = IO.submit(writeAndClose(cmd.getOutputStream(), command.stdin()));
+            in = IO.submit(writeAndClose(cmd.getOutputStream(), command));
             byte[] stdout = out.get(remainingNanos(deadline), TimeUnit.NANOSECONDS);
             byte[] stderr = err.get(remainingNanos(deadline), TimeUnit.NANOSECONDS);
             awaitExit(cmd, deadline);
@@ -194,12 +194,11 @@ public final class SshjConnection implements Connection {
         };
     }
 
-    private static Callable<Void> writeAndClose(OutputStream stream, byte[] data) {
+    private static Callable<Void> writeAndClose(OutputStream stream, RemoteCommand command) {
         return () -> {
             // close() sends EOF, so a script reading stdin (cat, wc) sees its end.
-            try (stream) {
-                if (data.length > 0) {
-                    stream.write(data);
+            try (stream; InputStream data = command.openStdin()) {
+                if (data.transferTo(stream) > 0) {
                     stream.flush();
                 }
             }
