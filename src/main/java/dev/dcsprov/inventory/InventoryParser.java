@@ -105,16 +105,26 @@ final class InventoryParser {
         for (Map.Entry<String, NodeTuple> e : yaml.entries(mapping).entrySet()) {
             Node key = e.getValue().getKeyNode();
             Node body = e.getValue().getValueNode();
-            InventoryTree.HostDef host = tree.host(e.getKey(), yaml.at(key));
-            group.hosts.add(host.name);
-            if (YamlNodes.isNull(body)) {
+            List<String> names;
+            try {
+                names = HostPattern.expand(e.getKey());
+            } catch (HostPattern.BadRange bad) {
+                problems.error(yaml.at(key), bad.getMessage(), "Ansible host ranges: dcs-[00:02], db-[a:c], node[1:9:2]");
                 continue;
             }
-            if (body instanceof MappingNode) {
-                parseVars(body, host.vars, "host '" + host.name + "'");
-            } else {
-                problems.error(yaml.at(body), "host '" + host.name + "' must be followed by its variables (a mapping) or nothing, not "
-                        + YamlNodes.describe(body), "write 'ansible_host: " + YamlNodes.show(body) + "' under the host");
+            for (String name : names) {
+                InventoryTree.HostDef host = tree.host(name, yaml.at(key));
+                group.hosts.add(host.name);
+                if (YamlNodes.isNull(body)) {
+                    continue;
+                }
+                if (body instanceof MappingNode) {
+                    parseVars(body, host.vars, "host '" + host.name + "'");
+                } else {
+                    problems.error(yaml.at(body), "host '" + host.name + "' must be followed by its variables (a mapping) or nothing, not "
+                            + YamlNodes.describe(body), "write 'ansible_host: " + YamlNodes.show(body) + "' under the host");
+                    break;
+                }
             }
         }
     }

@@ -145,4 +145,13 @@ class InventoryLoaderTest {
             assertEquals("ops", h.sshUser(), h.name());
         });
     }
+
+    @Test
+    void ansibleHostRangesStandForEachHostWithTheRangesVariables() {
+        Inventory inv = Fixtures.load("host-range.yml");
+        assertEquals(List.of("dcs-00.example.com", "dcs-01.example.com", "dcs-02.example.com", "dcs-x.example.com"),
+                inv.members().stream().map(Host::name).toList());
+        assertEquals(List.of(2222, 2222, 2222, 22), inv.members().stream().map(Host::sshPort).toList());
+        assertEquals("admin", inv.members().get(1).sshUser());
+    }
 }

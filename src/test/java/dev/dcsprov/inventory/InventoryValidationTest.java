@@ -53,6 +53,12 @@ class InventoryValidationTest {
     }
 
     @Test
+    void aHostRangeThatIsNotOneNamesWhereAndWhy() {
+        String f = "bad-host-range.yml";
+        assertErrors(fail(f), at(f, 5, 9) + ": the range in 'dcs-[02:00]' ends before it starts");
+    }
+
+    @Test
     void duplicateKeyInOneMapping() {
         String f = "duplicate-key.yml";
         assertErrors(fail(f), at(f, 9, 9) + ": duplicate key 'dcs-00' (first at line 5)");
