@@ -42,9 +42,11 @@ final class StatusCommand extends InventoryCommand {
         try {
             Map<String, Connection> open = connections.open();
             if (open.isEmpty()) {
+                // Each failure's summary names its host; the first one's fix is the likeliest for all.
                 throw new DcsprovException(ExitCode.UNREACHABLE, "no member could be reached over SSH",
-                        String.join("\n", connections.failed().entrySet().stream().map(e -> "- " + e.getKey() + ": " + e.getValue().summary()).toList()),
-                        "check the hosts and the network, then run status again");
+                        String.join("\n", connections.failed().values().stream().map(e -> "- " + e.summary()).toList()),
+                        connections.failed().values().stream().map(e -> e.fix().orElse("")).filter(f -> !f.isEmpty()).findFirst()
+                                .orElse("check the hosts and the network, then run status again"));
             }
             Map<String, String> endpoints = new LinkedHashMap<>();
             for (Host h : inventory.members()) {
@@ -52,7 +54,7 @@ final class StatusCommand extends InventoryCommand {
             }
             Connection via = open.values().iterator().next();
             List<String> unreachable = connections.failed().entrySet().stream()
-                    .map(e -> e.getKey() + ": " + e.getValue().summary()).toList();
+                    .map(e -> e.getValue().summary()).toList();
             ClusterStatus status = new StatusProbe(new RemoteEtcdctl(via, paths.caCert(), paths.adminCert(), paths.adminKey()))
                     .gather(endpoints, open, paths.serverCert(), unreachable, Instant.now());
             boolean healthy = status.healthy(inventory.members().size());

@@ -8,6 +8,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -54,14 +55,21 @@ public final class SshConnector {
         t.start();
     }
     private final Duration connectTimeout;
+    private final Optional<SshAgent> agent;
 
     public SshConnector() {
         this(DEFAULT_CONNECT_TIMEOUT);
     }
 
+    /** Uses the ssh-agent named by SSH_AUTH_SOCK, if any. */
     public SshConnector(Duration connectTimeout) {
+        this(connectTimeout, SshAgent.fromEnvironment().map(SshAgent::socket));
+    }
+
+    SshConnector(Duration connectTimeout, Optional<Path> agentSocket) {
         this.config = SharedConfig.CONFIG;
         this.connectTimeout = connectTimeout;
+        this.agent = agentSocket.map(SshAgent::new);
     }
 
     /**
@@ -81,8 +89,8 @@ public final class SshConnector {
             // because long silent commands are normal.
             client.getTransport().setTimeoutMs(Math.max(timeoutMs, 5_000));
             client.getConnection().getKeepAlive().setKeepAliveInterval(KEEP_ALIVE_SECONDS);
-            ClientKeys.Loaded keys = ClientKeys.load(client, target);
-            if (keys.providers().isEmpty()) {
+            ClientKeys.Loaded keys = ClientKeys.load(client, target, agent);
+            if (keys.methods().isEmpty()) {
                 throw noKeys(target, keys);
             }
             connectSocket(client, target, verifier);
@@ -124,19 +132,19 @@ public final class SshConnector {
     }
 
     private static void authenticate(SSHClient client, SshTarget target, ClientKeys.Loaded keys) {
-        String files = keys.files().stream().map(Path::toString).collect(Collectors.joining(", "));
+        String files = String.join(", ", keys.offered());
         try {
-            client.authPublickey(target.user(), keys.providers());
+            client.auth(target.user(), keys.methods());
         } catch (UserAuthException e) {
             String detail = "Public key authentication as " + target.user() + " on " + target.address()
                     + " port " + target.port() + " failed with " + files + ".";
             if (!keys.skippedEncrypted().isEmpty()) {
-                detail += " Skipped passphrase-protected keys (ssh-agent is not supported yet): "
+                detail += " Skipped passphrase-protected keys that are not in ssh-agent: "
                         + keys.skippedEncrypted().stream().map(Path::toString).collect(Collectors.joining(", "));
             }
             throw unreachable(target, "the key " + files + " was refused for user " + target.user(), detail,
                     "Check that the matching .pub is in ~" + target.user() + "/.ssh/authorized_keys on the host "
-                            + "(ssh-copy-id -i " + files.split(", ")[0] + " -p " + target.port() + " "
+                            + "(ssh-copy-id -i " + target.privateKey().map(Path::toString).orElse("~/.ssh/id_ed25519") + " -p " + target.port() + " "
                             + target.user() + "@" + target.address() + "), and ansible_user/"
                             + "ansible_ssh_private_key_file in the inventory.", e);
         } catch (IOException e) {
@@ -154,15 +162,16 @@ public final class SshConnector {
         }
     }
 
-    private static RemoteException noKeys(SshTarget target, ClientKeys.Loaded keys) {
-        String detail = "No ansible_ssh_private_key_file is set for this host and none of ~/.ssh/"
-                + String.join(", ~/.ssh/", ClientKeys.DEFAULT_KEY_NAMES) + " is a usable key.";
+    private RemoteException noKeys(SshTarget target, ClientKeys.Loaded keys) {
+        String detail = "No ansible_ssh_private_key_file is set for this host, "
+                + (agent.isEmpty() ? "no ssh-agent (SSH_AUTH_SOCK) is there" : "the ssh-agent holds no keys")
+                + ", and none of ~/.ssh/" + String.join(", ~/.ssh/", ClientKeys.DEFAULT_KEY_NAMES) + " is a usable key.";
         if (!keys.skippedEncrypted().isEmpty()) {
-            detail += " Passphrase-protected keys were skipped (ssh-agent is not supported yet): "
+            detail += " Passphrase-protected keys were skipped because ssh-agent does not hold them (ssh-add them): "
                     + keys.skippedEncrypted().stream().map(Path::toString).collect(Collectors.joining(", "));
         }
         return unreachable(target, "no private key to log in as " + target.user(), detail,
-                "Set ansible_ssh_private_key_file to an unencrypted key, or create ~/.ssh/id_ed25519.", null);
+                "Set ansible_ssh_private_key_file, load a key into ssh-agent (ssh-add), or create ~/.ssh/id_ed25519.", null);
     }
 
     static RemoteException unreachable(SshTarget t, String summary, String detail, String fix, Throwable cause) {

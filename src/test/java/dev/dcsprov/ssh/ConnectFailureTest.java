@@ -39,7 +39,9 @@ class ConnectFailureTest {
     }
 
     private static RemoteException refused(SshTarget t) {
-        RemoteException e = assertThrows(RemoteException.class, () -> new SshConnector().connect(t, policy));
+        // No ssh-agent, whatever this machine's environment says: the messages below are about that case.
+        RemoteException e = assertThrows(RemoteException.class,
+                () -> new SshConnector(SshConnector.DEFAULT_CONNECT_TIMEOUT, Optional.empty()).connect(t, policy));
         assertEquals(ExitCode.UNREACHABLE, e.exitCode());
         assertEquals(t.hostName(), e.host());
         return e;
@@ -63,7 +65,8 @@ class ConnectFailureTest {
         assertTrue(!ClientKeys.isEncrypted(server.clientKey));
         RemoteException e = refused(new SshTarget("node1", "127.0.0.1", server.port(), "u", Optional.of(locked), false));
         assertTrue(e.getMessage().contains("passphrase"), e.getMessage());
-        assertTrue(e.detail().orElseThrow().contains("ssh-agent is not supported yet"), e.detail().get());
+        assertTrue(e.detail().orElseThrow().contains("through ssh-agent. SSH_AUTH_SOCK is not set"), e.detail().get());
+        assertTrue(e.fix().orElseThrow().contains("ssh-add " + locked), e.fix().get());
     }
 
     @Test
