@@ -23,9 +23,15 @@ public final class Cli {
 
     /** etcdctl from Debian's etcd-client on this machine, with dcsprov's admin client certificate. */
     public static Proc.Result etcdctl(Path pki, List<String> endpoints, String... args) {
+        return etcdctl(pki.resolve("ca.crt"), pki.resolve("clients/root.crt"), pki.resolve("clients/root.key"), endpoints, 3, 10, args);
+    }
+
+    /** etcdctl with the given CA and client pair, dial and command timeouts in seconds. */
+    public static Proc.Result etcdctl(Path ca, Path cert, Path key, List<String> endpoints, int dialSeconds, int commandSeconds,
+                                      String... args) {
         List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + String.join(",", endpoints),
-                "--cacert=" + pki.resolve("ca.crt"), "--cert=" + pki.resolve("clients/root.crt"),
-                "--key=" + pki.resolve("clients/root.key"), "--dial-timeout=3s", "--command-timeout=10s"));
+                "--cacert=" + ca, "--cert=" + cert, "--key=" + key,
+                "--dial-timeout=" + dialSeconds + "s", "--command-timeout=" + commandSeconds + "s"));
         cmd.addAll(List.of(args));
         return Proc.run(cmd, Map.of("ETCDCTL_API", "3"), null, 60);
     }

@@ -10,7 +10,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -182,11 +181,7 @@ final class Workload {
     }
 
     private static Proc.Result etcdctl(Path material, List<String> endpoints, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + String.join(",", endpoints),
-                "--cacert=" + material.resolve("ca.crt"), "--cert=" + material.resolve("root.crt"),
-                "--key=" + material.resolve("root.key"), "--dial-timeout=2s", "--command-timeout=5s"));
-        cmd.addAll(List.of(args));
-        return Proc.run(cmd, Map.of("ETCDCTL_API", "3"), null, 30);
+        return Cli.etcdctl(material.resolve("ca.crt"), material.resolve("root.crt"), material.resolve("root.key"), endpoints, 2, 5, args);
     }
 
     /**
