@@ -38,7 +38,10 @@ final class CertsCommand extends InventoryCommand {
         PkiStore store = new PkiStore(inventory.cluster().pkiDir());
         List<CertificateRow> rows;
         try (Hosts hosts = connect(inventory)) {
-            rows = new CertificateSurvey(inventory, hosts, store).survey(Instant.now(), threshold);
+            CertificateSurvey survey = new CertificateSurvey(inventory, hosts, store);
+            Instant now = Instant.now();
+            rows = new ArrayList<>(survey.survey(now, threshold));
+            rows.addAll(survey.applicationRows(now, threshold));
         }
         boolean attention = rows.stream().anyMatch(CertificateRow::needsAttention);
         if (options.output == RunOptions.OutputFormat.json) {
@@ -75,15 +78,17 @@ final class CertsCommand extends InventoryCommand {
                 case DIFFERENT -> "DEPLOYED DIFFERS FROM LOCAL";
                 case NOT_DEPLOYED -> "NOT DEPLOYED";
                 case NO_LOCAL -> "NOT IN LOCAL PKI";
+                case LOCAL_ONLY -> "local only";
             };
             out.printf("  %-7s %-28s %s%n", r.role(), state, r.expiry().map(Expiry::describe).orElse(""));
             describe(out, "local", r.local());
-            if (r.match() != CertificateRow.Match.MATCH) {
+            if (r.match() != CertificateRow.Match.MATCH && r.match() != CertificateRow.Match.LOCAL_ONLY) {
                 describe(out, "deployed", r.deployed());
             }
         }
         out.println();
-        out.println(attention ? "ATTENTION: renew with 'dcsprov rotate-certs', or run 'dcsprov apply' where deployed differs"
+        out.println(attention ? "ATTENTION: renew with 'dcsprov rotate-certs' (--clients for application certificates), "
+                + "or run 'dcsprov apply' where deployed differs"
                 : "all certificates match and are valid for more than " + threshold + " days");
     }
 

@@ -8,8 +8,8 @@ import java.util.Optional;
 /**
  * One certificate as {@code dcsprov certs} shows it: what the local PKI holds and what the host has.
  *
- * @param host     member name
- * @param role     "ca", "server" or "admin"
+ * @param host     member name, or {@link #LOCAL} for a certificate that lives only in the local PKI
+ * @param role     "ca", "server", "admin", or "client NAME" for an application's certificate
  * @param local    the certificate(s) in the local PKI that the host should carry (the CA bundle during a CA rotation)
  * @param deployed the certificate(s) in the host's file, in file order
  * @param match    how local and deployed compare
@@ -18,9 +18,13 @@ import java.util.Optional;
 public record CertificateRow(String host, String role, List<CertificateInfo> local, List<CertificateInfo> deployed,
                              Match match, Optional<Expiry> expiry) {
 
-    public enum Match { MATCH, DIFFERENT, NOT_DEPLOYED, NO_LOCAL }
+    /** The "host" of application client certificates: the operator hands them out, no member carries them. */
+    public static final String LOCAL = "local PKI (application certificates, handed out by you)";
+
+    /** LOCAL_ONLY: an application certificate, which no member is meant to carry. */
+    public enum Match { MATCH, DIFFERENT, NOT_DEPLOYED, NO_LOCAL, LOCAL_ONLY }
 
     public boolean needsAttention() {
-        return match != Match.MATCH || expiry.map(Expiry::needsAttention).orElse(false);
+        return (match != Match.MATCH && match != Match.LOCAL_ONLY) || expiry.map(Expiry::needsAttention).orElse(false);
     }
 }

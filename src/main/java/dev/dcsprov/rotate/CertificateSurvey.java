@@ -53,6 +53,19 @@ public final class CertificateSurvey {
         return rows;
     }
 
+    /** The application client certificates of the local PKI (apply issues one per etcd user): no member carries them. */
+    public List<CertificateRow> applicationRows(Instant now, int thresholdDays) {
+        List<CertificateRow> rows = new ArrayList<>();
+        for (String name : store.clientNames()) {
+            if (!name.equals(PkiStore.ADMIN_CLIENT)) {
+                List<CertificateInfo> local = local(store.clientCertificateFile(name));
+                rows.add(new CertificateRow(CertificateRow.LOCAL, "client " + name, local, List.of(), CertificateRow.Match.LOCAL_ONLY,
+                        CertificateSelection.soonest(local, List.of(), now, thresholdDays)));
+            }
+        }
+        return rows;
+    }
+
     private List<CertificateInfo> trusted() {
         try {
             return CertificateInfo.parseAll(store.trustedCaPem());

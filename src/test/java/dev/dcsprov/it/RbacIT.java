@@ -168,6 +168,10 @@ class RbacIT {
         assertOk(asClient("patroni_main", "patroni_main:" + PATRONI_PW, "get", "/service/main/by-cert"));
         assertTrue(asClient("monitor", null, "put", "/service/main/by-cert", "2").err().contains("permission denied"));
         assertTrue(assertOk(asClient("monitor", null, "get", "/service/main/by-cert")).contains("by-cert"));
+        // certs lists them with their expiry; no member carries them, which is not a problem.
+        Proc.Result certs = dcsprov("certs", inventory.toString());
+        assertEquals(0, certs.exit(), certs::toString);
+        assertTrue(certs.out().contains("client patroni_main local only") && certs.out().contains("client monitor local only"), certs::toString);
     }
 
     @Test

@@ -55,6 +55,16 @@ class CertificateSelectionTest {
     }
 
     @Test
+    void anApplicationCertificateNeedsAttentionOnlyWhenItExpires() {
+        CertificateRow valid = new CertificateRow(CertificateRow.LOCAL, "client patroni", List.of(A), List.of(),
+                CertificateRow.Match.LOCAL_ONLY, CertificateSelection.soonest(List.of(A), List.of(), NOW, 30));
+        assertFalse(valid.needsAttention(), "no member is meant to carry it");
+        CertificateRow expired = new CertificateRow(CertificateRow.LOCAL, "client patroni", List.of(EXPIRED), List.of(),
+                CertificateRow.Match.LOCAL_ONLY, CertificateSelection.soonest(List.of(EXPIRED), List.of(), NOW, 30));
+        assertTrue(expired.needsAttention());
+    }
+
+    @Test
     void membersStillToDoAreThoseWhoseDeployedCertificateIsNotTheLocalOne() {
         List<CertificateRow> rows = List.of(
                 CertificateSelection.row("dcs-00", "server", List.of(A), List.of(A), NOW, 30),
