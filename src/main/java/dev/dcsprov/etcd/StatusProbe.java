@@ -41,9 +41,31 @@ public final class StatusProbe {
     public ClusterStatus gather(Map<String, String> endpoints, Map<String, Connection> reachable, String serverCert,
                                 List<String> unreachable, Instant now) {
         List<String> urls = List.copyOf(endpoints.values());
-        // Everything at once, each in its own SSH session: a member that is down costs one etcdctl
-        // timeout in total, not one per question. Endpoint status is asked per endpoint because
-        // etcdctl stops listing at the first one that does not answer.
+        Answers a = ask(urls);
+        Set<String> answered = new HashSet<>(a.health().stream().map(EndpointHealth::endpoint).toList());
+        List<EndpointHealth> allHealth = new ArrayList<>(a.health());
+        urls.stream().filter(u -> !answered.contains(u))
+                .forEach(u -> allHealth.add(new EndpointHealth(u, false, "", Optional.of("no answer"))));
+        List<ClusterStatus.CertificateExpiry> certs = new ArrayList<>();
+        for (String member : endpoints.keySet()) {
+            Connection c = reachable.get(member);
+            certs.add(c == null ? new ClusterStatus.CertificateExpiry(member, Optional.empty(), 0, "host unreachable")
+                    : certificate(member, c, serverCert, now));
+        }
+        return new ClusterStatus(etcdctl.host(), a.members(), allHealth, a.status(), a.errors(), certs, unreachable);
+    }
+
+    /** What etcd said: member list, endpoint health, and the status of each endpoint that answered (errors for the rest). */
+    private record Answers(List<ClusterStatus.MemberRow> members, List<EndpointHealth> health, List<EndpointStatus> status,
+                           List<ClusterStatus.StatusError> errors) {
+    }
+
+    /**
+     * Asks everything at once, each question in its own SSH session: a member that is down costs one
+     * etcdctl timeout in total, not one per question. Endpoint status is asked per endpoint because
+     * etcdctl stops listing at the first one that does not answer.
+     */
+    private Answers ask(List<String> urls) {
         ExecutorService pool = Executors.newFixedThreadPool(urls.size() + 2, r -> {
             Thread t = new Thread(r, "status-probe");
             t.setDaemon(true);
@@ -51,7 +73,7 @@ public final class StatusProbe {
         });
         try {
             CompletableFuture<CommandResult> list = CompletableFuture.supplyAsync(() -> etcdctl.run(urls, "member list -w json"), pool);
-            CompletableFuture<List<EndpointHealth>> healthOf = CompletableFuture.supplyAsync(() -> etcdctl.health(urls), pool);
+            CompletableFuture<List<EndpointHealth>> health = CompletableFuture.supplyAsync(() -> etcdctl.health(urls), pool);
             Map<String, CompletableFuture<CommandResult>> statusOf = new LinkedHashMap<>();
             urls.forEach(url -> statusOf.put(url, CompletableFuture.supplyAsync(() -> etcdctl.run(List.of(url), "endpoint status -w json"), pool)));
 
@@ -63,7 +85,6 @@ public final class StatusProbe {
                             m.peerUrls(), m.clientUrls(), m.learner()));
                 }
             }
-            List<EndpointHealth> health = healthOf.join();
             List<EndpointStatus> status = new ArrayList<>();
             List<ClusterStatus.StatusError> errors = new ArrayList<>();
             statusOf.forEach((url, f) -> {
@@ -74,26 +95,10 @@ public final class StatusProbe {
                     errors.add(new ClusterStatus.StatusError(url, lastLine(r.stderr())));
                 }
             });
-            return assemble(endpoints, reachable, serverCert, unreachable, now, urls, members, health, status, errors);
+            return new Answers(members, health.join(), status, errors);
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    private ClusterStatus assemble(Map<String, String> endpoints, Map<String, Connection> reachable, String serverCert,
-                                   List<String> unreachable, Instant now, List<String> urls, List<ClusterStatus.MemberRow> members,
-                                   List<EndpointHealth> health, List<EndpointStatus> status, List<ClusterStatus.StatusError> errors) {
-        Set<String> answered = new HashSet<>(health.stream().map(EndpointHealth::endpoint).toList());
-        List<EndpointHealth> allHealth = new ArrayList<>(health);
-        urls.stream().filter(u -> !answered.contains(u))
-                .forEach(u -> allHealth.add(new EndpointHealth(u, false, "", Optional.of("no answer"))));
-        List<ClusterStatus.CertificateExpiry> certs = new ArrayList<>();
-        for (String member : endpoints.keySet()) {
-            Connection c = reachable.get(member);
-            certs.add(c == null ? new ClusterStatus.CertificateExpiry(member, Optional.empty(), 0, "host unreachable")
-                    : certificate(member, c, serverCert, now));
-        }
-        return new ClusterStatus(etcdctl.host(), members, allHealth, status, errors, certs, unreachable);
     }
 
     private static ClusterStatus.CertificateExpiry certificate(String member, Connection c, String path, Instant now) {

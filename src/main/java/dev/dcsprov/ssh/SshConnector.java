@@ -40,15 +40,15 @@ public final class SshConnector {
         }
     }
 
-    /**
-     * Starts loading the SSH crypto in the background. Call it first thing in main: it then overlaps with
-     * parsing the command line and the inventory. Harmless to call more than once or not at all.
-     */
     /** Loads the SSH crypto now, on this thread; for building the launcher's class-data archive. */
     public static void warmUpNow() {
         SharedConfig.CONFIG.getVersion();
     }
 
+    /**
+     * Starts loading the SSH crypto in the background. Call it first thing in main: it then overlaps with
+     * parsing the command line and the inventory. Harmless to call more than once or not at all.
+     */
     public static void warmUp() {
         Thread t = new Thread(() -> SharedConfig.CONFIG.getVersion(), "dcsprov-ssh-warmup");
         t.setDaemon(true);
