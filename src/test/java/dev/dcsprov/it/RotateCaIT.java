@@ -15,11 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,6 +35,7 @@ class RotateCaIT {
     private final List<String> endpoints = Cli.endpoints(HOSTS);
     private Path inventory;
     private Path pki;
+    private ClusterChecks checks;
 
     @BeforeAll
     void clusterOnFreshHosts() throws IOException {
@@ -46,6 +44,7 @@ class RotateCaIT {
         Path dir = Files.createTempDirectory("dcsprov-rotate-ca-it");
         inventory = Lab.writeInventory(dir, HOSTS, "");
         pki = dir.resolve("pki/dcs");
+        checks = new ClusterChecks(HOSTS, pki);
         Proc.Result r = Cli.dcsprov("apply", inventory.toString());
         assertEquals(0, r.exit(), r::toString);
     }
@@ -64,7 +63,7 @@ class RotateCaIT {
     void caRotationUnderWriteLoadLosesNoWriteAndLeavesOnlyTheNewCa() throws Exception {
         Path oldMaterial = Files.createTempDirectory("rotate-ca-old");
         copyMaterial(pki.resolve("ca.crt"), oldMaterial);
-        Map<String, String> serialsBefore = servedSerials(oldMaterial);
+        Map<String, String> serialsBefore = checks.servedSerials(oldMaterial);
         Workload workload = Workload.start(oldMaterial, endpoints, "/rotate-ca/");
         Thread.sleep(2000);
 
@@ -80,10 +79,10 @@ class RotateCaIT {
         assertEquals(0, certs.exit(), certs::toString);
         assertTrue(certs.out().contains("CA rotation: phase 2 of 3 (new leaf certificates)"), certs::toString);
         // apply agrees with phase 1: the bundle stays, nothing is reissued or restarted.
-        Map<String, String> pids = mainPids();
+        Map<String, String> pids = checks.mainPids();
         Proc.Result apply = Cli.dcsprov("apply", inventory.toString());
         assertEquals(0, apply.exit(), apply::toString);
-        assertEquals(pids, mainPids(), "apply during a CA rotation restarts nothing:\n" + apply.out());
+        assertEquals(pids, checks.mainPids(), "apply during a CA rotation restarts nothing:\n" + apply.out());
 
         // The application now trusts old and new CA, the PKI's ca-bundle.crt (still with its old client certificate).
         assertEquals(Files.readString(pki.resolve("ca.crt")) + Files.readString(pki.resolve("ca-next.crt")),
@@ -115,7 +114,7 @@ class RotateCaIT {
         assertTrue(three.out().contains("CA ROTATED"), three::toString);
         assertTrue(!Files.exists(pki.resolve("ca-bundle.crt")), "the bundle was only for the rotation");
         f.assertServedThroughout();
-        f.assertStoredExactly(keys("/rotate-ca/"));
+        f.assertStoredExactly(checks.keys("/rotate-ca/"));
 
         assertOnlyNewCaDeployed(oldMaterial, serialsBefore);
         // An application that kept its old-CA client certificate is now refused.
@@ -125,12 +124,12 @@ class RotateCaIT {
         Files.copy(oldMaterial.resolve("root.key"), stale.resolve("root.key"));
         assertNotEquals(0, Workload.put(stale, endpoints, "/rotate-ca-stale", "x").exit(), "old-CA client certificate is refused");
 
-        health();
+        checks.health();
         assertEquals(0, Cli.dcsprov("certs", inventory.toString()).exit());
-        Map<String, String> pidsAfter = mainPids();
+        Map<String, String> pidsAfter = checks.mainPids();
         Proc.Result again = Cli.dcsprov("apply", inventory.toString());
         assertEquals(0, again.exit(), again::toString);
-        assertEquals(pidsAfter, mainPids(), "apply after the CA rotation restarts nothing:\n" + again.out());
+        assertEquals(pidsAfter, checks.mainPids(), "apply after the CA rotation restarts nothing:\n" + again.out());
     }
 
     @Test
@@ -138,7 +137,7 @@ class RotateCaIT {
     void anInterruptedCaRotationContinuesWhenRunAgain() throws Exception {
         Path oldMaterial = Files.createTempDirectory("rotate-ca-old2");
         copyMaterial(pki.resolve("ca.crt"), oldMaterial);
-        Map<String, String> serialsBefore = servedSerials(oldMaterial);
+        Map<String, String> serialsBefore = checks.servedSerials(oldMaterial);
         Process p = new ProcessBuilder(Lab.REPO.resolve("dcsprov").toString(), "rotate-certs", inventory.toString(), "--ca")
                 .redirectErrorStream(true).start();
         boolean phaseOneDone = false;
@@ -158,7 +157,7 @@ class RotateCaIT {
         assertTrue(phaseOneDone, "phase 1 finished before the interruption:\n" + out);
         Proc.Result midway = Cli.dcsprov("certs", inventory.toString());
         assertTrue(midway.out().contains("CA rotation: phase "), midway::toString);
-        health();
+        checks.health();
         Proc.Result leaf = Cli.dcsprov("rotate-certs", inventory.toString());
         assertEquals(6, leaf.exit(), "a leaf rotation does not start in the middle of a CA rotation:\n" + leaf);
         assertTrue(leaf.err().contains("a CA rotation is under way"), leaf::toString);
@@ -170,7 +169,7 @@ class RotateCaIT {
                 "phase 1 is not repeated: one restart per member in phase 2 and in phase 3:\n" + again.out());
         assertTrue(again.out().contains("CA ROTATED"), again::toString);
         assertOnlyNewCaDeployed(oldMaterial, serialsBefore);
-        health();
+        checks.health();
         assertEquals(0, Cli.dcsprov("certs", inventory.toString()).exit());
     }
 
@@ -186,9 +185,9 @@ class RotateCaIT {
         Path current = Files.createTempDirectory("rotate-ca-current");
         copyMaterial(pki.resolve("ca.crt"), current);
         for (String h : HOSTS) {
-            String served = served(h, current);
+            String served = checks.served(h, current);
             assertTrue(served.contains("issuer=" + newSubject), h + " serves a certificate of the new CA: " + served);
-            assertNotEquals(serialsBefore.get(h), serial(served), h + " serves a new certificate");
+            assertNotEquals(serialsBefore.get(h), ClusterChecks.serial(served), h + " serves a new certificate");
             assertEquals(newCa.strip(), Lab.sshOk(h, "cat /etc/dcs/cert/ca.crt").strip(), h + " trusts the new CA only");
             assertEquals(0, Lab.ssh(h, "ls /etc/dcs/cert/archive/*/ca.crt").exit(), h + " keeps its old CA file in the archive");
             // The old CA no longer verifies what the member serves.
@@ -211,46 +210,4 @@ class RotateCaIT {
         Files.copy(pki.resolve("clients/root.crt"), into.resolve("root.crt"));
         Files.copy(pki.resolve("clients/root.key"), into.resolve("root.key"));
     }
-
-    private void health() {
-        Proc.Result h = Cli.etcdctl(pki, endpoints, "endpoint", "health");
-        assertEquals(0, h.exit(), h::toString);
-    }
-
-    private Set<String> keys(String prefix) {
-        Proc.Result r = Cli.etcdctl(pki, endpoints, "get", prefix, "--prefix", "--keys-only");
-        assertEquals(0, r.exit(), r::toString);
-        return new TreeSet<>(r.out().lines().filter(l -> !l.isBlank()).toList());
-    }
-
-    /** What a member presents over TLS, verified against material's CA: "serial=..." and "issuer=..." lines. */
-    private String served(String host, Path material) {
-        Proc.Result s = Proc.run(List.of("sh", "-c", "openssl s_client -connect " + Lab.address(host) + ":2379 -CAfile "
-                + material.resolve("ca.crt") + " -cert " + material.resolve("root.crt") + " -key " + material.resolve("root.key")
-                + " -verify_return_error </dev/null 2>/dev/null | openssl x509 -noout -serial -issuer"));
-        assertEquals(0, s.exit(), s::toString);
-        return s.out();
-    }
-
-    private static String serial(String served) {
-        return served.lines().filter(l -> l.startsWith("serial=")).findFirst().orElse("").replace("serial=", "");
-    }
-
-    private Map<String, String> servedSerials(Path material) {
-        Map<String, String> m = new HashMap<>();
-        HOSTS.forEach(h -> m.put(h, serial(served(h, material))));
-        return m;
-    }
-
-    private Map<String, String> mainPids() {
-        Map<String, String> pids = new HashMap<>();
-        HOSTS.forEach(h -> pids.put(h, Lab.sshOk(h, "systemctl show -p MainPID --value etcd").strip()));
-        return pids;
-    }
-
-    /**
-     * A client writing through the cluster with Debian's etcdctl (all endpoints, one process per
-     * write), from a directory of its own (ca.crt, root.crt, root.key) that the test switches as
-     * an application's operator would hand it new material.
-     */
 }

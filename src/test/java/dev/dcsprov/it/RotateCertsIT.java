@@ -17,11 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,6 +37,7 @@ class RotateCertsIT {
     private final List<String> endpoints = Cli.endpoints(HOSTS);
     private Path inventory;
     private Path pki;
+    private ClusterChecks checks;
 
     @BeforeAll
     void clusterOnFreshHosts() throws IOException {
@@ -48,6 +46,7 @@ class RotateCertsIT {
         Path dir = Files.createTempDirectory("dcsprov-rotate-it");
         inventory = Lab.writeInventory(dir, HOSTS, "");
         pki = dir.resolve("pki/dcs");
+        checks = new ClusterChecks(HOSTS, pki);
         Proc.Result r = Cli.dcsprov("apply", inventory.toString());
         assertEquals(0, r.exit(), r::toString);
     }
@@ -70,7 +69,7 @@ class RotateCertsIT {
         }
         // The deployed server certificate, read with openssl over TLS, is the one certs reports.
         JsonNode server30 = find(doc, "dcs-30", "server");
-        assertEquals(servedSerial("dcs-30"), server30.get("deployed").get(0).get("serial").asText());
+        assertEquals(ClusterChecks.serial(checks.served("dcs-30", Workload.clientMaterial(pki))), server30.get("deployed").get(0).get("serial").asText());
         assertTrue(server30.get("local").get(0).get("ip_addresses").toString().contains(Lab.address("dcs-30")), server30.toString());
     }
 
@@ -87,8 +86,8 @@ class RotateCertsIT {
     @Test
     @Order(3)
     void rotationUnderWriteLoadLosesNoWriteAndGivesEveryMemberANewCertificate() throws Exception {
-        Map<String, String> before = servedSerials();
-        Map<String, String> pidsBefore = mainPids();
+        Map<String, String> before = checks.servedSerials(Workload.clientMaterial(pki));
+        Map<String, String> pidsBefore = checks.mainPids();
         Workload workload = Workload.start(Workload.clientMaterial(pki), endpoints, "/rotate-leaf/");
         Thread.sleep(2000);
         Proc.Result r = Cli.dcsprov("rotate-certs", inventory.toString());
@@ -98,10 +97,10 @@ class RotateCertsIT {
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("moving leadership from"), "the leader goes last, after a leader move:\n" + r.out());
         f.assertServedThroughout();
-        f.assertStoredExactly(keys("/rotate-leaf/"));
+        f.assertStoredExactly(checks.keys("/rotate-leaf/"));
 
-        Map<String, String> after = servedSerials();
-        Map<String, String> pidsAfter = mainPids();
+        Map<String, String> after = checks.servedSerials(Workload.clientMaterial(pki));
+        Map<String, String> pidsAfter = checks.mainPids();
         for (String h : HOSTS) {
             assertNotEquals(before.get(h), after.get(h), h + " serves a new certificate");
             assertNotEquals(pidsBefore.get(h), pidsAfter.get(h), h + " restarted");
@@ -116,12 +115,12 @@ class RotateCertsIT {
             assertEquals("600 root root", Lab.sshOk(h, "stat -c '%a %U %G' /etc/dcs/cert/admin.key").strip());
         }
         assertTrue(Files.list(pki.resolve("archive")).findAny().isPresent(), "old certificates archived in the local PKI");
-        health();
+        checks.health();
         assertEquals(0, Cli.dcsprov("certs", inventory.toString()).exit());
         // apply agrees with the result: nothing to change, nothing restarted.
         Proc.Result apply = Cli.dcsprov("apply", inventory.toString());
         assertEquals(0, apply.exit(), apply::toString);
-        assertEquals(pidsAfter, mainPids(), "apply after rotation restarts nothing:\n" + apply.out());
+        assertEquals(pidsAfter, checks.mainPids(), "apply after rotation restarts nothing:\n" + apply.out());
     }
 
     @Test
@@ -178,8 +177,8 @@ class RotateCertsIT {
                 "the re-run issues nothing new");
         assertEquals(0, Cli.dcsprov("certs", inventory.toString()).exit());
         f.assertServedThroughout();
-        f.assertStoredExactly(keys("/rotate-resume/"));
-        health();
+        f.assertStoredExactly(checks.keys("/rotate-resume/"));
+        checks.health();
     }
 
     @Test
@@ -192,49 +191,15 @@ class RotateCertsIT {
 
     @Test
     @Order(7)
-    void limitRotatesOnlyTheNamedMember() {
-        Map<String, String> before = servedSerials();
+    void limitRotatesOnlyTheNamedMember() throws IOException {
+        Map<String, String> before = checks.servedSerials(Workload.clientMaterial(pki));
         Proc.Result r = Cli.dcsprov("rotate-certs", inventory.toString(), "--limit", "dcs-31");
         assertEquals(0, r.exit(), r::toString);
-        Map<String, String> after = servedSerials();
+        Map<String, String> after = checks.servedSerials(Workload.clientMaterial(pki));
         assertNotEquals(before.get("dcs-31"), after.get("dcs-31"));
         assertEquals(before.get("dcs-30"), after.get("dcs-30"));
         assertEquals(before.get("dcs-32"), after.get("dcs-32"));
-        health();
-    }
-
-    // ---- independent checks ------------------------------------------------------------------
-
-    private void health() {
-        Proc.Result h = Cli.etcdctl(pki, endpoints, "endpoint", "health");
-        assertEquals(0, h.exit(), h::toString);
-    }
-
-    private Set<String> keys(String prefix) {
-        Proc.Result r = Cli.etcdctl(pki, endpoints, "get", prefix, "--prefix", "--keys-only");
-        assertEquals(0, r.exit(), r::toString);
-        return new TreeSet<>(r.out().lines().filter(l -> !l.isBlank()).toList());
-    }
-
-    /** The serial each member presents over TLS right now, as openssl sees it. */
-    private String servedSerial(String host) {
-        Proc.Result s = Proc.run(List.of("sh", "-c", "openssl s_client -connect " + Lab.address(host) + ":2379 -CAfile "
-                + pki.resolve("ca.crt") + " -cert " + pki.resolve("clients/root.crt") + " -key " + pki.resolve("clients/root.key")
-                + " -verify_return_error </dev/null 2>/dev/null | openssl x509 -noout -serial"));
-        assertEquals(0, s.exit(), s::toString);
-        return s.out().strip().replace("serial=", "");
-    }
-
-    private Map<String, String> servedSerials() {
-        Map<String, String> m = new HashMap<>();
-        HOSTS.forEach(h -> m.put(h, servedSerial(h)));
-        return m;
-    }
-
-    private Map<String, String> mainPids() {
-        Map<String, String> pids = new HashMap<>();
-        HOSTS.forEach(h -> pids.put(h, Lab.sshOk(h, "systemctl show -p MainPID --value etcd").strip()));
-        return pids;
+        checks.health();
     }
 
     private static JsonNode find(JsonNode doc, String host, String role) {
