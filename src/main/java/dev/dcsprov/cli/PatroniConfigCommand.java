@@ -42,7 +42,7 @@ final class PatroniConfigCommand extends InventoryCommand {
         y.append("  protocol: https\n");
         PkiStore pki = new PkiStore(inventory.cluster().pkiDir());
         String dir = tlsDir.endsWith("/") ? tlsDir : tlsDir + "/";
-        copyOf(y, "cacert", dir + "ca.crt", Files.exists(pki.caCertificateFile()) ? pki.clientTrustFile() : pki.caCertificateFile(), "");
+        copyOf(y, "cacert", dir + "ca.crt", pki.clientTrustFile(), "");
         if (HostCertificateRequest.fileSafeName(user)) {
             copyOf(y, "cert", dir + user + ".crt", pki.clientCertificateFile(user), "");
             copyOf(y, "key", dir + user + ".key", pki.clientKeyFile(user), ", mode 0600, owned by Patroni's user");

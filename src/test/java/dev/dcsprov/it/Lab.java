@@ -66,6 +66,21 @@ public final class Lab {
     }
 
     /** Replaces the named hosts with fresh ones (new overlays, new host keys): a clean machine per test class. */
+    /**
+     * Fresh hosts with a cluster that dcsprov apply made on them: the inventory, in a temporary
+     * directory named after {@code test}, with its PKI in pki/dcs next to it.
+     */
+    public static Path appliedCluster(List<String> hosts, String test) throws java.io.IOException {
+        requireUp();
+        recreate(hosts);
+        Path inventory = writeInventory(Files.createTempDirectory("dcsprov-" + test), hosts, "");
+        Proc.Result r = Cli.dcsprov("apply", inventory.toString());
+        if (r.exit() != 0) {
+            throw new AssertionError("apply on fresh hosts " + hosts + " failed: " + r);
+        }
+        return inventory;
+    }
+
     public static void recreate(List<String> hosts) {
         List<String> down = new ArrayList<>(List.of(REPO.resolve("lab/down").toString(), "--quiet"));
         down.addAll(hosts);

@@ -39,14 +39,9 @@ class RotateCaIT {
 
     @BeforeAll
     void clusterOnFreshHosts() throws IOException {
-        Lab.requireUp();
-        Lab.recreate(HOSTS);
-        Path dir = Files.createTempDirectory("dcsprov-rotate-ca-it");
-        inventory = Lab.writeInventory(dir, HOSTS, "");
-        pki = dir.resolve("pki/dcs");
+        inventory = Lab.appliedCluster(HOSTS, "rotate-ca-it");
+        pki = inventory.resolveSibling("pki/dcs");
         checks = new ClusterChecks(HOSTS, pki);
-        Proc.Result r = Cli.dcsprov("apply", inventory.toString());
-        assertEquals(0, r.exit(), r::toString);
     }
 
     @AfterAll

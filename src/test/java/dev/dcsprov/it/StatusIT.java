@@ -28,11 +28,7 @@ class StatusIT {
 
     @BeforeAll
     void cluster() throws IOException {
-        Lab.requireUp();
-        Lab.recreate(HOSTS);
-        inventory = Lab.writeInventory(Files.createTempDirectory("dcsprov-status-it"), HOSTS, "");
-        Proc.Result r = Cli.dcsprov("apply", inventory.toString());
-        assertEquals(0, r.exit(), r::toString);
+        inventory = Lab.appliedCluster(HOSTS, "status-it");
     }
 
     @AfterAll
