@@ -24,6 +24,17 @@ need_root() {
 }
 
 # dcs-NN -> last address octet 10+NN; the Vagrant lab uses the same addresses.
+# One lab/up or lab/down at a time on this machine: several test runs may manage hosts at once, and
+# they share the bridge, the proxy and the lab's known_hosts. Children (lab/up's rollback calling
+# lab/down) inherit the lock instead of waiting for it.
+lab_lock() {
+    [ -n "${DCSLAB_LOCKED:-}" ] && return
+    mkdir -p "$LAB_RUN"
+    exec 9>"$LAB_RUN/.lock"
+    flock 9
+    export DCSLAB_LOCKED=1
+}
+
 host_octet() {
     [[ $1 =~ ^dcs-([0-9]{2})$ ]] || die "bad lab host name '$1'" "lab hosts are named dcs-00 .. dcs-89"
     echo $((10 + 10#${BASH_REMATCH[1]}))
