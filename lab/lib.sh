@@ -23,18 +23,18 @@ need_root() {
     [ "$(id -u)" = 0 ] || die "the lab needs root (network namespaces, mounts, systemd-nspawn)" "run it as root, e.g. sudo $0 $*"
 }
 
-# dcs-NN -> last address octet 10+NN; the Vagrant lab uses the same addresses.
 # One lab/up or lab/down at a time on this machine: several test runs may manage hosts at once, and
-# they share the bridge, the proxy and the lab's known_hosts. Children (lab/up's rollback calling
-# lab/down) inherit the lock instead of waiting for it.
-lab_lock() {
+# they share the bridge, the proxy and the lab's known_hosts. The script re-runs itself under
+# `flock -o`, so the containers and the proxy it starts never inherit the lock (they outlive it);
+# children such as lab/up's rollback calling lab/down run inside the lock instead of waiting for it.
+lab_lock() {  # lab_lock "$@" at the top of a script, before its arguments are parsed
     [ -n "${DCSLAB_LOCKED:-}" ] && return
+    [ "$(id -u)" = 0 ] || return 0        # need_root says what to do
     mkdir -p "$LAB_RUN"
-    exec 9>"$LAB_RUN/.lock"
-    flock 9
-    export DCSLAB_LOCKED=1
+    DCSLAB_LOCKED=1 exec flock -o "$LAB_RUN/.lock" "$0" "$@"
 }
 
+# dcs-NN -> last address octet 10+NN; the Vagrant lab uses the same addresses.
 host_octet() {
     [[ $1 =~ ^dcs-([0-9]{2})$ ]] || die "bad lab host name '$1'" "lab hosts are named dcs-00 .. dcs-89"
     echo $((10 + 10#${BASH_REMATCH[1]}))
