@@ -34,6 +34,19 @@ lab_lock() {  # lab_lock "$@" at the top of a script, before its arguments are p
     DCSLAB_LOCKED=1 exec flock -o "$LAB_RUN/.lock" "$0" "$@"
 }
 
+# Replaces the current (sub)shell with a command that outlives this script (a container, the
+# proxy), without the file descriptors this script inherited: a caller's lock (e.g. `flock LOCK mvn
+# verify` around a test run) held by a container would otherwise stay held for as long as the lab
+# runs. Use it in a subshell: `exec_without_inherited_fds CMD... &` or `( exec_without_inherited_fds CMD... )`;
+# with `&`, $! is then the command's own PID.
+exec_without_inherited_fds() {
+    local fd
+    for fd in $(ls "/proc/$BASHPID/fd"); do
+        [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec "$@"
+}
+
 # dcs-NN -> last address octet 10+NN; the Vagrant lab uses the same addresses.
 host_octet() {
     [[ $1 =~ ^dcs-([0-9]{2})$ ]] || die "bad lab host name '$1'" "lab hosts are named dcs-00 .. dcs-89"
