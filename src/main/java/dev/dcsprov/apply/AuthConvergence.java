@@ -2,6 +2,7 @@ package dev.dcsprov.apply;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
+import dev.dcsprov.Shell;
 import dev.dcsprov.auth.AuthChanges;
 import dev.dcsprov.auth.AuthEtcdctl;
 import dev.dcsprov.auth.AuthState;
@@ -17,6 +18,8 @@ import dev.dcsprov.plan.Change;
 import dev.dcsprov.render.RemotePaths;
 import dev.dcsprov.steps.DesiredFile;
 import dev.dcsprov.steps.FileStep;
+import dev.dcsprov.steps.Ownership;
+import dev.dcsprov.steps.Step;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -109,13 +112,39 @@ public final class AuthConvergence {
         }
     }
 
-    private FileStep envStep() {
-        Optional<String> user = inventory.auth().on() ? Optional.of(AuthSettings.ROOT + ":" + passwords.get(AuthSettings.ROOT))
-                : Optional.empty();
-        String text = new EtcdctlEnv(endpoints(), paths.caCert(), paths.adminCert(), paths.adminKey(), user)
-                .render("Managed by dcsprov. As root: . " + envFile(cluster) + " && etcdctl endpoint health");
-        return new FileStep(new DesiredFile(envFile(cluster), text.getBytes(StandardCharsets.UTF_8), "0640", "root", "etcd",
-                true, false, false), Optional.empty());
+    /**
+     * The operators' etcdctl environment: the admin certificate (CN root) alone authenticates etcdctl
+     * as etcd's root, so the file holds no password (one an older dcsprov wrote there is removed and
+     * the plan says so, without showing it). Root sources it: root's, not writable by etcd.
+     */
+    private Step envStep() {
+        return envStep(cluster, paths, endpoints(), Optional.ofNullable(passwords.get(AuthSettings.ROOT)));
+    }
+
+    /** @param rootPassword root's password when auth is on: only to recognise the file an older dcsprov wrote */
+    static Step envStep(ClusterSettings cluster, RemotePaths paths, List<String> endpoints, Optional<String> rootPassword) {
+        String comment = "Managed by dcsprov. As root: . " + envFile(cluster) + " && etcdctl endpoint health";
+        EtcdctlEnv env = new EtcdctlEnv(endpoints, paths.caCert(), paths.adminCert(), paths.adminKey(), Optional.empty());
+        DesiredFile want = DesiredFile.of(envFile(cluster), env.render(comment).getBytes(StandardCharsets.UTF_8),
+                Ownership.ROOT_READS, false, false, false);
+        return (host, facts) -> {
+            Optional<String> legacy = rootPassword.map(pw -> new EtcdctlEnv(endpoints, paths.caCert(), paths.adminCert(),
+                    paths.adminKey(), Optional.of(AuthSettings.ROOT + ":" + pw)).render(comment));
+            boolean withPassword = legacy.isPresent() && facts.file(want.path()).sha256().equals(sha256(legacy.get()));
+            if (!withPassword) {
+                return new FileStep(want, Optional.empty()).plan(host, facts);
+            }
+            // The diff shows the line going, with the password itself masked.
+            String shown = legacy.get().replace(Shell.quote(AuthSettings.ROOT + ":" + rootPassword.get()), "'root:(sensitive)'");
+            Step.Outcome o = new FileStep(want, Optional.of(shown)).plan(host, facts);
+            Change c = o.changes().get(0);
+            return Step.Outcome.changes(new Change(c.host(), c.step(), c.action(), c.subject(),
+                    "no password at rest: the admin certificate (CN root) authenticates etcdctl", c.diff(), false, false, c.commands()));
+        };
+    }
+
+    private static String sha256(String text) {
+        return DesiredFile.of("", text.getBytes(StandardCharsets.UTF_8), Ownership.ROOT_READS, false, false, false).sha256();
     }
 
     private List<String> endpoints() {

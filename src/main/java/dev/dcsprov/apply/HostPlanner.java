@@ -12,6 +12,7 @@ import dev.dcsprov.steps.DefaultsLinkStep;
 import dev.dcsprov.steps.DesiredFile;
 import dev.dcsprov.steps.DirectoryStep;
 import dev.dcsprov.steps.FileStep;
+import dev.dcsprov.steps.Ownership;
 import dev.dcsprov.steps.PackagesStep;
 import dev.dcsprov.steps.Step;
 
@@ -58,14 +59,22 @@ public final class HostPlanner {
      * Certificates and keys; old versions are archived on the host, never overwritten. In plan
      * mode material that does not exist yet is shown as a change with no content.
      */
-    private Step certificateStep(byte[] content, String path, String owner, String group, String mode,
-                                 boolean sensitive, boolean restarts, HostMaterial m) {
+    private Step certificateStep(byte[] content, String path, Ownership o, boolean sensitive, boolean restarts, HostMaterial m) {
         if (HostMaterial.pending(content)) {
             return (host, facts) -> Step.Outcome.changes(new Change(host, "file",
                     facts.file(path).exists() ? Action.UPDATE : Action.CREATE, path, "new certificate: " + m.pendingReason(),
                     "", sensitive, restarts && facts.file(path).exists(), List.of()));
         }
-        return new FileStep(new DesiredFile(path, content, mode, owner, group, sensitive, restarts, true), Optional.empty());
+        return new FileStep(DesiredFile.of(path, content, o, sensitive, restarts, true), Optional.empty());
+    }
+
+    /**
+     * The etcd config as every writer of it installs it: systemd reads it as root (EnvironmentFile),
+     * so etcd may read it but never write it.
+     */
+    public static DesiredFile configFile(RemotePaths paths, String config, boolean restartsEtcd) {
+        return DesiredFile.of(paths.configFile(), config.getBytes(StandardCharsets.UTF_8), Ownership.ETCD_READS, false,
+                restartsEtcd, false);
     }
 
     private void markPendingRestart(List<Change> changes) {
@@ -88,16 +97,16 @@ public final class HostPlanner {
                 ("// Managed by dcsprov (dcsprov_apt_proxy)\nAcquire::http::Proxy \"" + proxy + "\";\n")
                         .getBytes(StandardCharsets.UTF_8), "0644", "root", "root", false, false, false), Optional.empty())));
         steps.add(new PackagesStep());
-        steps.add(new DirectoryStep(cluster.configDir(), "0770", "etcd", "etcd"));
-        steps.add(new DirectoryStep(cluster.certDir(), "0750", "etcd", "etcd"));
-        steps.add(certificateStep(m.serverCert(), paths.serverCert(), "etcd", "etcd", "0640", false, true, m));
-        steps.add(certificateStep(m.serverKey(), paths.serverKey(), "etcd", "etcd", "0600", true, true, m));
-        steps.add(certificateStep(m.caCert(), paths.caCert(), "etcd", "etcd", "0640", false, true, m));
-        steps.add(certificateStep(m.adminCert(), paths.adminCert(), "root", "etcd", "0640", false, false, m));
-        steps.add(certificateStep(m.adminKey(), paths.adminKey(), "root", "root", "0600", true, false, m));
+        // Root owns all of it (see Ownership): etcd reads its certificates, key and directories, writes nothing here.
+        steps.add(new DirectoryStep(cluster.configDir(), Ownership.ETCD_READS_DIR));
+        steps.add(new DirectoryStep(cluster.certDir(), Ownership.ETCD_READS_DIR));
+        steps.add(certificateStep(m.serverCert(), paths.serverCert(), Ownership.ETCD_READS, false, true, m));
+        steps.add(certificateStep(m.serverKey(), paths.serverKey(), Ownership.ETCD_READS, true, true, m));
+        steps.add(certificateStep(m.caCert(), paths.caCert(), Ownership.ETCD_READS, false, true, m));
+        steps.add(certificateStep(m.adminCert(), paths.adminCert(), Ownership.ETCD_READS, false, false, m));
+        steps.add(certificateStep(m.adminKey(), paths.adminKey(), Ownership.ROOT_ONLY, true, false, m));
         boolean restart = facts.etcdActive() && EtcdConfigSemantics.restartNeeded(facts.configText(), config);
-        steps.add(new FileStep(new DesiredFile(paths.configFile(), config.getBytes(StandardCharsets.UTF_8),
-                "0640", "etcd", "etcd", false, restart, false), Optional.of(facts.configText())));
+        steps.add(new FileStep(configFile(paths, config, restart), Optional.of(facts.configText())));
         steps.add(new DefaultsLinkStep(paths.defaultsLink(), paths.configFile()));
         steps.addAll(new ScheduledSnapshots(cluster, paths).steps());
         return steps;

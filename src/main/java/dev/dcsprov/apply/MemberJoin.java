@@ -81,8 +81,7 @@ public final class MemberJoin {
 
         if (!member.started()) {
             String config = existingConfig.apply(host, planner.initialCluster(list));
-            run(host, RemoteCommand.of(FileStep.writeScript(new DesiredFile(paths.configFile(),
-                    config.getBytes(StandardCharsets.UTF_8), "0640", "etcd", "etcd", false, false, false))).withStdin(config),
+            run(host, RemoteCommand.of(FileStep.writeScript(HostPlanner.configFile(paths, config, false))).withStdin(config),
                     "write " + paths.configFile());
         }
         reporter.progress("starting etcd on " + host.name());

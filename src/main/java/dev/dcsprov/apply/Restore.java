@@ -127,8 +127,7 @@ public final class Restore {
                         + " where the step got that far. Fix the cause and run restore again; it moves the half-restored dir aside too");
         must(runOnAll("config", h -> {
             String config = renderer.render(inventory, h, inventory.initialCluster(), "existing");
-            return RemoteCommand.of(FileStep.writeScript(new DesiredFile(paths.configFile(), config.getBytes(StandardCharsets.UTF_8),
-                    "0640", "etcd", "etcd", false, false, false))).withStdin(config);
+            return RemoteCommand.of(FileStep.writeScript(HostPlanner.configFile(paths, config, false))).withStdin(config);
         }), "writing " + paths.configFile(), "run restore again");
 
         progress.accept("starting every member");
@@ -221,7 +220,7 @@ public final class Restore {
         return "set -eu\n"
                 + "if [ -e " + data + " ]; then\n"
                 + "  a=" + quote(aside) + "; i=0; while [ -e \"$a\" ]; do i=$((i+1)); a=" + quote(aside) + ".$i; done\n"
-                + "  mv " + data + " \"$a\"\nelse a=none; fi\n"
+                + "  mv -T " + data + " \"$a\"\nelse a=none; fi\n"
                 + "mkdir -p \"$(dirname " + data + ")\"\n"
                 + SnapshotTool.DEFINE
                 + "if ! " + SnapshotTool.restore(quote(staged + "/snapshot.db"), data, h.memberName(), inventory.initialCluster(), token,

@@ -11,6 +11,8 @@ import dev.dcsprov.ssh.RemoteCommand;
 import dev.dcsprov.steps.DesiredFile;
 import dev.dcsprov.steps.DirectoryStep;
 import dev.dcsprov.steps.FileStep;
+import dev.dcsprov.steps.Ownership;
+import dev.dcsprov.steps.RootShell;
 import dev.dcsprov.steps.Step;
 
 import java.nio.charset.StandardCharsets;
@@ -53,12 +55,34 @@ public final class ScheduledSnapshots {
         if (cluster.backup().schedule().isEmpty()) {
             return List.of(ScheduledSnapshots::disableLeftover);
         }
-        List<DesiredFile> files = List.of(file(SCRIPT, script(), "0750"), file(SERVICE, service(), "0644"), file(TIMER, timer(), "0644"));
+        List<DesiredFile> files = List.of(file(SCRIPT, script(), Ownership.ROOT_EXECUTES), file(SERVICE, service(), Ownership.ROOT_READS),
+                file(TIMER, timer(), Ownership.ROOT_READS));
         List<Step> steps = new ArrayList<>();
-        steps.add(new DirectoryStep(cluster.backup().hostDir(), "0750", "etcd", "etcd"));
+        steps.add(this::backupDir);
         files.forEach(f -> steps.add(new FileStep(f, Optional.empty())));
         steps.add((host, facts) -> enable(host, facts, files));
         return steps;
+    }
+
+    /**
+     * The snapshots' directory is root's alone: etcd needs nothing there (etcdctl, run as root, fetches
+     * the snapshot from etcd over TLS). An older dcsprov made it etcd's; converging it also makes the
+     * snapshots found there root's 0600. Only regular files with one link: the directory is root's by
+     * then, so nothing can be swapped in, and a hard link to a file elsewhere is left alone.
+     */
+    private Step.Outcome backupDir(String host, HostFacts facts) {
+        String dir = cluster.backup().hostDir();
+        Step.Outcome o = new DirectoryStep(dir, Ownership.ROOT_ONLY_DIR).plan(host, facts);
+        if (o.changes().isEmpty() || !facts.file(dir).exists()) {
+            return o;
+        }
+        Change c = o.changes().get(0);
+        List<RemoteCommand> commands = new ArrayList<>(c.commands());
+        commands.add(RemoteCommand.of("find " + quote(dir) + " -mindepth 1 -maxdepth 1 -type f -links 1 ! -user root"
+                + " -exec chown root:root {} + -exec chmod 0600 {} +"));
+        return Step.Outcome.changes(new Change(c.host(), c.step(), c.action(), c.subject(),
+                c.reason() + "; snapshots in it become " + Ownership.ROOT_ONLY.chown() + " " + Ownership.ROOT_ONLY.mode(),
+                c.diff(), false, false, commands));
     }
 
     private static Step.Outcome enable(String host, HostFacts facts, List<DesiredFile> files) {
@@ -81,36 +105,49 @@ public final class ScheduledSnapshots {
                         + " && systemctl daemon-reload"))));
     }
 
-    private static DesiredFile file(String path, String text, String mode) {
-        return new DesiredFile(path, text.getBytes(StandardCharsets.UTF_8), mode, "root", "root", false, false, false);
+    private static DesiredFile file(String path, String text, Ownership o) {
+        return DesiredFile.of(path, text.getBytes(StandardCharsets.UTF_8), o, false, false, false);
     }
 
+    /**
+     * The snapshot script. It runs as root, so it trusts nothing it did not make: it refuses a backup
+     * directory that is a link or not root's 0700, takes the snapshot into a private temp dir inside it
+     * (mktemp -d, 0700), checks it there and renames it into place with {@code mv -T}, which replaces a
+     * link of that name instead of following it. No chown: root's umask 077 made it 0600 root:root.
+     */
     String script() {
         BackupSettings b = cluster.backup();
+        String name = cluster.name();
         return "#!/bin/sh\n"
                 + "# Managed by dcsprov: scheduled etcd snapshot of this member (dcsprov_backup_schedule).\n"
-                + "# Snapshots: " + b.hostDir() + "/" + cluster.name() + "-<UTC time>.db, 0640 etcd:etcd, newest "
+                + "# Snapshots: " + b.hostDir() + "/" + name + "-<UTC time>.db, 0600 root:root, newest "
                 + b.hostKeep() + " kept.\n"
                 + "set -eu\n"
-                + "dir=" + quote(b.hostDir()) + "\n"
-                + "f=\"$dir/" + cluster.name() + "-$(date -u +%Y%m%dT%H%M%SZ).db\"\n"
-                + "trap 'rm -f \"$f.part\"' EXIT\n"
                 + "umask 077\n"
+                + "dir=" + quote(b.hostDir()) + "\n"
+                + "if [ -L \"$dir\" ] || [ ! -d \"$dir\" ] || [ \"$(stat -c '%u %a' \"$dir\")\" != \"$(id -u) 700\" ]; then\n"
+                + "  echo \"refusing to snapshot into $dir: it must be a directory of $(id -un) with mode 0700 (run dcsprov apply)\" >&2; exit 1\n"
+                + "fi\n"
+                + "tmp=$(mktemp -d \"$dir/.dcsprov-snapshot.XXXXXX\")\n"
+                + "trap 'rm -rf -- \"$tmp\"' EXIT\n"
+                + "s=\"$tmp/snapshot.db\"\n"
                 + "# etcdctl 3.4's snapshot save waits forever for a member that is down: bound it.\n"
                 + "ETCDCTL_API=3 timeout 600 etcdctl --endpoints=" + quote("https://127.0.0.1:" + cluster.clientPort())
                 + " --cacert=" + quote(paths.caCert()) + " --cert=" + quote(paths.adminCert()) + " --key=" + quote(paths.adminKey())
-                + " --dial-timeout=5s snapshot save \"$f.part\" >/dev/null\n"
+                + " --dial-timeout=5s snapshot save \"$s\" >/dev/null\n"
                 + "# etcd appends the SHA-256 of the database; 'snapshot status' alone does not notice damage.\n"
-                + "n=$(stat -c %s \"$f.part\")\n"
-                + "if [ $((n % 512)) -ne 32 ] || [ \"$(head -c $((n - 32)) \"$f.part\" | sha256sum | cut -d' ' -f1)\" != "
-                + "\"$(tail -c 32 \"$f.part\" | od -An -tx1 | tr -d ' \\n')\" ]; then echo \"snapshot $f.part failed its SHA-256 check\" >&2; exit 1; fi\n"
+                + "n=$(stat -c %s \"$s\")\n"
+                + "if [ $((n % 512)) -ne 32 ] || [ \"$(head -c $((n - 32)) \"$s\" | sha256sum | cut -d' ' -f1)\" != "
+                + "\"$(tail -c 32 \"$s\" | od -An -tx1 | tr -d ' \\n')\" ]; then echo \"the snapshot failed its SHA-256 check\" >&2; exit 1; fi\n"
                 + SnapshotTool.DEFINE
-                + "status=$(" + SnapshotTool.status("\"$f.part\"") + ")\n"
-                + "chown etcd:etcd \"$f.part\"\nchmod 0640 \"$f.part\"\nmv \"$f.part\" \"$f\"\n"
-                + "trap - EXIT\n"
+                + "status=$(" + SnapshotTool.status("\"$s\"") + ")\n"
+                + "chmod 0600 \"$s\"\n"
+                + "f=\"$dir/" + name + "-$(date -u +%Y%m%dT%H%M%SZ).db\"\n"
+                + RootShell.install("\"$s\"", "\"$f\"")
                 + "echo \"snapshot $f $status\"\n"
-                + "# Retention: the newest " + b.hostKeep() + " of this cluster's snapshots.\n"
-                + "ls -1 \"$dir\" | grep -E '^" + cluster.name() + "-[0-9]{8}T[0-9]{6}Z\\.db$' | sort | head -n -" + b.hostKeep()
+                + "# Retention: the newest " + b.hostKeep() + " of this cluster's snapshots (regular files only).\n"
+                + "ls -1 \"$dir\" | grep -E '^" + name + "-[0-9]{8}T[0-9]{6}Z\\.db$' | while read -r x; do "
+                + "[ -f \"$dir/$x\" ] && [ ! -L \"$dir/$x\" ] && echo \"$x\"; done | sort | head -n -" + b.hostKeep()
                 + " | while read -r old; do rm -f -- \"$dir/$old\"; echo \"removed $dir/$old\"; done\n";
     }
 

@@ -1,5 +1,6 @@
 package dev.dcsprov.rotate;
 
+import dev.dcsprov.steps.Ownership;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.apply.CertificateService;
@@ -123,7 +124,7 @@ public final class CaRotation {
         byte[] trusted = store.trustedCaPem();
         List<String> pending = survey().stream().filter(r -> r.role().equals("ca") && r.match() != CertificateRow.Match.MATCH)
                 .map(CertificateRow::host).toList();
-        TrustSwap swap = new TrustSwap(paths.caCert(), "etcd:etcd", "0640");
+        TrustSwap swap = new TrustSwap(paths.caCert(), Ownership.ETCD_READS.chown(), Ownership.ETCD_READS.mode());
         rolling.roll(gate, pending, member -> {
             CommandResult r = hosts.connection(member).run(RemoteCommand.of(swap.script()).withStdin(trusted));
             if (!r.ok()) {

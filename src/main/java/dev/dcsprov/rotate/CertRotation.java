@@ -1,5 +1,6 @@
 package dev.dcsprov.rotate;
 
+import dev.dcsprov.steps.Ownership;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.apply.CertificateService;
@@ -187,7 +188,8 @@ public final class CertRotation {
             return false;
         }
         IssuedPair admin = pair(store.clientCertificateFile(PkiStore.ADMIN_CLIENT), store.clientKeyFile(PkiStore.ADMIN_CLIENT));
-        CertificateSwap swap = new CertificateSwap(paths.adminCert(), paths.adminKey(), "root:etcd", "0640", "root:root", "0600");
+        CertificateSwap swap = new CertificateSwap(paths.adminCert(), paths.adminKey(), Ownership.ETCD_READS.chown(), Ownership.ETCD_READS.mode(),
+                Ownership.ROOT_ONLY.chown(), Ownership.ROOT_ONLY.mode());
         Map<String, CommandResult> results = hosts.eachInParallel(targets, (h, c) ->
                 c.run(RemoteCommand.of(swap.script()).withStdin(CertificateSwap.stdin(admin.cert, admin.key))));
         List<String> failed = results.entrySet().stream().filter(e -> !e.getValue().ok())
@@ -243,7 +245,8 @@ public final class CertRotation {
     void replace(String member) {
         Host h = inventory.member(member).orElseThrow();
         IssuedPair p = pair(store.hostCertificateFile(h.memberName()), store.hostKeyFile(h.memberName()));
-        CertificateSwap swap = new CertificateSwap(paths.serverCert(), paths.serverKey(), "etcd:etcd", "0640", "etcd:etcd", "0600");
+        CertificateSwap swap = new CertificateSwap(paths.serverCert(), paths.serverKey(), Ownership.ETCD_READS.chown(), Ownership.ETCD_READS.mode(),
+                Ownership.ETCD_READS.chown(), Ownership.ETCD_READS.mode());
         CommandResult r = hosts.connection(member).run(RemoteCommand.of(swap.script()).withStdin(CertificateSwap.stdin(p.cert, p.key)));
         if (!r.ok()) {
             throw new DcsprovException(ExitCode.HOST_FAILED, "could not install the new certificate", r.stderr().strip(), "");

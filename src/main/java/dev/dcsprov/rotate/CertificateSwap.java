@@ -1,5 +1,7 @@
 package dev.dcsprov.rotate;
 
+import dev.dcsprov.steps.RootShell;
+
 import java.nio.charset.StandardCharsets;
 
 import static dev.dcsprov.Shell.quote;
@@ -26,9 +28,8 @@ public record CertificateSwap(String certPath, String keyPath, String certOwner,
         s.append("chown ").append(quote(keyOwner)).append(" \"$t/key\"; chmod ").append(keyMode).append(" \"$t/key\"\n");
         s.append("chown ").append(quote(certOwner)).append(" \"$t/crt\"; chmod ").append(certMode).append(" \"$t/crt\"\n");
         // Never lose the old pair: copy it to the same dated archive the file steps use.
-        s.append("a=\"$d/archive/$(date -u +%Y%m%dT%H%M%SZ)\"\n");
-        s.append("for f in \"$c\" \"$k\"; do if [ -e \"$f\" ]; then mkdir -p -m 0700 \"$d/archive\" \"$a\"; cp -p \"$f\" \"$a/\"; fi; done\n");
-        s.append("mv -f \"$t/key\" \"$k\"\nmv -f \"$t/crt\" \"$c\"\n");
+        s.append("for f in \"$c\" \"$k\"; do\n").append(RootShell.archiveOld("f", "d")).append("done\n");
+        s.append(RootShell.install("\"$t/key\"", "\"$k\"")).append(RootShell.install("\"$t/crt\"", "\"$c\""));
         return s.toString();
     }
 

@@ -1,5 +1,7 @@
 package dev.dcsprov.rotate;
 
+import dev.dcsprov.steps.RootShell;
+
 import static dev.dcsprov.Shell.quote;
 
 /**
@@ -17,8 +19,7 @@ public record TrustSwap(String caPath, String owner, String mode) {
                 + "cat > \"$t\"\n"
                 + "grep -q '^-----BEGIN CERTIFICATE-----$' \"$t\" || { echo 'no certificate on standard input' >&2; exit 1; }\n"
                 + "chown " + quote(owner) + " \"$t\"; chmod " + mode + " \"$t\"\n"
-                + "if [ -e \"$c\" ]; then a=\"$d/archive/$(date -u +%Y%m%dT%H%M%SZ)\"; mkdir -p -m 0700 \"$d/archive\" \"$a\"; "
-                + "cp -p \"$c\" \"$a/\"; fi\n"
-                + "mv -f \"$t\" \"$c\"\ntrap - EXIT\n";
+                + RootShell.archiveOld("c", "d")
+                + RootShell.install("\"$t\"", "\"$c\"") + "trap - EXIT\n";
     }
 }

@@ -16,6 +16,11 @@ import java.util.HexFormat;
 public record DesiredFile(String path, byte[] content, String mode, String owner, String group,
                           boolean sensitive, boolean restartsEtcd, boolean archiveOld) {
 
+    public static DesiredFile of(String path, byte[] content, Ownership o, boolean sensitive, boolean restartsEtcd,
+                                 boolean archiveOld) {
+        return new DesiredFile(path, content, o.mode(), o.owner(), o.group(), sensitive, restartsEtcd, archiveOld);
+    }
+
     public String sha256() {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));

@@ -17,6 +17,10 @@ public final class DirectoryStep implements Step {
     private final String owner;
     private final String group;
 
+    public DirectoryStep(String path, Ownership o) {
+        this(path, o.mode(), o.owner(), o.group());
+    }
+
     public DirectoryStep(String path, String mode, String owner, String group) {
         this.path = path;
         this.mode = mode;
@@ -27,7 +31,8 @@ public final class DirectoryStep implements Step {
     @Override
     public Outcome plan(String host, HostFacts facts) {
         FileState have = facts.file(path);
-        String ensure = "install -d -m " + mode + " -o " + quote(owner) + " -g " + quote(group) + " " + quote(path)
+        // A link here (planted while an older dcsprov let etcd write the parent) is refused: chown would follow it.
+        String ensure = RootShell.refuseLink(quote(path)) + "\ninstall -d -m " + mode + " -o " + quote(owner) + " -g " + quote(group) + " " + quote(path)
                 + " && chown " + quote(owner + ":" + group) + " " + quote(path) + " && chmod " + mode + " " + quote(path);
         if (!have.exists()) {
             return Outcome.changes(new Change(host, "directory", Action.CREATE, path, "missing", "", false, false,

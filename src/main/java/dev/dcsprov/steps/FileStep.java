@@ -47,8 +47,8 @@ public final class FileStep implements Step {
         }
         if (!wrong.isEmpty()) {
             return Outcome.changes(new Change(host, "file", Action.UPDATE, want.path(), String.join(", ", wrong), "",
-                    false, false, List.of(RemoteCommand.of(
-                    "chown " + quote(want.owner() + ":" + want.group()) + " " + quote(want.path())
+                    false, false, List.of(RemoteCommand.of(RootShell.refuseLink(quote(want.path()))
+                    + "\nchown " + quote(want.owner() + ":" + want.group()) + " " + quote(want.path())
                             + " && chmod " + want.mode() + " " + quote(want.path())))));
         }
         return Outcome.unchanged(want.path() + " is up to date");
@@ -66,10 +66,9 @@ public final class FileStep implements Step {
         s.append("chmod ").append(f.mode()).append(" \"$tmp\"\n");
         if (f.archiveOld()) {
             // Old certificates and keys are kept, never overwritten: <dir>/archive/<UTC time>/<name>.
-            s.append("if [ -e \"$f\" ]; then a=\"$d/archive/$(date -u +%Y%m%dT%H%M%SZ)\"; ")
-                    .append("mkdir -p -m 0700 \"$d/archive\" \"$a\"; cp -p \"$f\" \"$a/\"; fi\n");
+            s.append(RootShell.archiveOld("f", "d"));
         }
-        s.append("mv -f \"$tmp\" \"$f\"\n");
+        s.append(RootShell.install("\"$tmp\"", "\"$f\""));
         s.append("trap - EXIT\n");
         return s.toString();
     }
