@@ -102,6 +102,76 @@ class FileStepTest {
         }
     }
 
+    @Test
+    void aLinkAtTheTargetIsReplacedNotFollowed(@TempDir Path dir) throws IOException {
+        Path victim = Files.writeString(Files.createDirectory(dir.resolve("elsewhere")).resolve("shadow"), "precious\n");
+        Path victimDir = Files.createDirectory(dir.resolve("victim-dir"));
+        Path target = Files.createSymbolicLink(dir.resolve("etcdctl.env"), victim);
+        Path toDir = Files.createSymbolicLink(dir.resolve("etcd"), victimDir);
+        for (Path p : List.of(target, toDir)) {
+            DesiredFile want = new DesiredFile(p.toString(), "export A=1\n".getBytes(StandardCharsets.UTF_8), "0644",
+                    USER, GROUP, false, false, false);
+            // Facts report a link as absent, so the file is written anew.
+            CommandResult r = new LocalShell().run(new FileStep(want, Optional.empty()).plan("h", factsWith()).changes().get(0)
+                    .commands().get(0));
+            assertEquals(0, r.exitStatus(), r.stderr());
+            assertFalse(Files.isSymbolicLink(p), p + " is a regular file now");
+            assertEquals("export A=1\n", Files.readString(p));
+        }
+        assertEquals("precious\n", Files.readString(victim), "the link's target is untouched");
+        try (var s = Files.list(victimDir)) {
+            assertEquals(0, s.count(), "nothing was moved into the directory a link pointed to");
+        }
+    }
+
+    @Test
+    void anArchiveDirThatIsALinkIsRefusedAndNothingIsCopiedThrough(@TempDir Path dir) throws IOException {
+        Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        Path certs = Files.createDirectory(dir.resolve("cert"));
+        Files.createSymbolicLink(certs.resolve("archive"), elsewhere);
+        Path target = Files.writeString(certs.resolve("server.key"), "old key\n");
+        DesiredFile want = new DesiredFile(target.toString(), "new key\n".getBytes(StandardCharsets.UTF_8), "0600",
+                USER, GROUP, true, true, true);
+        CommandResult r = new LocalShell().run(new FileStep(want, Optional.empty()).plan("h", factsWith()).changes().get(0)
+                .commands().get(0));
+        assertFalse(r.ok(), "refused");
+        assertTrue(r.stderr().contains("refusing to archive into"), r.stderr());
+        assertEquals("old key\n", Files.readString(target), "the old key stays in place");
+        try (var s = Files.list(elsewhere)) {
+            assertEquals(0, s.count(), "nothing was copied through the link");
+        }
+        try (var s = Files.list(certs)) {
+            assertEquals(List.of("archive", "server.key"), s.map(p -> p.getFileName().toString()).sorted().toList(), "no temp file left");
+        }
+    }
+
+    @Test
+    void aModeFixNeverFollowsALink(@TempDir Path dir) throws IOException {
+        Path victim = Files.writeString(dir.resolve("shadow"), "precious\n");
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-------"));
+        Path link = Files.createSymbolicLink(dir.resolve("etcd"), victim);
+        DesiredFile want = file(link.toString(), "same\n", false);
+        // The facts saw a regular file; by the time the fix runs a link is there.
+        Change c = new FileStep(want, Optional.empty())
+                .plan("h", factsWith(new FileState(link.toString(), true, "0600", USER, GROUP, want.sha256()))).changes().get(0);
+        CommandResult r = new LocalShell().run(c.commands().get(0));
+        assertFalse(r.ok());
+        assertTrue(r.stderr().contains("is a symbolic link"), r.stderr());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(victim)), "the target's mode is untouched");
+    }
+
+    @Test
+    void aDirectoryThatIsALinkIsRefusedBeforeChownOrChmodFollowIt(@TempDir Path dir) throws IOException {
+        Path victim = Files.createDirectory(dir.resolve("etc"));
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path link = Files.createSymbolicLink(dir.resolve("cert"), victim);
+        Step.Outcome o = new DirectoryStep(link.toString(), new Ownership(USER, GROUP, "0750")).plan("h", factsWith());
+        CommandResult r = new LocalShell().run(o.changes().get(0).commands().get(0));
+        assertFalse(r.ok());
+        assertTrue(r.stderr().contains("is a symbolic link"), r.stderr());
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(victim)));
+    }
+
     private static String primaryGroup() {
         try {
             Process p = new ProcessBuilder("id", "-gn").start();
