@@ -117,10 +117,14 @@ class ApplyIT {
     @Test
     @Order(5)
     void filesHaveTheirModesAndTheDefaultsLink() {
-        String stat = Lab.sshOk("dcs-00", "stat -c '%n %a %U %G' /etc/dcs /etc/dcs/cert /etc/dcs/cert/server.key /etc/dcs/cert/server.crt /etc/dcs/etcd");
-        assertTrue(stat.contains("/etc/dcs 770 etcd etcd"), stat);
-        assertTrue(stat.contains("/etc/dcs/cert/server.key 600 etcd etcd"), stat);
-        assertTrue(stat.contains("/etc/dcs/cert/server.crt 640 etcd etcd"), stat);
+        // Root owns all of it; etcd may read what it opens and write none of it (issue 11).
+        String stat = Lab.sshOk("dcs-00", "stat -c '%n %a %U %G' /etc/dcs /etc/dcs/cert /etc/dcs/cert/server.key /etc/dcs/cert/server.crt"
+                + " /etc/dcs/cert/ca.crt /etc/dcs/cert/admin.key /etc/dcs/etcd /etc/dcs/etcdctl.env");
+        for (String want : List.of("/etc/dcs 750 root etcd", "/etc/dcs/cert 750 root etcd", "/etc/dcs/cert/server.key 640 root etcd",
+                "/etc/dcs/cert/server.crt 640 root etcd", "/etc/dcs/cert/ca.crt 640 root etcd", "/etc/dcs/cert/admin.key 600 root root",
+                "/etc/dcs/etcd 640 root etcd", "/etc/dcs/etcdctl.env 644 root root")) {
+            assertTrue(stat.contains(want + "\n"), want + "\n" + stat);
+        }
         assertEquals("/etc/dcs/etcd", Lab.sshOk("dcs-00", "readlink /etc/default/etcd").strip());
         assertEquals(0, Lab.ssh("dcs-00", "test -f /etc/default/etcd.dcsprov-orig").exit(), "the stock file is kept aside");
     }

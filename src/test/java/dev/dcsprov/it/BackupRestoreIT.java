@@ -263,13 +263,16 @@ class BackupRestoreIT {
         String ls = Lab.sshOk(h, "stat -c '%n %a %U %G' /var/lib/dcs/backup /var/lib/dcs/backup/*.db");
         List<String> lines = ls.strip().lines().toList();
         assertEquals(3, lines.size(), "the directory and the newest 2 snapshots: " + ls);
-        assertEquals("/var/lib/dcs/backup 750 etcd etcd", lines.get(0));
+        assertEquals("/var/lib/dcs/backup 700 root root", lines.get(0), "etcd needs nothing there: root's alone");
         for (String l : lines.subList(1, 3)) {
-            assertTrue(l.matches("/var/lib/dcs/backup/dcs-\\d{8}T\\d{6}Z\\.db 640 etcd etcd"), l);
+            assertTrue(l.matches("/var/lib/dcs/backup/dcs-\\d{8}T\\d{6}Z\\.db 600 root root"), l);
             // etcd's own restore (it checks the SHA-256 trailer) accepts what the timer wrote.
             Lab.sshOk(h, "d=$(mktemp -d) && ETCDCTL_API=3 etcdctl snapshot restore " + l.split(" ")[0] + " --data-dir $d/r >/dev/null 2>&1; r=$?; rm -rf $d; exit $r");
         }
         assertTrue(Lab.sshOk(h, "journalctl -u dcsprov-snapshot --no-pager").contains("removed /var/lib/dcs/backup/dcs-"), "retention shows in the journal");
+        assertEquals("", Lab.sshOk(h, "find /var/lib/dcs/backup -mindepth 1 -maxdepth 1 -name '.*'"), "no temp dir is left");
+        assertEquals("750 root root\n644 root root\n644 root root\n", Lab.sshOk(h, "stat -c '%a %U %G' /usr/local/sbin/dcsprov-snapshot"
+                + " /etc/systemd/system/dcsprov-snapshot.service /etc/systemd/system/dcsprov-snapshot.timer"), "what root runs is root's");
 
         // Taking the schedule out of the inventory turns the timer off; the snapshots stay.
         Files.writeString(inventory, Files.readString(inventory).replace("    dcsprov_backup_schedule: hourly\n", ""));

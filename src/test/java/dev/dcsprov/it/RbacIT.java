@@ -176,9 +176,10 @@ class RbacIT {
 
     @Test
     @Order(6)
-    void theOperatorsEnvFileWorksAndOnlyTheEtcdGroupCanReadIt() {
+    void theOperatorsEnvFileWorksWithoutAPasswordAndIsRoots() {
         for (String h : HOSTS) {
-            assertEquals("640 root etcd", Lab.sshOk(h, "stat -c '%a %U %G' /etc/dcs/etcdctl.env").strip());
+            assertEquals("644 root root", Lab.sshOk(h, "stat -c '%a %U %G' /etc/dcs/etcdctl.env").strip());
+            assertFalse(Lab.sshOk(h, "cat /etc/dcs/etcdctl.env").contains(ROOT_PW), "no password at rest: the admin certificate authenticates");
             assertTrue(Lab.sshOk(h, ". /etc/dcs/etcdctl.env && etcdctl get /x").contains("/x"), h);
         }
         String local = dcsprov("env", inventory.toString()).out();

@@ -106,7 +106,7 @@ class RotateCertsIT {
             assertEquals(0, x.exit(), x::toString);
             assertTrue(x.out().contains("CN = dcs etcd CA") && x.out().contains("serial=" + after.get(h)), x.out());
             assertEquals(0, Lab.ssh(h, "ls /etc/dcs/cert/archive/*/server.crt").exit(), h + " keeps the old certificate in the archive");
-            assertEquals("600 etcd etcd", Lab.sshOk(h, "stat -c '%a %U %G' /etc/dcs/cert/server.key").strip());
+            assertEquals("640 root etcd", Lab.sshOk(h, "stat -c '%a %U %G' /etc/dcs/cert/server.key").strip());
             assertEquals("600 root root", Lab.sshOk(h, "stat -c '%a %U %G' /etc/dcs/cert/admin.key").strip());
         }
         assertTrue(Files.list(pki.resolve("archive")).findAny().isPresent(), "old certificates archived in the local PKI");
