@@ -19,7 +19,8 @@ public final class RootShell {
                 + "  if [ -L " + d + " ] || { [ -e " + d + " ] && [ \"$(stat -c %u " + d + ")\" != \"$(id -u)\" ]; }; then\n"
                 + "    echo \"refusing to archive into \"" + d + "\": it is a link or not owned by $(id -un); move it aside\" >&2; exit 1\n"
                 + "  fi\n"
-                + "  a=" + d.substring(0, d.length() - 1) + "/$(date -u +%Y%m%dT%H%M%SZ)\"\n"
+                // One dated dir per script run, so a certificate and its key are archived together.
+                + "  : \"${a:=" + d.substring(1, d.length() - 1) + "/$(date -u +%Y%m%dT%H%M%SZ)}\"\n"
                 + "  mkdir -p -m 0700 " + d + " \"$a\"\n"
                 + "  cp -P -p " + f + " \"$a/\"\n"
                 + "fi\n";
