@@ -150,7 +150,7 @@ public final class SshConnector {
             }
             throw unreachable(target, "the key " + files + " was refused for user " + target.user(), detail,
                     "Check that the matching .pub is in ~" + target.user() + "/.ssh/authorized_keys on the host "
-                            + "(ssh-copy-id -i " + target.privateKey().map(Path::toString).orElse("~/.ssh/id_ed25519") + " -p " + target.port() + " "
+                            + "(ssh-copy-id -i " + target.privateKey().map(p -> dev.dcsprov.Shell.quote(p.toString())).orElse("~/.ssh/id_ed25519") + " -p " + target.port() + " "
                             + target.user() + "@" + target.address() + "), and ansible_user/"
                             + "ansible_ssh_private_key_file in the inventory.", e);
         } catch (IOException e) {
