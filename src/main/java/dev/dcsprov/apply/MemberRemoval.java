@@ -114,7 +114,7 @@ public final class MemberRemoval {
         if (!r.ok()) {
             throw new DcsprovException(ExitCode.HOST_FAILED, "could not stop etcd and move " + dataDir + " aside on " + c.hostName(),
                     Provisioner.describeFailure(r), "the member was removed from the cluster; on " + c.hostName()
-                    + " run: systemctl stop etcd && mv " + dataDir + " " + dataDir + ".removed-$(date -u +%Y%m%dT%H%M%SZ)");
+                    + " run: systemctl stop etcd && mv " + quote(dataDir) + " " + quote(dataDir) + ".removed-$(date -u +%Y%m%dT%H%M%SZ)");
         }
         return r.stdout().strip();
     }

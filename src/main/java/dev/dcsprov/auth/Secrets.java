@@ -70,7 +70,7 @@ public final class Secrets {
             perms.retainAll(LOOSE);
             if (!perms.isEmpty()) {
                 throw missing(what, "file " + f.path() + " can be read or written by others than its owner",
-                        "chmod 600 " + f.path());
+                        "chmod 600 " + dev.dcsprov.Shell.quote(f.path().toString()));
             }
             String text = Files.readString(f.path(), StandardCharsets.UTF_8);
             return text.endsWith("\r\n") ? text.substring(0, text.length() - 2)

@@ -74,7 +74,12 @@ final class AuthSettingsResolver {
             return roles;
         }
         for (NodeTuple t : map.getValue()) {
-            String name = ((ScalarNode) t.getKeyNode()).getValue();
+            if (!(t.getKeyNode() instanceof ScalarNode keyScalar) || YamlNodes.isNull(t.getKeyNode())) {
+                error(vars, var.get(), t.getKeyNode(), "a role name must be a plain name, not " + YamlNodes.describe(t.getKeyNode()),
+                        "write the role name as a key, e.g. patroni_main:");
+                continue;
+            }
+            String name = keyScalar.getValue();
             if (!name.matches(NAME_PATTERN)) {
                 error(vars, var.get(), t.getKeyNode(), "role name '" + name + "' must be letters, digits, '_', '.', '@' or '-'", "");
                 continue;
@@ -152,7 +157,12 @@ final class AuthSettingsResolver {
             return users;
         }
         for (NodeTuple t : map.getValue()) {
-            String name = ((ScalarNode) t.getKeyNode()).getValue();
+            if (!(t.getKeyNode() instanceof ScalarNode keyScalar) || YamlNodes.isNull(t.getKeyNode())) {
+                error(vars, var.get(), t.getKeyNode(), "a user name must be a plain name, not " + YamlNodes.describe(t.getKeyNode()),
+                        "write the user name as a key, e.g. patroni_main: {password: {env: PW}, roles: [patroni_main]}");
+                continue;
+            }
+            String name = keyScalar.getValue();
             if (!name.matches(NAME_PATTERN)) {
                 error(vars, var.get(), t.getKeyNode(), "user name '" + name + "' must be letters, digits, '_', '.', '@' or '-'", "");
                 continue;

@@ -31,10 +31,10 @@ final class ClusterSettingsResolver {
                     "for example: " + name.toLowerCase().replaceAll("[^a-z0-9-]", "-").replaceFirst("^-+", ""));
         }
         String token = vars.string("etcd_cluster_token", name + "-token");
-        String configDir = hostPath(vars, "etcd_config_dir", "/etc/dcs");
-        String dataDir = hostPath(vars, "etcd_data_dir", "/var/lib/etcd/" + name);
-        String configFile = hostPath(vars, "etcd_config_file", configDir + "/etcd");
-        String certDir = hostPath(vars, "etcd_cert_dir", configDir + "/cert");
+        String configDir = hostDir(vars, "etcd_config_dir", "/etc/dcs");
+        String dataDir = hostDir(vars, "etcd_data_dir", "/var/lib/etcd/" + name);
+        String configFile = hostFile(vars, "etcd_config_file", configDir + "/etcd");
+        String certDir = hostDir(vars, "etcd_cert_dir", configDir + "/cert");
 
         int clientPort = vars.integer("etcd_client_port", 2379, 1, 65535);
         int peerPort = vars.integer("etcd_peer_port", 2380, 1, 65535);
@@ -83,12 +83,7 @@ final class ClusterSettingsResolver {
                         + "(see 'systemd-analyze calendar' and man systemd.time)");
             }
         });
-        String hostDir = hostPath(vars, "dcsprov_backup_host_dir", BackupSettings.DEFAULT_HOST_DIR);
-        if (hostDir.startsWith("/") && (hostDir.equals("/") || !hostDir.matches("/[A-Za-z0-9._/-]+"))) {
-            vars.var("dcsprov_backup_host_dir").ifPresent(v -> vars.error(v, "dcsprov_backup_host_dir '" + hostDir
-                    + "' must be a directory of its own, written with letters, digits, '.', '_', '-' and '/'",
-                    "for example: " + BackupSettings.DEFAULT_HOST_DIR));
-        }
+        String hostDir = hostDir(vars, "dcsprov_backup_host_dir", BackupSettings.DEFAULT_HOST_DIR);
         int hostKeep = vars.integer("dcsprov_backup_host_keep", BackupSettings.DEFAULT_KEEP, 1, 100_000);
         return new BackupSettings(dir, keep, schedule, hostDir, hostKeep);
     }
@@ -114,14 +109,24 @@ final class ClusterSettingsResolver {
         return new EtcdTuning(heartbeat, election, quota, mode, retention, snapshotCount);
     }
 
-    /** A directory or file on the hosts: must be absolute, since there is no sensible base to resolve it against. */
-    private static String hostPath(VarReader vars, String name, String defaultValue) {
-        Optional<String> value = vars.string(name);
-        if (value.isPresent() && !value.get().startsWith("/")) {
-            vars.error(vars.var(name).orElseThrow(), name + " '" + value.get() + "' must be an absolute path on the hosts",
-                    "start it with /");
+    /** A directory on the hosts, normalised; a relative, '..' or system path is an error at its value. */
+    private static String hostDir(VarReader vars, String name, String defaultValue) {
+        return hostPath(vars, name, defaultValue, HostPathCheck.directory(vars.string(name).orElse(defaultValue), defaultValue));
+    }
+
+    /** A file on the hosts, normalised; it must lie in a directory {@link #hostDir} would accept. */
+    private static String hostFile(VarReader vars, String name, String defaultValue) {
+        return hostPath(vars, name, defaultValue, HostPathCheck.file(vars.string(name).orElse(defaultValue), defaultValue));
+    }
+
+    private static String hostPath(VarReader vars, String name, String defaultValue, HostPathCheck.Verdict verdict) {
+        Optional<Var> var = vars.var(name);
+        if (verdict.ok()) {
+            return verdict.path();
         }
-        return value.orElse(defaultValue);
+        // A default built from another bad path (etcd_cert_dir from etcd_config_dir) is reported there, not here.
+        var.ifPresent(v -> vars.error(v, name + " " + verdict.problem().orElseThrow(), verdict.fix()));
+        return defaultValue;
     }
 
     private static void checkProxy(VarReader vars, String url) {

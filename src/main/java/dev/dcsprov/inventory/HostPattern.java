@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  */
 public final class HostPattern {
     private static final Pattern RANGE = Pattern.compile("\\[([^\\]:]*):([^\\]:]*)(?::([^\\]]*))?\\]");
-    private static final int MAX_HOSTS = 10_000;
+    static final int MAX_HOSTS = 10_000;
 
     private HostPattern() {
     }
@@ -27,53 +27,98 @@ public final class HostPattern {
 
     /** The host names a name stands for: itself when it has no range. */
     public static List<String> expand(String name) {
+        // Counted before anything is built: a 20-byte name must not make millions of strings first.
+        long count = count(name);
+        if (count > MAX_HOSTS) {
+            throw new BadRange("'" + name + "' stands for " + (count == Long.MAX_VALUE ? "too many" : count)
+                    + " hosts, more than " + MAX_HOSTS);
+        }
+        return build(name);
+    }
+
+    /** How many names {@code name} stands for, saturating at Long.MAX_VALUE; validates every range on the way. */
+    static long count(String name) {
+        long total = 1;
+        Matcher m = RANGE.matcher(name);
+        int end = 0;
+        while (m.find()) {
+            long n = size(name, m.group(1), m.group(2), m.group(3));
+            total = total > Long.MAX_VALUE / n ? Long.MAX_VALUE : total * n;
+            end = m.end();
+        }
+        String rest = name.substring(end);
+        if (rest.contains("[") && rest.contains("]")) {
+            throw new BadRange("'" + rest + "' looks like a host range but is not one: write [START:END] or [START:END:STEP]");
+        }
+        return total;
+    }
+
+    private static List<String> build(String name) {
         Matcher m = RANGE.matcher(name);
         if (!m.find()) {
-            if (name.contains("[") && name.contains("]")) {
-                throw new BadRange("'" + name + "' looks like a host range but is not one: write [START:END] or [START:END:STEP]");
-            }
             return List.of(name);
         }
         String head = name.substring(0, m.start());
-        List<String> tails = expand(name.substring(m.end()));
+        List<String> tails = build(name.substring(m.end()));
         List<String> out = new ArrayList<>();
         for (String item : items(name, m.group(1), m.group(2), m.group(3))) {
             for (String tail : tails) {
                 out.add(head + item + tail);
-                if (out.size() > MAX_HOSTS) {
-                    throw new BadRange("'" + name + "' stands for more than " + MAX_HOSTS + " hosts");
-                }
             }
         }
         return out;
     }
 
-    private static List<String> items(String name, String start, String end, String stepText) {
-        int step = 1;
-        if (stepText != null) {
-            if (!stepText.matches("[0-9]{1,6}") || Integer.parseInt(stepText) == 0) {
-                throw new BadRange("the step of the range in '" + name + "' must be a positive number, not '" + stepText + "'");
-            }
-            step = Integer.parseInt(stepText);
+    /** The number of items in one range, without listing them. */
+    private static long size(String name, String start, String end, String stepText) {
+        int step = step(name, stepText);
+        if (start.matches("[0-9]{1,9}") && end.matches("[0-9]{1,9}")) {
+            long from = Long.parseLong(start);
+            long to = Long.parseLong(end);
+            requireOrder(name, from <= to);
+            return (to - from) / step + 1;
         }
+        if (isLetterRange(start, end)) {
+            requireOrder(name, start.charAt(0) <= end.charAt(0));
+            return (end.charAt(0) - start.charAt(0)) / step + 1;
+        }
+        throw notARange(name, start, end);
+    }
+
+    private static int step(String name, String stepText) {
+        if (stepText == null) {
+            return 1;
+        }
+        if (!stepText.matches("[0-9]{1,6}") || Integer.parseInt(stepText) == 0) {
+            throw new BadRange("the step of the range in '" + name + "' must be a positive number, not '" + stepText + "'");
+        }
+        return Integer.parseInt(stepText);
+    }
+
+    private static boolean isLetterRange(String start, String end) {
+        return start.matches("[a-zA-Z]") && end.matches("[a-zA-Z]")
+                && Character.isLowerCase(start.charAt(0)) == Character.isLowerCase(end.charAt(0));
+    }
+
+    private static BadRange notARange(String name, String start, String end) {
+        return new BadRange("the range in '" + name + "' must go from a number to a number or from a letter to a letter "
+                + "of the same case, like [00:02] or [a:c], not [" + start + ":" + end + "]");
+    }
+
+    private static List<String> items(String name, String start, String end, String stepText) {
+        int step = step(name, stepText);
         List<String> items = new ArrayList<>();
         if (start.matches("[0-9]{1,9}") && end.matches("[0-9]{1,9}")) {
             int from = Integer.parseInt(start);
             int to = Integer.parseInt(end);
-            requireOrder(name, from <= to);
             String format = start.length() > 1 && start.startsWith("0") ? "%0" + start.length() + "d" : "%d";
-            for (int i = from; i <= to; i += step) {
+            for (long i = from; i <= to; i += step) {
                 items.add(String.format(format, i));
             }
-        } else if (start.matches("[a-zA-Z]") && end.matches("[a-zA-Z]")
-                && Character.isLowerCase(start.charAt(0)) == Character.isLowerCase(end.charAt(0))) {
-            requireOrder(name, start.charAt(0) <= end.charAt(0));
-            for (char c = start.charAt(0); c <= end.charAt(0); c += step) {
-                items.add(String.valueOf(c));
-            }
         } else {
-            throw new BadRange("the range in '" + name + "' must go from a number to a number or from a letter to a letter "
-                    + "of the same case, like [00:02] or [a:c], not [" + start + ":" + end + "]");
+            for (int c = start.charAt(0); c <= end.charAt(0); c += step) {
+                items.add(String.valueOf((char) c));
+            }
         }
         return items;
     }

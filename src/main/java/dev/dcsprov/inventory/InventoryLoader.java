@@ -48,11 +48,16 @@ public final class InventoryLoader {
         YamlNodes yaml = new YamlNodes(file, problems);
         Node root = compose(file, problems);
         problems.throwIfErrors(file);
+        YamlBudget.check(root).ifPresent(x -> problems.error(yaml.at(x.at()), x.message(),
+                "write the values out, or use fewer aliases of aliases"));
+        problems.throwIfErrors(file);
 
-        InventoryTree tree = new InventoryParser(yaml, problems).parse(root);
-        if (!(root instanceof MappingNode)) {
+        InventoryParser parser = new InventoryParser(yaml, problems);
+        InventoryTree tree = parser.parse(root);
+        if (!(root instanceof MappingNode) || parser.tooManyHosts()) {
             problems.throwIfErrors(file); // nothing else can be said about a document that is not a mapping
         }
+        checkHostNames(tree, problems);
         VariableMerger merger = new VariableMerger(tree, problems);
         String groupName = groupName(group, tree, problems);
         List<String> memberNames = members(file, tree, merger, groupName, problems);
@@ -87,6 +92,14 @@ public final class InventoryLoader {
                 auths.get(0).orElseThrow());
     }
 
+    /** Every host's name, members or not, whichever parser built the tree. */
+    private static void checkHostNames(InventoryTree tree, Problems problems) {
+        for (InventoryTree.HostDef host : tree.hosts.values()) {
+            HostNameCheck.problem(host.name).ifPresent(p -> problems.error(host.location, p,
+                    "rename the host, e.g. to '" + HostNameCheck.suggestion(host.name) + "', and put its address in ansible_host"));
+        }
+    }
+
     /** Auth settings are cluster-wide: a member that sees them differently is an error at its own definition. */
     private static void checkAuthSame(List<String> members, Map<String, Map<String, Var>> varsByHost, Problems problems) {
         Map<String, Var> first = varsByHost.get(members.get(0));
@@ -106,9 +119,8 @@ public final class InventoryLoader {
     }
 
     private static Node compose(Path file, Problems problems) {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        Yaml yaml = new Yaml(new SafeConstructor(options));
+        LoaderOptions options = YamlBudget.loaderOptions();
+        Yaml yaml = new Yaml(new SafeConstructor(options)); // the composer takes its limits from the constructor's options
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return yaml.compose(reader);
         } catch (MarkedYAMLException e) {
@@ -120,7 +132,11 @@ public final class InventoryLoader {
                     "check the indentation and quoting around this line; tabs are not allowed for indentation");
             return null;
         } catch (YAMLException e) {
-            problems.error(new SourceLocation(file, 1, 1), "cannot read YAML: " + e.getMessage(), "");
+            // The composer's limits (aliases, nesting, size) end up here, without a position.
+            problems.error(new SourceLocation(file, 1, 1), "cannot read YAML: " + e.getMessage(),
+                    "an inventory may have at most " + YamlBudget.MAX_CODE_POINTS + " characters, "
+                            + YamlBudget.MAX_NESTING + " levels of nesting and " + YamlBudget.MAX_ALIASES_FOR_COLLECTIONS
+                            + " aliases of lists or mappings");
             return null;
         } catch (IOException e) {
             throw new InventoryException("cannot read inventory " + file, e.toString(),

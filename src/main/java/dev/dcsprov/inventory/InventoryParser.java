@@ -13,10 +13,17 @@ final class InventoryParser {
 
     private final YamlNodes yaml;
     private final Problems problems;
+    /** Host names seen so far, ranges expanded: the cap is on the inventory, not on each range. */
+    private long hostNames;
 
     InventoryParser(YamlNodes yaml, Problems problems) {
         this.yaml = yaml;
         this.problems = problems;
+    }
+
+    /** True once the host cap was hit: nothing after parsing should walk that many hosts. */
+    boolean tooManyHosts() {
+        return hostNames > HostPattern.MAX_HOSTS;
     }
 
     InventoryTree parse(Node root) {
@@ -111,6 +118,12 @@ final class InventoryParser {
             } catch (HostPattern.BadRange bad) {
                 problems.error(yaml.at(key), bad.getMessage(), "Ansible host ranges: dcs-[00:02], db-[a:c], node[1:9:2]");
                 continue;
+            }
+            hostNames += names.size();
+            if (hostNames > HostPattern.MAX_HOSTS) {
+                problems.error(yaml.at(key), "the inventory names more than " + HostPattern.MAX_HOSTS + " hosts",
+                        "split it into one inventory per cluster");
+                return;
             }
             for (String name : names) {
                 InventoryTree.HostDef host = tree.host(name, yaml.at(key));

@@ -767,7 +767,8 @@ public final class PkiStore {
                     "The private key " + keyFile + " is readable by other users (" + loose + ")",
                     "Private keys in the PKI dir must be readable by their owner only; dcsprov refuses to use "
                             + "a key that others may have copied.",
-                    String.format(CHMOD_FIX_FORMAT, keyFile, keyFile.getParent()));
+                    String.format(CHMOD_FIX_FORMAT, dev.dcsprov.Shell.quote(keyFile.toString()),
+                            dev.dcsprov.Shell.quote(String.valueOf(keyFile.getParent()))));
         }
     }
 

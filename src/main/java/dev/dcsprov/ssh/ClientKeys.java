@@ -85,7 +85,7 @@ final class ClientKeys {
                     : "The ssh-agent at " + agent.get().socket() + " does not hold it (compared with " + file + ".pub).";
             throw error(target, "the private key " + file + " is protected by a passphrase",
                     "dcsprov never asks for passphrases; it uses such keys through ssh-agent. " + why,
-                    "Load it into your agent (ssh-add " + file + ") and run dcsprov with SSH_AUTH_SOCK set, "
+                    "Load it into your agent (ssh-add " + dev.dcsprov.Shell.quote(file.toString()) + ") and run dcsprov with SSH_AUTH_SOCK set, "
                             + "or use a key without a passphrase.", null);
         }
         List<AuthMethod> methods = new ArrayList<>();

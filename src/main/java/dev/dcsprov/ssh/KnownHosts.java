@@ -19,12 +19,15 @@ import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
 
 /**
  * The entries of several known_hosts files, each remembering its file and line so errors can point at it.
- * Host matching (patterns, negation, hashed {@code |1|} names) is sshj's.
+ * Lines are matched as OpenSSH matches them ({@link HostPatternList}, hashed {@code |1|} names by their
+ * HMAC-SHA1); sshj only decodes the keys. Markers: {@code @revoked} marks a key refused for the hosts
+ * its line names; {@code @cert-authority} lines (host certificates are not supported) and lines with an
+ * unknown marker are skipped, as OpenSSH skips them for a plain host key.
  */
 final class KnownHosts {
 
     /** One host key line. {@code keyBlob} is the decoded key field, which is what fingerprints hash. */
-    record Entry(Path file, int line, OpenSSHKnownHosts.KnownHostEntry parsed, boolean revoked, byte[] keyBlob) {
+    record Entry(Path file, int line, String hosts, OpenSSHKnownHosts.KnownHostEntry parsed, boolean revoked, byte[] keyBlob) {
         KeyType type() {
             return parsed.getType();
         }
@@ -39,12 +42,8 @@ final class KnownHosts {
 
         boolean appliesTo(Collection<String> names) {
             for (String name : names) {
-                try {
-                    if (parsed.appliesTo(name)) {
-                        return true;
-                    }
-                } catch (IOException e) {
-                    // A hashed entry that cannot be checked does not apply.
+                if (KnownHosts.names(hosts, name)) {
+                    return true;
                 }
             }
             return false;
@@ -102,24 +101,7 @@ final class KnownHosts {
         }
         String hosts = fields[0].startsWith("@") ? fields[1] : fields[0];
         if (hosts.startsWith("|1|")) {
-            String[] parts = hosts.split("\\|");
-            if (parts.length != 4) {
-                return true;
-            }
-            try {
-                byte[] salt = Base64.getDecoder().decode(parts[2]);
-                byte[] hash = Base64.getDecoder().decode(parts[3]);
-                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
-                for (String name : names) {
-                    mac.init(new javax.crypto.spec.SecretKeySpec(salt, "HmacSHA1"));
-                    if (java.security.MessageDigest.isEqual(hash, mac.doFinal(name.getBytes(StandardCharsets.UTF_8)))) {
-                        return true;
-                    }
-                }
-                return false;
-            } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
-                return true;
-            }
+            return names.stream().anyMatch(n -> hashedNames(hosts, n));
         }
         for (String pattern : hosts.split(",")) {
             if (pattern.indexOf('*') >= 0 || pattern.indexOf('?') >= 0 || pattern.startsWith("!")) {
@@ -134,22 +116,54 @@ final class KnownHosts {
         return false;
     }
 
+    /** Whether a line's host field names {@code host}: one hashed name, or a pattern list. */
+    static boolean names(String hosts, String host) {
+        return hosts.startsWith("|1|") ? hashedNames(hosts, host) : HostPatternList.matches(hosts, host);
+    }
+
+    /** {@code |1|salt|hash}: HMAC-SHA1 of the name keyed by the salt, as ssh-keygen -H writes it. */
+    static boolean hashedNames(String hosts, String host) {
+        String[] parts = hosts.split("\\|");
+        if (parts.length != 4) {
+            return false;
+        }
+        try {
+            byte[] salt = Base64.getDecoder().decode(parts[2]);
+            byte[] hash = Base64.getDecoder().decode(parts[3]);
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+            mac.init(new javax.crypto.spec.SecretKeySpec(salt, "HmacSHA1"));
+            return MessageDigest.isEqual(hash, mac.doFinal(host.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            return false; // OpenSSH skips a hashed name it cannot decode
+        }
+    }
+
     private static Entry parse(OpenSSHKnownHosts.EntryFactory factory, Path file, int lineNo, String line) {
         String trimmed = line.trim();
-        // Host certificates are not supported; a CA line must not be mistaken for a host's own key.
-        if (trimmed.isEmpty() || trimmed.startsWith("#") || trimmed.startsWith("@cert-authority")) {
+        if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+            return null;
+        }
+        String[] fields = trimmed.split("\\s+");
+        boolean revoked = false;
+        int first = 0;
+        if (fields[0].startsWith("@")) {
+            // Only @revoked applies to a plain host key; @cert-authority and unknown markers do not.
+            if (!fields[0].equals("@revoked")) {
+                return null;
+            }
+            revoked = true;
+            first = 1;
+        }
+        if (fields.length < first + 3) {
             return null;
         }
         try {
-            OpenSSHKnownHosts.KnownHostEntry parsed = factory.parseEntry(line);
+            OpenSSHKnownHosts.KnownHostEntry parsed = factory.parseEntry(fields[first] + " " + fields[first + 1] + " " + fields[first + 2]);
             if (!(parsed instanceof OpenSSHKnownHosts.HostEntry) || parsed.getType() == KeyType.UNKNOWN) {
                 return null;
             }
-            boolean revoked = trimmed.startsWith("@revoked");
-            String[] fields = trimmed.split("\\s+");
-            int keyField = revoked ? 3 : 2;
-            byte[] blob = Base64.getDecoder().decode(fields[keyField]);
-            return new Entry(file, lineNo, parsed, revoked, blob);
+            byte[] blob = Base64.getDecoder().decode(fields[first + 2]);
+            return new Entry(file, lineNo, fields[first], parsed, revoked, blob);
         } catch (IOException | RuntimeException e) {
             return null; // OpenSSH also skips lines it cannot parse
         }

@@ -54,7 +54,8 @@ final class KnownHostsVerifier implements HostKeyVerifier {
 
     /**
      * Host key algorithms of the keys we know for this host, so the server is asked for a key we can verify.
-     * OpenSSH >= 8.8 no longer signs with SHA-1 {@code ssh-rsa}; a known RSA key is verified via rsa-sha2-*.
+     * A known {@code ssh-rsa} key is verified through rsa-sha2-512/256 signatures only: SHA-1 {@code ssh-rsa}
+     * signatures are refused ({@link SshConnector#modernConfig()} does not offer them).
      */
     @Override
     public List<String> findExistingAlgorithms(String hostname, int port) {
@@ -67,8 +68,9 @@ final class KnownHostsVerifier implements HostKeyVerifier {
             if (type.equals("ssh-rsa")) {
                 algorithms.add("rsa-sha2-512");
                 algorithms.add("rsa-sha2-256");
+            } else {
+                algorithms.add(type);
             }
-            algorithms.add(type);
         }
         return new ArrayList<>(algorithms);
     }
@@ -111,8 +113,12 @@ final class KnownHostsVerifier implements HostKeyVerifier {
         return false;
     }
 
+    /**
+     * Appends the key under the address only, {@code host} or {@code [host]:port} as OpenSSH writes it: never
+     * the inventory name, and never anything that known_hosts would read as a pattern, a list or a marker.
+     */
     private void record(KeyType type, byte[] blob) throws IOException {
-        String line = String.join(",", names) + " " + type + " "
+        String line = recordedName(target) + " " + type + " "
                 + java.util.Base64.getEncoder().encodeToString(blob) + "\n";
         Path file = policy.recordFile();
         synchronized (RECORD_LOCK) {
@@ -135,6 +141,16 @@ final class KnownHostsVerifier implements HostKeyVerifier {
                 ch.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII)));
             }
         }
+    }
+
+    /** The address as a known_hosts name; refuses an address that is not a plain host name or IP address. */
+    static String recordedName(SshTarget target) {
+        String address = target.address().toLowerCase(Locale.ROOT);
+        if (!address.matches("[a-z0-9._:-]+") || address.startsWith("-") || address.startsWith(".")) {
+            throw new IllegalArgumentException("the address '" + address.replaceAll("[^\\x21-\\x7e]", "?")
+                    + "' is not a host name or IP address and cannot be recorded in known_hosts");
+        }
+        return target.knownHostsName(address);
     }
 
     private String presented(PublicKey key) {
@@ -180,7 +196,7 @@ final class KnownHostsVerifier implements HostKeyVerifier {
                         + policy.knownHostsFiles().stream().map(Path::toString).collect(Collectors.joining(", ")),
                 "Verify the fingerprint out of band (on the host: ssh-keygen -lf /etc/ssh/ssh_host_"
                         + keyFileStem(key) + "_key.pub), then add it:\n  ssh-keyscan -H -p " + target.port() + " "
-                        + target.address() + " >> " + dev.dcsprov.Shell.quote(file)
+                        + dev.dcsprov.Shell.quote(target.address()) + " >> " + dev.dcsprov.Shell.quote(file)
                         + "\nor run again with --accept-new-host-keys to record keys of hosts seen for the first time.",
                 null);
     }

@@ -126,6 +126,12 @@ public final class SshConnector {
             if (e instanceof NoRouteToHostException) {
                 throw unreachable(target, "no route to " + where, e.toString(), listening, e);
             }
+            if (String.valueOf(e.getMessage()).contains("Unable to reach a settlement") && e.getMessage().contains("ssh-")) {
+                // sshj names the two proposals that had nothing in common; the host key one is the usual case.
+                throw unreachable(target, "no host key algorithm in common with " + where, e.getMessage(),
+                        "dcsprov accepts ed25519, ECDSA and RSA host keys signed with rsa-sha2-512/256, never SHA-1 ssh-rsa. "
+                                + "Enable rsa-sha2 on the host (OpenSSH >= 7.2 offers it) or give it an ed25519 key.", e);
+            }
             throw unreachable(target, "SSH connection to " + where + " failed", e.toString(),
                     "Check that an OpenSSH server answers on " + where + ".", e);
         }
@@ -144,7 +150,7 @@ public final class SshConnector {
             }
             throw unreachable(target, "the key " + files + " was refused for user " + target.user(), detail,
                     "Check that the matching .pub is in ~" + target.user() + "/.ssh/authorized_keys on the host "
-                            + "(ssh-copy-id -i " + target.privateKey().map(Path::toString).orElse("~/.ssh/id_ed25519") + " -p " + target.port() + " "
+                            + "(ssh-copy-id -i " + target.privateKey().map(p -> dev.dcsprov.Shell.quote(p.toString())).orElse("~/.ssh/id_ed25519") + " -p " + target.port() + " "
                             + target.user() + "@" + target.address() + "), and ansible_user/"
                             + "ansible_ssh_private_key_file in the inventory.", e);
         } catch (IOException e) {
@@ -202,8 +208,10 @@ public final class SshConnector {
                 "aes128-ctr", "aes192-ctr", "aes256-ctr")));
         config.setMACFactories(keep(config.getMACFactories(), Set.of(
                 "hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com", "hmac-sha2-256", "hmac-sha2-512")));
+        // No DSA, and no SHA-1 "ssh-rsa" signatures (retired by OpenSSH 8.8): an RSA host key must sign with
+        // rsa-sha2-512/256. A known_hosts "ssh-rsa" key still verifies, since the key type is the same.
         config.setKeyAlgorithms(config.getKeyAlgorithms().stream()
-                .filter(f -> !f.getName().contains("dss"))
+                .filter(f -> !f.getName().contains("dss") && !f.getName().equals("ssh-rsa") && !f.getName().startsWith("ssh-rsa-cert"))
                 .collect(Collectors.toList()));
         // KEEP_ALIVE sends keepalive@openssh.com and notices a dead peer; HEARTBEAT only sends IGNOREs.
         config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);

@@ -466,7 +466,7 @@ class PkiStoreTest {
                 () -> store.ensureHostCertificate(host("dcs-00", KeyAlgorithm.ECDSA_P256, "dcs-00"), 30));
 
         assertEquals(ExitCode.PKI, e.exitCode());
-        assertTrue(e.fix().orElseThrow().contains("chmod 600 " + dir.resolve("hosts/dcs-00.key")),
+        assertTrue(e.fix().orElseThrow().contains("chmod 600 '" + dir.resolve("hosts/dcs-00.key") + "'"),
                 e.fix().orElseThrow());
     }
 

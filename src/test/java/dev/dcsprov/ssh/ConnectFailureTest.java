@@ -66,7 +66,7 @@ class ConnectFailureTest {
         RemoteException e = refused(new SshTarget("node1", "127.0.0.1", server.port(), "u", Optional.of(locked), false));
         assertTrue(e.getMessage().contains("passphrase"), e.getMessage());
         assertTrue(e.detail().orElseThrow().contains("through ssh-agent. SSH_AUTH_SOCK is not set"), e.detail().get());
-        assertTrue(e.fix().orElseThrow().contains("ssh-add " + locked), e.fix().get());
+        assertTrue(e.fix().orElseThrow().contains("ssh-add '" + locked + "'"), e.fix().get());
     }
 
     @Test

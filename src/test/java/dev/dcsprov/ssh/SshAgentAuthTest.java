@@ -96,6 +96,6 @@ class SshAgentAuthTest {
         RemoteException e = assertThrows(RemoteException.class, () -> withAgent().connect(t, policy));
         assertEquals(ExitCode.UNREACHABLE, e.exitCode());
         assertTrue(e.detail().orElseThrow().contains("does not hold it"), e.detail().get());
-        assertTrue(e.fix().orElseThrow().contains("ssh-add " + locked), e.fix().get());
+        assertTrue(e.fix().orElseThrow().contains("ssh-add '" + locked + "'"), e.fix().get());
     }
 }

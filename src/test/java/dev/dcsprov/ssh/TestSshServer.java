@@ -34,9 +34,13 @@ final class TestSshServer implements AutoCloseable {
     }
 
     static TestSshServer start(Path dir) throws Exception {
+        return start(dir, TestKeys.ecKeyPair(), s -> { });
+    }
+
+    /** With a host key of the test's choice and server settings changed before it starts (e.g. signature algorithms). */
+    static TestSshServer start(Path dir, KeyPair hostKey, java.util.function.Consumer<SshServer> customise) throws Exception {
         Path clientKey = dir.resolve("id_client");
         TestKeys.sshKeygen(clientKey, "ed25519");
-        KeyPair hostKey = TestKeys.ecKeyPair();
         SshServer server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
         server.setPort(0);
@@ -52,6 +56,7 @@ final class TestSshServer implements AutoCloseable {
             }
             return ProcessShellCommandFactory.INSTANCE.createCommand(channel, command);
         });
+        customise.accept(server);
         server.start();
         return fixture;
     }
