@@ -43,6 +43,11 @@ public final class Hosts implements AutoCloseable {
         return c;
     }
 
+    /** Whether this run has a connection to the host (member commands go on without unreachable ones). */
+    public boolean connected(String host) {
+        return connections.containsKey(host);
+    }
+
     /** Reads something from every host; the first failure (in inventory order) is thrown. */
     public <T> Map<String, T> eachInParallel(List<Host> hosts, BiFunction<Host, Connection, T> work) {
         Map<String, Future<T>> futures = new LinkedHashMap<>();
