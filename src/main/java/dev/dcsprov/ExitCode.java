@@ -11,7 +11,8 @@ public enum ExitCode {
     UNSAFE(6, "refused: the change would be unsafe for the cluster (foreign data, unhealthy cluster, quorum)"),
     UNHEALTHY(7, "status: the cluster is not fully healthy or has no leader"),
     PKI(8, "local certificate authority or certificate problem"),
-    CERTS(9, "certs: a certificate expires within the threshold, or a host's differs from the local PKI");
+    CERTS(9, "certs: a certificate expires within the threshold, or a host's differs from the local PKI"),
+    LOCKED(10, "another dcsprov run holds the cluster's run lock; nothing was changed");
 
     private final int code;
     private final String meaning;

@@ -91,11 +91,19 @@ public final class HostPlanner {
         }
     }
 
+    /**
+     * apt's proxy setting. With credentials in the URL it is a secret: root-only file, and the plan shows
+     * "(sensitive)" instead of a diff. Without, it stays world-readable so apt works for every user.
+     */
+    static DesiredFile aptProxyFile(String proxy) {
+        boolean secret = dev.dcsprov.inventory.ProxyUrl.hasCredentials(proxy);
+        return new DesiredFile(APT_PROXY_FILE, ("// Managed by dcsprov (dcsprov_apt_proxy)\nAcquire::http::Proxy \"" + proxy + "\";\n")
+                .getBytes(StandardCharsets.UTF_8), secret ? "0600" : "0644", "root", "root", secret, false, false);
+    }
+
     List<Step> steps(HostFacts facts, HostMaterial m, String config) {
         List<Step> steps = new ArrayList<>();
-        cluster.aptProxy().ifPresent(proxy -> steps.add(new FileStep(new DesiredFile(APT_PROXY_FILE,
-                ("// Managed by dcsprov (dcsprov_apt_proxy)\nAcquire::http::Proxy \"" + proxy + "\";\n")
-                        .getBytes(StandardCharsets.UTF_8), "0644", "root", "root", false, false, false), Optional.empty())));
+        cluster.aptProxy().ifPresent(proxy -> steps.add(new FileStep(aptProxyFile(proxy), Optional.empty())));
         steps.add(new PackagesStep());
         // Root owns all of it (see Ownership): etcd reads its certificates, key and directories, writes nothing here.
         steps.add(new DirectoryStep(cluster.configDir(), Ownership.ETCD_READS_DIR));

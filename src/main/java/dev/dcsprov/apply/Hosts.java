@@ -43,6 +43,11 @@ public final class Hosts implements AutoCloseable {
         return c;
     }
 
+    /** Whether this run has a connection to the host (member commands go on without unreachable ones). */
+    public boolean connected(String host) {
+        return connections.containsKey(host);
+    }
+
     /** Reads something from every host; the first failure (in inventory order) is thrown. */
     public <T> Map<String, T> eachInParallel(List<Host> hosts, BiFunction<Host, Connection, T> work) {
         Map<String, Future<T>> futures = new LinkedHashMap<>();
@@ -50,8 +55,17 @@ public final class Hosts implements AutoCloseable {
             futures.put(h.name(), pool.submit(() -> work.apply(h, connection(h.name()))));
         }
         Map<String, T> results = new LinkedHashMap<>();
+        RuntimeException first = null;
+        // Every host's work ends before the first failure is thrown, so cleanup after it sees what each host did.
         for (Map.Entry<String, Future<T>> e : futures.entrySet()) {
-            results.put(e.getKey(), await(e.getValue()));
+            try {
+                results.put(e.getKey(), await(e.getValue()));
+            } catch (RuntimeException ex) {
+                first = first == null ? ex : first;
+            }
+        }
+        if (first != null) {
+            throw first;
         }
         return results;
     }

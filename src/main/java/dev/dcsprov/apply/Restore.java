@@ -103,6 +103,30 @@ public final class Restore {
         String sha = verifyLocally(snapshot);
         checkHostsArePrepared();
         checkNotServing(replaceHealthy);
+        removeStagedCopies(); // left by a run that was killed; the run lock says no other restore uses them
+        try {
+            return restoreStaged(snapshot, sha);
+        } finally {
+            // Success or not: the snapshot copies on the members are ours and no longer needed.
+            removeStagedCopies();
+        }
+    }
+
+    /** Our private staging dirs on every member (root-owned real directories only: /var/tmp is world-writable). */
+    static final String REMOVE_STAGED = "for d in /var/tmp/dcsprov-restore.*; do"
+            + " if [ -d \"$d\" ] && [ ! -L \"$d\" ] && [ -O \"$d\" ]; then rm -rf -- \"$d\"; fi; done";
+
+    private void removeStagedCopies() {
+        for (Host h : inventory.members()) {
+            try {
+                hosts.connection(h.name()).run(RemoteCommand.of(REMOVE_STAGED));
+            } catch (RuntimeException e) {
+                progress.accept("could not remove the snapshot copy in /var/tmp on " + h.name() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private Result restoreStaged(Path snapshot, String sha) {
         progress.accept("copying the snapshot to every member and checking it there (trial restore)");
         Map<String, String> staged = hosts.eachInParallel(inventory.members(), (h, c) -> stage(c, snapshot, sha));
         SnapshotStatus status = SnapshotStatus.parse(Backup.mustRun(hosts.connection(inventory.members().get(0).name()),
@@ -136,7 +160,6 @@ public final class Restore {
         HealthGate gate = gate();
         HealthGate.Snapshot health = gate.await(START_TIMEOUT, "after the restore");
         progress.accept("cluster '" + cluster.name() + "' is healthy again");
-        hosts.eachInParallel(inventory.members(), (h, c) -> c.run(RemoteCommand.of("rm -rf " + quote(staged.get(h.name())))));
 
         List<MemberResult> members = new ArrayList<>();
         for (Host h : inventory.members()) {

@@ -25,7 +25,7 @@ public final class Secrets {
     private final Console console;
 
     public Secrets() {
-        this(System.getenv(), System.console());
+        this(ProcessEnvironment.utf8(), System.console());
     }
 
     Secrets(Map<String, String> environment, Console console) {
@@ -43,12 +43,13 @@ public final class Secrets {
         } else {
             value = fromPrompt(what);
         }
-        if (value.isEmpty()) {
-            throw missing(what, source.describe() + " is empty", "put the password there");
-        }
-        if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
-            throw missing(what, source.describe() + " has a line break or NUL inside the password",
-                    "etcd passwords here are one line; a single trailing newline in a file is fine");
+        String problem = PasswordRules.problem(value).orElse(null);
+        if (problem != null) {
+            throw new DcsprovException(ExitCode.INVENTORY, value.isEmpty() ? "no password for " + what : "unusable password for " + what,
+                    "the password from " + source.describe() + " " + problem + ". Nothing was changed on any host.",
+                    value.isEmpty() ? "put the password there"
+                            : "choose a password of at most " + PasswordRules.MAX_BYTES + " UTF-8 bytes without whitespace, put it in "
+                            + source.describe() + ", and run again");
         }
         return value;
     }
@@ -99,7 +100,15 @@ public final class Secrets {
         if (pw == null) {
             throw missing(what, "no password was entered", "run again and enter it");
         }
-        return new String(pw);
+        String value = new String(pw);
+        if (!StandardCharsets.UTF_8.equals(console.charset()) && value.chars().anyMatch(c -> c == '?' || c > 0x7e)) {
+            // In a non-UTF-8 locale, what the terminal could not decode already became '?': refuse rather than guess.
+            throw new DcsprovException(ExitCode.INVENTORY, "unusable password for " + what, "the terminal's charset is "
+                    + console.charset() + ", which may not carry every character of the password whole ('?' or non-ASCII"
+                    + " characters in it). Nothing was changed on any host.", "run dcsprov in a UTF-8 locale (LANG=C.UTF-8)"
+                    + " or give the password as {file: path}");
+        }
+        return value;
     }
 
     private static DcsprovException missing(String what, String detail, String fix) {

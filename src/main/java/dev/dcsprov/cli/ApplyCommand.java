@@ -29,7 +29,10 @@ final class ApplyCommand extends InventoryCommand {
         PhaseTimer timer = new PhaseTimer();
         Inventory inventory = command.loadInventory();
         timer.mark("inventory");
-        try (Hosts hosts = command.connect(inventory)) {
+        try (var lock = apply ? command.lockRun(inventory) : null; Hosts hosts = command.connect(inventory)) {
+            if (lock != null) {
+                lock.onMembers(hosts);
+            }
             timer.mark("connect");
             var reporter = command.reporter();
             var exit = new Provisioner(inventory, hosts, new CertificateService(inventory.cluster()), reporter,

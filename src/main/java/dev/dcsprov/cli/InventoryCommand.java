@@ -78,6 +78,16 @@ abstract class InventoryCommand implements Callable<Integer> {
         return new Hosts(connections.open(), Math.max(1, options.forks));
     }
 
+    /**
+     * This machine's part of the run lock, taken before connecting; {@link dev.dcsprov.lock.RunLock#onMembers}
+     * adds the members' once connected. For the commands that change the cluster.
+     */
+    dev.dcsprov.lock.RunLock lockRun(Inventory inventory) {
+        var parsed = spec.root().commandLine().getParseResult();
+        return dev.dcsprov.lock.RunLock.local(inventory,
+                dev.dcsprov.lock.RunHolder.current(parsed == null ? java.util.List.of(spec.name()) : parsed.originalArgs()));
+    }
+
     static SshTarget target(Host h) {
         return new SshTarget(h.name(), h.address(), h.sshPort(), h.sshUser(), h.privateKey(), h.become());
     }

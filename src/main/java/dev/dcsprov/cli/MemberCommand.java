@@ -126,7 +126,8 @@ final class MemberCommand implements Runnable {
         @Override
         public Integer call() {
             Inventory inventory = loadInventory();
-            try (Hosts hosts = connectReachable(inventory)) {
+            try (var lock = lockRun(inventory); Hosts hosts = connectReachable(inventory)) {
+                lock.onMembers(hosts);
                 removeOne(inventory, hosts, name);
                 return ExitCode.OK.code();
             }
@@ -172,7 +173,8 @@ final class MemberCommand implements Runnable {
                     name + " is not a host of group '" + inventory.group() + "' in " + inventory.file(),
                     "replace joins the host again, so it must be in the inventory.",
                     "use 'dcsprov member remove " + inventory.file() + " " + name + "' to remove a member for good"));
-            try (Hosts hosts = connectReachable(inventory)) {
+            try (var lock = lockRun(inventory); Hosts hosts = connectReachable(inventory)) {
+                lock.onMembers(hosts);
                 List<String> othersDown = unreachable.keySet().stream().filter(n -> !n.equals(host.name())).toList();
                 if (!othersDown.isEmpty()) {
                     throw new DcsprovException(ExitCode.UNREACHABLE, "cannot replace " + name + " while "

@@ -30,7 +30,8 @@ final class RestoreCommand extends InventoryCommand {
         Restore.verifyLocally(snapshot);
         Inventory inventory = loadInventory();
         boolean json = options.output == RunOptions.OutputFormat.json;
-        try (Hosts hosts = connect(inventory)) {
+        try (var lock = lockRun(inventory); Hosts hosts = connect(inventory)) {
+            lock.onMembers(hosts);
             Restore.Result r = new Restore(inventory, hosts, m -> {
                 if (!json) {
                     out().println("[cluster] " + m);

@@ -60,7 +60,8 @@ final class RotateCertsCommand extends InventoryCommand {
         List<String> progress = new ArrayList<>();
         long started = System.nanoTime();
         CertRotation.Result result;
-        try (Hosts hosts = connect(inventory)) {
+        try (var lock = lockRun(inventory); Hosts hosts = connect(inventory)) {
+            lock.onMembers(hosts);
             result = new CertRotation(inventory, hosts, store, progressTo(progress)).run(new CertRotation.Options(Set.copyOf(new LinkedHashSet<>(limit)), clients));
         }
         if (json) {
@@ -107,7 +108,8 @@ final class RotateCertsCommand extends InventoryCommand {
         List<String> progress = new ArrayList<>();
         long started = System.nanoTime();
         CaRotation.Result result;
-        try (Hosts hosts = connect(inventory)) {
+        try (var lock = lockRun(inventory); Hosts hosts = connect(inventory)) {
+            lock.onMembers(hosts);
             result = new CaRotation(inventory, hosts, store, progressTo(progress)).run(new CaRotation.Options(stopAfterPhase));
         }
         if (json) {

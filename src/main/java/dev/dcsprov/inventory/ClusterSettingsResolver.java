@@ -140,7 +140,7 @@ final class ClusterSettingsResolver {
         } catch (URISyntaxException e) {
             // reported below
         }
-        vars.error(var, "dcsprov_apt_proxy '" + url + "' is not an http:// or https:// URL with a host",
+        vars.error(var, "dcsprov_apt_proxy '" + ProxyUrl.redacted(url) + "' is not an http:// or https:// URL with a host",
                 "for example: http://192.168.56.1:3142");
     }
 

@@ -25,6 +25,15 @@ public interface Connection extends AutoCloseable {
      */
     CommandResult run(RemoteCommand command, java.io.OutputStream stdout);
 
+    /**
+     * Starts a script, feeds it {@code command.stdin()} without closing its standard input, and waits until it
+     * prints the line {@code readyLine} (then it stays running until the handle is closed or the connection
+     * dies) or ends (then the handle carries its result). For locks that must die with this process.
+     */
+    default HeldCommand hold(RemoteCommand command, String readyLine) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot hold a command");
+    }
+
     @Override
     void close();
 }

@@ -121,6 +121,65 @@ public final class SshjConnection implements Connection {
         }
     }
 
+    @Override
+    public HeldCommand hold(RemoteCommand command, String readyLine) {
+        long deadline = System.nanoTime() + command.timeout().toNanos();
+        Session session = null;
+        try {
+            if (!client.isConnected()) {
+                throw lost(new IllegalStateException("the connection is closed"));
+            }
+            session = client.startSession();
+            Session.Command cmd = session.exec(commandLine(command.script()));
+            Future<byte[]> err = IO.submit(readAll(cmd.getErrorStream()));
+            OutputStream stdin = cmd.getOutputStream();
+            stdin.write(command.stdin());
+            stdin.flush();
+            java.io.BufferedReader lines = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(cmd.getInputStream(), StandardCharsets.UTF_8));
+            Future<String> before = IO.submit(() -> {
+                StringBuilder seen = new StringBuilder();
+                for (String line; (line = lines.readLine()) != null; ) {
+                    if (line.equals(readyLine)) {
+                        return null;
+                    }
+                    seen.append(line).append('\n');
+                }
+                return seen.toString();
+            });
+            String output = before.get(remainingNanos(deadline), TimeUnit.NANOSECONDS);
+            if (output == null) {
+                Session held = session;
+                session = null;
+                return HeldCommand.held(() -> {
+                    try {
+                        stdin.close();
+                    } catch (IOException | RuntimeException ignored) {
+                        // the session is closed next either way
+                    }
+                    closeQuietly(held);
+                });
+            }
+            byte[] stderr = err.get(remainingNanos(deadline), TimeUnit.NANOSECONDS);
+            awaitExit(cmd, deadline);
+            CommandResult result = result(cmd, output.getBytes(StandardCharsets.UTF_8), stderr);
+            checkSudo(result);
+            return HeldCommand.ended(result);
+        } catch (TimeoutException e) {
+            throw new RemoteException(ExitCode.HOST_FAILED, target.hostName(), "command timed out after " + describe(command.timeout()),
+                    "The remote script neither became ready nor ended.", "Check what the host is waiting for, then run again.", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw lost(e);
+        } catch (ExecutionException e) {
+            throw lost(e.getCause());
+        } catch (IOException | IllegalStateException e) {
+            throw lost(e);
+        } finally {
+            closeQuietly(session);
+        }
+    }
+
     /**
      * Waits for the exit status, not for the channel to close: a server may keep the channel open while
      * stdin data the script never read is still pending, which would turn a finished command into a timeout.
