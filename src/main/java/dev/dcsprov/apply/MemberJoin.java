@@ -81,8 +81,8 @@ public final class MemberJoin {
 
         if (!member.started()) {
             String config = existingConfig.apply(host, planner.initialCluster(list));
-            run(host, RemoteCommand.of(FileStep.writeScript(new DesiredFile(paths.configFile(),
-                    config.getBytes(StandardCharsets.UTF_8), "0640", "etcd", "etcd", false, false, false))).withStdin(config),
+            run(host, FileStep.writeCommand(new DesiredFile(paths.configFile(),
+                    config.getBytes(StandardCharsets.UTF_8), "0640", "etcd", "etcd", false, false, false)),
                     "write " + paths.configFile());
         }
         reporter.progress("starting etcd on " + host.name());

@@ -56,8 +56,8 @@ public final class MembershipChanges {
             String full = renderer.render(inventory, j.host(), inventory.initialCluster(), "existing");
             changes.add(new Change(j.host().name(), "file", Action.UPDATE, paths.configFile(),
                     "after joining: ETCD_INITIAL_CLUSTER lists every inventory member, as on the others (no restart)", "",
-                    false, false, List.of(RemoteCommand.of(FileStep.writeScript(new DesiredFile(paths.configFile(),
-                    full.getBytes(StandardCharsets.UTF_8), "0640", "etcd", "etcd", false, false, false))).withStdin(full))));
+                    false, false, List.of(FileStep.writeCommand(new DesiredFile(paths.configFile(),
+                    full.getBytes(StandardCharsets.UTF_8), "0640", "etcd", "etcd", false, false, false)))));
         }
         return changes;
     }

@@ -175,8 +175,8 @@ public final class Provisioner {
             String existing = renderer.render(inventory, h, inventory.initialCluster(), "existing");
             changes.add(new Change(h.name(), "file", Action.UPDATE, paths.configFile(),
                     "once healthy: ETCD_INITIAL_CLUSTER_STATE=existing, so a later start never tries to bootstrap again",
-                    "", false, false, List.of(RemoteCommand.of(FileStep.writeScript(new DesiredFile(paths.configFile(),
-                    existing.getBytes(StandardCharsets.UTF_8), "0640", "etcd", "etcd", false, false, false))).withStdin(existing))));
+                    "", false, false, List.of(FileStep.writeCommand(new DesiredFile(paths.configFile(),
+                    existing.getBytes(StandardCharsets.UTF_8), "0640", "etcd", "etcd", false, false, false)))));
         }
         return changes;
     }

@@ -127,8 +127,8 @@ public final class Restore {
                         + " where the step got that far. Fix the cause and run restore again; it moves the half-restored dir aside too");
         must(runOnAll("config", h -> {
             String config = renderer.render(inventory, h, inventory.initialCluster(), "existing");
-            return RemoteCommand.of(FileStep.writeScript(new DesiredFile(paths.configFile(), config.getBytes(StandardCharsets.UTF_8),
-                    "0640", "etcd", "etcd", false, false, false))).withStdin(config);
+            return FileStep.writeCommand(new DesiredFile(paths.configFile(), config.getBytes(StandardCharsets.UTF_8),
+                    "0640", "etcd", "etcd", false, false, false));
         }), "writing " + paths.configFile(), "run restore again");
 
         progress.accept("starting every member");

@@ -189,7 +189,7 @@ public final class CertRotation {
         IssuedPair admin = pair(store.clientCertificateFile(PkiStore.ADMIN_CLIENT), store.clientKeyFile(PkiStore.ADMIN_CLIENT));
         CertificateSwap swap = new CertificateSwap(paths.adminCert(), paths.adminKey(), "root:etcd", "0640", "root:root", "0600");
         Map<String, CommandResult> results = hosts.eachInParallel(targets, (h, c) ->
-                c.run(RemoteCommand.of(swap.script()).withStdin(CertificateSwap.stdin(admin.cert, admin.key))));
+                c.run(swap.command(admin.cert, admin.key)));
         List<String> failed = results.entrySet().stream().filter(e -> !e.getValue().ok())
                 .map(e -> e.getKey() + ": " + e.getValue().stderr().strip()).toList();
         if (!failed.isEmpty()) {
@@ -244,7 +244,7 @@ public final class CertRotation {
         Host h = inventory.member(member).orElseThrow();
         IssuedPair p = pair(store.hostCertificateFile(h.memberName()), store.hostKeyFile(h.memberName()));
         CertificateSwap swap = new CertificateSwap(paths.serverCert(), paths.serverKey(), "etcd:etcd", "0640", "etcd:etcd", "0600");
-        CommandResult r = hosts.connection(member).run(RemoteCommand.of(swap.script()).withStdin(CertificateSwap.stdin(p.cert, p.key)));
+        CommandResult r = hosts.connection(member).run(swap.command(p.cert, p.key));
         if (!r.ok()) {
             throw new DcsprovException(ExitCode.HOST_FAILED, "could not install the new certificate", r.stderr().strip(), "");
         }

@@ -1,5 +1,7 @@
 package dev.dcsprov.rotate;
 
+import dev.dcsprov.ssh.RemoteCommand;
+
 import java.nio.charset.StandardCharsets;
 
 import static dev.dcsprov.Shell.quote;
@@ -12,6 +14,11 @@ import static dev.dcsprov.Shell.quote;
  */
 public record CertificateSwap(String certPath, String keyPath, String certOwner, String certMode,
                               String keyOwner, String keyMode) {
+
+    /** The swap with the pair on its standard input. */
+    public RemoteCommand command(byte[] certPem, byte[] keyPem) {
+        return RemoteCommand.of(script()).withStdin(stdin(certPem, keyPem));
+    }
 
     public String script() {
         StringBuilder s = new StringBuilder();

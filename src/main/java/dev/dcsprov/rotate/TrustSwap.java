@@ -1,5 +1,7 @@
 package dev.dcsprov.rotate;
 
+import dev.dcsprov.ssh.RemoteCommand;
+
 import static dev.dcsprov.Shell.quote;
 
 /**
@@ -8,6 +10,11 @@ import static dev.dcsprov.Shell.quote;
  * so a restart follows.
  */
 public record TrustSwap(String caPath, String owner, String mode) {
+
+    /** The swap with the CA bundle on its standard input. */
+    public RemoteCommand command(byte[] trustedPem) {
+        return RemoteCommand.of(script()).withStdin(trustedPem);
+    }
 
     public String script() {
         return "set -eu\numask 077\n"

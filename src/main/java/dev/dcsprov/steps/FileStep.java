@@ -36,7 +36,7 @@ public final class FileStep implements Step {
             String reason = !have.exists() ? "missing" : "content differs";
             return Outcome.changes(new Change(host, "file", have.exists() ? Action.UPDATE : Action.CREATE, want.path(),
                     reason, diff, want.sensitive(), want.restartsEtcd() && have.exists(),
-                    List.of(RemoteCommand.of(writeScript(want)).withStdin(want.content()))));
+                    List.of(writeCommand(want))));
         }
         List<String> wrong = new ArrayList<>();
         if (!have.mode().equals(want.mode())) {
@@ -52,6 +52,11 @@ public final class FileStep implements Step {
                             + " && chmod " + want.mode() + " " + quote(want.path())))));
         }
         return Outcome.unchanged(want.path() + " is up to date");
+    }
+
+    /** The remote command that writes {@code f}: the script, with the content on its standard input. */
+    public static RemoteCommand writeCommand(DesiredFile f) {
+        return RemoteCommand.of(writeScript(f)).withStdin(f.content());
     }
 
     /** The remote script that writes {@code f} from standard input. */
