@@ -21,6 +21,7 @@ import dev.dcsprov.render.RemotePaths;
 import dev.dcsprov.ssh.CommandResult;
 import dev.dcsprov.ssh.Connection;
 import dev.dcsprov.ssh.RemoteCommand;
+import dev.dcsprov.ssh.StagedUpload;
 import dev.dcsprov.steps.DesiredFile;
 import dev.dcsprov.steps.FileStep;
 
@@ -196,22 +197,29 @@ public final class Restore {
     /** Copies the snapshot into a new private dir on the host, checks it arrived whole, and test-restores it there. */
     private String stage(Connection c, Path snapshot, String sha) {
         String script = "set -eu\numask 077\nd=$(mktemp -d /var/tmp/dcsprov-restore.XXXXXX)\n"
-                + "cat > \"$d/snapshot.db\"\n"
-                + "got=$(sha256sum \"$d/snapshot.db\" | cut -d' ' -f1)\n"
-                + "if [ \"$got\" != " + quote(sha) + " ]; then echo \"snapshot arrived damaged: sha256 $got\" >&2; rm -rf \"$d\"; exit 1; fi\n"
+                + StagedUpload.receive("\"$d/snapshot.db\"", "the snapshot copy", "rm -rf \"$d\"")
                 + SnapshotTool.DEFINE
                 + "if ! " + SnapshotTool.restore("\"$d/snapshot.db\"", "\"$d/trial\"", "trial", "trial=https://127.0.0.1:1",
                 "trial-restore", List.of("https://127.0.0.1:1")) + " >\"$d/trial.log\" 2>&1; then\n"
                 + "  tail -n 3 \"$d/trial.log\" >&2; rm -rf \"$d\"; exit 1\nfi\n"
                 + "rm -rf \"$d/trial\" \"$d/trial.log\"\n"
                 + "printf '%s\\n' \"$d\"\n";
-        CommandResult r = c.run(RemoteCommand.of(script).withStdinFrom(snapshot).withTimeout(Backup.TRANSFER_TIMEOUT));
+        CommandResult r = c.run(RemoteCommand.of(script).withStdinFrom(StagedUpload.frame(snapshot, size(snapshot), sha))
+                .withTimeout(Backup.TRANSFER_TIMEOUT));
         if (!r.ok()) {
             throw new DcsprovException(ExitCode.HOST_FAILED, "the snapshot failed its check on " + c.hostName(),
                     Hosts.lastLines(r.stderr(), 5) + "\nNothing was stopped or changed on any host.",
                     "a failed trial restore means the snapshot is damaged or too new for this etcd; use another backup");
         }
         return r.stdout().strip();
+    }
+
+    private static long size(Path snapshot) {
+        try {
+            return Files.size(snapshot);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     // ---- the restore itself -----------------------------------------------------------------------

@@ -1,11 +1,13 @@
 package dev.dcsprov.rotate;
 
 import dev.dcsprov.ssh.RemoteCommand;
+import dev.dcsprov.ssh.StagedUpload;
 
 import static dev.dcsprov.Shell.quote;
 
 /**
- * Replaces a member's trusted CA file with the bundle that arrives on standard input, atomically,
+ * Replaces a member's trusted CA file with the bundle that arrives on standard input, checked whole
+ * ({@link StagedUpload}) and renamed into place,
  * keeping the previous file in archive/&lt;time&gt;/ next to it. etcd reads the file only at start,
  * so a restart follows.
  */
@@ -13,19 +15,21 @@ public record TrustSwap(String caPath, String owner, String mode) {
 
     /** The swap with the CA bundle on its standard input. */
     public RemoteCommand command(byte[] trustedPem) {
-        return RemoteCommand.of(script()).withStdin(trustedPem);
+        return RemoteCommand.of(script()).withStdin(StagedUpload.frame(trustedPem));
     }
 
     public String script() {
         return "set -eu\numask 077\n"
-                + "c=" + quote(caPath) + "; d=$(dirname \"$c\")\n"
-                + "t=$(mktemp \"$d/.dcsprov-ca.XXXXXX\")\n"
+                + "c=" + quote(caPath) + "; d=$(dirname \"$c\"); b=$(basename \"$c\")\n"
+                + StagedUpload.removeStale("d", "b")
+                + "t=$(mktemp " + StagedUpload.tempTemplate("d", "b") + ")\n"
                 + "trap 'rm -f \"$t\"' EXIT\n"
-                + "cat > \"$t\"\n"
+                + StagedUpload.receive("\"$t\"", "$c", "rm -f \"$t\"")
                 + "grep -q '^-----BEGIN CERTIFICATE-----$' \"$t\" || { echo 'no certificate on standard input' >&2; exit 1; }\n"
                 + "chown " + quote(owner) + " \"$t\"; chmod " + mode + " \"$t\"\n"
                 + "if [ -e \"$c\" ]; then a=\"$d/archive/$(date -u +%Y%m%dT%H%M%SZ)\"; mkdir -p -m 0700 \"$d/archive\" \"$a\"; "
                 + "cp -p \"$c\" \"$a/\"; fi\n"
+                + "sync -- \"$t\"\n"
                 + "mv -f \"$t\" \"$c\"\ntrap - EXIT\n";
     }
 }
