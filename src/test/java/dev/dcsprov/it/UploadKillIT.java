@@ -179,7 +179,8 @@ class UploadKillIT {
             }
         }
 
-        private void check(String what, byte[] next, boolean mustBeOld, String childOutput) {
+        private void check(String what, byte[] next, boolean mustBeOld, String childOutput) throws InterruptedException {
+            awaitSettled();
             String got = remoteSha();
             String stat = Lab.sshOk(host, "stat -c '%a %U:%G %s' " + target).strip();
             String outcome;
@@ -197,6 +198,21 @@ class UploadKillIT {
             assertEquals("600 root:root " + current.length, stat, host + ": " + what);
             log.add(what + ": " + outcome);
             System.out.println("UploadKillIT " + host + " " + Path.of(target).getFileName() + ": " + what + ": " + outcome);
+        }
+
+        /**
+         * The write script outlives the killed JVM for a moment (it sees end of input, then checks); wait until
+         * no script of ours runs on the host, so a late rename cannot change the outcome after it was read.
+         */
+        void awaitSettled() throws InterruptedException {
+            String count = "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo; done | grep -c 'DCSPROV-UPLOA[D]' || :";
+            for (int i = 0; i < 100; i++) {
+                if (Lab.sshOk(host, count).strip().equals("0")) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+            fail(host + ": the write script still runs 10 s after the kill");
         }
 
         String remoteSha() {
