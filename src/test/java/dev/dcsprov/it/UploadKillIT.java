@@ -55,15 +55,14 @@ class UploadKillIT {
         Uploader up = new Uploader(ROOT_HOST, "root", DIR + "/snapshot.bin", random(1_480_000, 1), random(1_480_000, 2));
         long total = up.stdinLength(up.b);
         int h = up.headerLength(up.b);
-        // Before the first byte, inside and right after the header, where the issue saw 589,824 bytes renamed
-        // into place, one byte short of the end, and with everything sent but the end of input.
-        for (long offset : List.of(0L, 1L, h - 1L, (long) h, h + 1L, 65_536L, 589_824L, 1_048_576L, total - 1, total)) {
+        // Before the first byte, right after the header, where the issue saw 589,824 bytes renamed into place,
+        // one byte short of the end, and with everything sent but the end of input.
+        for (long offset : List.of(0L, h + 1L, 589_824L, total - 1, total)) {
             up.killAtOffset(offset);
         }
-        for (long delay : List.of(0L, 30L, 80L, 200L)) {
+        for (long delay : List.of(0L, 1000L)) {
             up.killAfterConnect(delay);
         }
-        up.killAfterSpawn(150);
         up.randomRounds(new Random(47));
         up.finishesAndLeavesNoTempFile();
     }
@@ -73,26 +72,22 @@ class UploadKillIT {
         Uploader up = new Uploader(ROOT_HOST, "root", DIR + "/server.key", keyLike(1), keyLike(2));
         long total = up.stdinLength(up.b);
         int h = up.headerLength(up.b);
-        for (long offset : List.of(0L, (long) h, h + 1L, total - 1, total)) {
+        for (long offset : List.of(0L, (long) h, total)) {
             up.killAtOffset(offset);
         }
-        up.killAfterConnect(0);
         up.finishesAndLeavesNoTempFile();
     }
 
     @Test
     void throughSudoAKilledUploadLeavesTheOldOrTheWholeNewFile() throws Exception {
         Uploader big = new Uploader(SUDO_HOST, "dcsadmin", DIR + "/snapshot.bin", random(1_480_000, 3), random(1_480_000, 4));
-        int h = big.headerLength(big.b);
-        for (long offset : List.of(0L, h + 1L, 589_824L, big.stdinLength(big.b))) {
+        for (long offset : List.of(0L, 589_824L)) {
             big.killAtOffset(offset);
         }
-        big.killAfterConnect(40);
         big.randomRounds(new Random(48));
         big.finishesAndLeavesNoTempFile();
         Uploader key = new Uploader(SUDO_HOST, "dcsadmin", DIR + "/server.key", keyLike(3), keyLike(4));
         key.killAtOffset(0);
-        key.killAtOffset(key.headerLength(key.b) + 1L);
         key.finishesAndLeavesNoTempFile();
     }
 
@@ -171,10 +166,10 @@ class UploadKillIT {
         void randomRounds(Random random) throws Exception {
             int rounds = Integer.getInteger("dcsprov.uploadKill.randomRounds", 0);
             for (int i = 0; i < rounds; i++) {
-                if (random.nextBoolean()) {
-                    killAtOffset(random.nextLong(stdinLength(next()) + 1));
-                } else {
-                    killAfterConnect(random.nextInt(400));
+                switch (random.nextInt(3)) {
+                    case 0 -> killAtOffset(random.nextLong(stdinLength(next()) + 1));
+                    case 1 -> killAfterConnect(random.nextInt(1500));
+                    default -> killAfterSpawn(random.nextInt(2500));
                 }
             }
         }
