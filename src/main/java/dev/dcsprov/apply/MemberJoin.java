@@ -81,7 +81,7 @@ public final class MemberJoin {
 
         if (!member.started()) {
             String config = existingConfig.apply(host, planner.initialCluster(list));
-            run(host, RemoteCommand.of(FileStep.writeScript(HostPlanner.configFile(paths, config, false))).withStdin(config),
+            run(host, FileStep.writeCommand(HostPlanner.configFile(paths, config, false)),
                     "write " + paths.configFile());
         }
         reporter.progress("starting etcd on " + host.name());

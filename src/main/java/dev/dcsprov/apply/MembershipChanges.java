@@ -56,7 +56,7 @@ public final class MembershipChanges {
             String full = renderer.render(inventory, j.host(), inventory.initialCluster(), "existing");
             changes.add(new Change(j.host().name(), "file", Action.UPDATE, paths.configFile(),
                     "after joining: ETCD_INITIAL_CLUSTER lists every inventory member, as on the others (no restart)", "",
-                    false, false, List.of(RemoteCommand.of(FileStep.writeScript(HostPlanner.configFile(paths, full, false))).withStdin(full))));
+                    false, false, List.of(FileStep.writeCommand(HostPlanner.configFile(paths, full, false)))));
         }
         return changes;
     }

@@ -175,7 +175,7 @@ public final class Provisioner {
             String existing = renderer.render(inventory, h, inventory.initialCluster(), "existing");
             changes.add(new Change(h.name(), "file", Action.UPDATE, paths.configFile(),
                     "once healthy: ETCD_INITIAL_CLUSTER_STATE=existing, so a later start never tries to bootstrap again",
-                    "", false, false, List.of(RemoteCommand.of(FileStep.writeScript(HostPlanner.configFile(paths, existing, false))).withStdin(existing))));
+                    "", false, false, List.of(FileStep.writeCommand(HostPlanner.configFile(paths, existing, false)))));
         }
         return changes;
     }

@@ -21,6 +21,7 @@ import dev.dcsprov.render.RemotePaths;
 import dev.dcsprov.ssh.CommandResult;
 import dev.dcsprov.ssh.Connection;
 import dev.dcsprov.ssh.RemoteCommand;
+import dev.dcsprov.ssh.StagedUpload;
 import dev.dcsprov.steps.DesiredFile;
 import dev.dcsprov.steps.FileStep;
 
@@ -151,7 +152,7 @@ public final class Restore {
                         + " where the step got that far. Fix the cause and run restore again; it moves the half-restored dir aside too");
         must(runOnAll("config", h -> {
             String config = renderer.render(inventory, h, inventory.initialCluster(), "existing");
-            return RemoteCommand.of(FileStep.writeScript(HostPlanner.configFile(paths, config, false))).withStdin(config);
+            return FileStep.writeCommand(HostPlanner.configFile(paths, config, false));
         }), "writing " + paths.configFile(), "run restore again");
 
         progress.accept("starting every member");
@@ -218,22 +219,29 @@ public final class Restore {
     /** Copies the snapshot into a new private dir on the host, checks it arrived whole, and test-restores it there. */
     private String stage(Connection c, Path snapshot, String sha) {
         String script = "set -eu\numask 077\nd=$(mktemp -d /var/tmp/dcsprov-restore.XXXXXX)\n"
-                + "cat > \"$d/snapshot.db\"\n"
-                + "got=$(sha256sum \"$d/snapshot.db\" | cut -d' ' -f1)\n"
-                + "if [ \"$got\" != " + quote(sha) + " ]; then echo \"snapshot arrived damaged: sha256 $got\" >&2; rm -rf \"$d\"; exit 1; fi\n"
+                + StagedUpload.receive("\"$d/snapshot.db\"", "the snapshot copy", "rm -rf \"$d\"")
                 + SnapshotTool.DEFINE
                 + "if ! " + SnapshotTool.restore("\"$d/snapshot.db\"", "\"$d/trial\"", "trial", "trial=https://127.0.0.1:1",
                 "trial-restore", List.of("https://127.0.0.1:1")) + " >\"$d/trial.log\" 2>&1; then\n"
                 + "  tail -n 3 \"$d/trial.log\" >&2; rm -rf \"$d\"; exit 1\nfi\n"
                 + "rm -rf \"$d/trial\" \"$d/trial.log\"\n"
                 + "printf '%s\\n' \"$d\"\n";
-        CommandResult r = c.run(RemoteCommand.of(script).withStdinFrom(snapshot).withTimeout(Backup.TRANSFER_TIMEOUT));
+        CommandResult r = c.run(RemoteCommand.of(script).withStdinFrom(StagedUpload.frame(snapshot, size(snapshot), sha))
+                .withTimeout(Backup.TRANSFER_TIMEOUT));
         if (!r.ok()) {
             throw new DcsprovException(ExitCode.HOST_FAILED, "the snapshot failed its check on " + c.hostName(),
                     Hosts.lastLines(r.stderr(), 5) + "\nNothing was stopped or changed on any host.",
                     "a failed trial restore means the snapshot is damaged or too new for this etcd; use another backup");
         }
         return r.stdout().strip();
+    }
+
+    private static long size(Path snapshot) {
+        try {
+            return Files.size(snapshot);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     // ---- the restore itself -----------------------------------------------------------------------

@@ -65,6 +65,7 @@ final class SecureFiles {
     static void writeAtomically(Path target, byte[] content, Set<PosixFilePermission> permissions) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         createPrivateDirectory(dir);
+        removeStaleTemps(dir, target.getFileName().toString());
         Path temp = dir.resolve("." + target.getFileName() + "." + randomSuffix() + ".tmp");
         boolean posix = posix(dir);
         FileAttribute<?>[] attributes = posix
@@ -89,6 +90,17 @@ final class SecureFiles {
             throw e;
         }
         syncDirectory(dir);
+    }
+
+    /** Deletes the temp files of {@code name} a killed run left (never a link's target: delete removes the link). */
+    static void removeStaleTemps(Path dir, String name) throws IOException {
+        java.util.regex.Pattern temp = java.util.regex.Pattern.compile(
+                "\\." + java.util.regex.Pattern.quote(name) + "\\.[0-9a-f]{12}\\.tmp");
+        try (var entries = Files.newDirectoryStream(dir, p -> temp.matcher(p.getFileName().toString()).matches())) {
+            for (Path stale : entries) {
+                Files.deleteIfExists(stale);
+            }
+        }
     }
 
     /** Moves a file within the PKI dir (same file system), keeping its permissions. */

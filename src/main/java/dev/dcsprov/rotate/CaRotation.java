@@ -126,7 +126,7 @@ public final class CaRotation {
                 .map(CertificateRow::host).toList();
         TrustSwap swap = new TrustSwap(paths.caCert(), Ownership.ETCD_READS.chown(), Ownership.ETCD_READS.mode());
         rolling.roll(gate, pending, member -> {
-            CommandResult r = hosts.connection(member).run(RemoteCommand.of(swap.script()).withStdin(trusted));
+            CommandResult r = hosts.connection(member).run(swap.command(trusted));
             if (!r.ok()) {
                 throw new DcsprovException(ExitCode.HOST_FAILED, "could not install the CA file", r.stderr().strip(), "");
             }

@@ -191,7 +191,7 @@ public final class CertRotation {
         CertificateSwap swap = new CertificateSwap(paths.adminCert(), paths.adminKey(), Ownership.ETCD_READS.chown(), Ownership.ETCD_READS.mode(),
                 Ownership.ROOT_ONLY.chown(), Ownership.ROOT_ONLY.mode());
         Map<String, CommandResult> results = hosts.eachInParallel(targets, (h, c) ->
-                c.run(RemoteCommand.of(swap.script()).withStdin(CertificateSwap.stdin(admin.cert, admin.key))));
+                c.run(swap.command(admin.cert, admin.key)));
         List<String> failed = results.entrySet().stream().filter(e -> !e.getValue().ok())
                 .map(e -> e.getKey() + ": " + e.getValue().stderr().strip()).toList();
         if (!failed.isEmpty()) {
@@ -247,7 +247,7 @@ public final class CertRotation {
         IssuedPair p = pair(store.hostCertificateFile(h.memberName()), store.hostKeyFile(h.memberName()));
         CertificateSwap swap = new CertificateSwap(paths.serverCert(), paths.serverKey(), Ownership.ETCD_READS.chown(), Ownership.ETCD_READS.mode(),
                 Ownership.ETCD_READS.chown(), Ownership.ETCD_READS.mode());
-        CommandResult r = hosts.connection(member).run(RemoteCommand.of(swap.script()).withStdin(CertificateSwap.stdin(p.cert, p.key)));
+        CommandResult r = hosts.connection(member).run(swap.command(p.cert, p.key));
         if (!r.ok()) {
             throw new DcsprovException(ExitCode.HOST_FAILED, "could not install the new certificate", r.stderr().strip(), "");
         }

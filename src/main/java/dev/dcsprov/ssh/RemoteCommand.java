@@ -12,14 +12,21 @@ import java.util.Optional;
 /**
  * A shell script to run remotely, with optional bytes for its standard input.
  *
- * @param script  POSIX sh script; never contains secrets (it shows up in ps)
- * @param stdin     data fed to the script's standard input, may be empty; the only channel for secrets
- * @param stdinFile a local file streamed to standard input instead (a snapshot: too big to hold in memory)
- * @param timeout   how long to wait for the script to finish
+ * @param script      POSIX sh script; never contains secrets (it shows up in ps)
+ * @param stdin       data fed to the script's standard input, may be empty; the only channel for secrets
+ * @param stdinSource a stream opened when the command is sent, used instead of {@code stdin} (a snapshot:
+ *                    too big to hold in memory)
+ * @param timeout     how long to wait for the script to finish
  */
-public record RemoteCommand(String script, byte[] stdin, Optional<Path> stdinFile, Duration timeout) {
+public record RemoteCommand(String script, byte[] stdin, Optional<StdinSource> stdinSource, Duration timeout) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
+
+    /** Standard input that is opened, read once and closed when the command is sent. */
+    @FunctionalInterface
+    public interface StdinSource {
+        InputStream open() throws IOException;
+    }
 
     public static RemoteCommand of(String script) {
         return new RemoteCommand(script, new byte[0], Optional.empty(), DEFAULT_TIMEOUT);
@@ -31,12 +38,16 @@ public record RemoteCommand(String script, byte[] stdin, Optional<Path> stdinFil
 
     /** Streams {@code file} to the script's standard input, read as it is sent. */
     public RemoteCommand withStdinFrom(Path file) {
-        return new RemoteCommand(script, new byte[0], Optional.of(file), timeout);
+        return withStdinFrom(() -> Files.newInputStream(file));
     }
 
-    /** What goes to standard input: the file when there is one, the bytes otherwise. */
+    public RemoteCommand withStdinFrom(StdinSource source) {
+        return new RemoteCommand(script, new byte[0], Optional.of(source), timeout);
+    }
+
+    /** What goes to standard input: the source when there is one, the bytes otherwise. */
     public InputStream openStdin() throws IOException {
-        return stdinFile.isPresent() ? Files.newInputStream(stdinFile.get()) : new ByteArrayInputStream(stdin);
+        return stdinSource.isPresent() ? stdinSource.get().open() : new ByteArrayInputStream(stdin);
     }
 
     public RemoteCommand withStdin(String data) {
@@ -44,6 +55,6 @@ public record RemoteCommand(String script, byte[] stdin, Optional<Path> stdinFil
     }
 
     public RemoteCommand withTimeout(Duration t) {
-        return new RemoteCommand(script, stdin, stdinFile, t);
+        return new RemoteCommand(script, stdin, stdinSource, t);
     }
 }

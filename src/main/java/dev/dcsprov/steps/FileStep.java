@@ -6,6 +6,7 @@ import dev.dcsprov.plan.Action;
 import dev.dcsprov.plan.Change;
 import dev.dcsprov.render.UnifiedDiff;
 import dev.dcsprov.ssh.RemoteCommand;
+import dev.dcsprov.ssh.StagedUpload;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +16,9 @@ import static dev.dcsprov.Shell.quote;
 
 /**
  * Writes a file only when its content, mode or owner differ. Content travels on standard input
- * into a temp file made 0600 by mktemp, gets its owner and mode, then is renamed over the target,
- * so a reader never sees a half-written file and a key is never readable by others, not even briefly.
+ * into a temp file made 0600 by mktemp, is checked there (length and SHA-256, {@link StagedUpload}),
+ * gets its owner and mode, then is renamed over the target: a reader never sees a half-written file,
+ * a killed run never installs a truncated one, and a key is never readable by others, not even briefly.
  */
 public final class FileStep implements Step {
     private final DesiredFile want;
@@ -36,7 +38,7 @@ public final class FileStep implements Step {
             String reason = !have.exists() ? "missing" : "content differs";
             return Outcome.changes(new Change(host, "file", have.exists() ? Action.UPDATE : Action.CREATE, want.path(),
                     reason, diff, want.sensitive(), want.restartsEtcd() && have.exists(),
-                    List.of(RemoteCommand.of(writeScript(want)).withStdin(want.content()))));
+                    List.of(writeCommand(want))));
         }
         List<String> wrong = new ArrayList<>();
         if (!have.mode().equals(want.mode())) {
@@ -54,20 +56,28 @@ public final class FileStep implements Step {
         return Outcome.unchanged(want.path() + " is up to date");
     }
 
-    /** The remote script that writes {@code f} from standard input. */
+    /** The remote command that writes {@code f}: the script, with the framed content on its standard input. */
+    public static RemoteCommand writeCommand(DesiredFile f) {
+        return RemoteCommand.of(writeScript(f)).withStdin(StagedUpload.frame(f.content()));
+    }
+
+    /** The remote script that writes {@code f} from standard input (see {@link StagedUpload}). */
     public static String writeScript(DesiredFile f) {
         StringBuilder s = new StringBuilder();
-        s.append("set -eu\n");
-        s.append("f=").append(quote(f.path())).append("; d=$(dirname \"$f\")\n");
-        s.append("tmp=$(mktemp \"$d/.dcsprov.XXXXXX\")\n");
+        s.append("set -eu\numask 077\n");
+        s.append("f=").append(quote(f.path())).append("; d=$(dirname \"$f\"); b=$(basename \"$f\")\n");
+        s.append(StagedUpload.removeStale("d", "b"));
+        s.append("tmp=$(mktemp ").append(StagedUpload.tempTemplate("d", "b")).append(")\n");
         s.append("trap 'rm -f \"$tmp\"' EXIT\n");
-        s.append("cat > \"$tmp\"\n");
+        s.append(StagedUpload.receive("\"$tmp\"", "$f", "rm -f \"$tmp\""));
         s.append("chown ").append(quote(f.owner() + ":" + f.group())).append(" \"$tmp\"\n");
         s.append("chmod ").append(f.mode()).append(" \"$tmp\"\n");
         if (f.archiveOld()) {
             // Old certificates and keys are kept, never overwritten: <dir>/archive/<UTC time>/<name>.
             s.append(RootShell.archiveOld("f", "d"));
         }
+        // On disk before the rename, so a crash of the host, too, leaves the old file or the new one.
+        s.append("sync -- \"$tmp\"\n");
         s.append(RootShell.install("\"$tmp\"", "\"$f\""));
         s.append("trap - EXIT\n");
         return s.toString();

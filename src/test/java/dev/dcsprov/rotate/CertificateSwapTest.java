@@ -3,6 +3,7 @@ package dev.dcsprov.rotate;
 import dev.dcsprov.LocalShell;
 import dev.dcsprov.ssh.CommandResult;
 import dev.dcsprov.ssh.RemoteCommand;
+import dev.dcsprov.ssh.StagedUpload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,8 +37,8 @@ class CertificateSwapTest {
         Files.writeString(dir.resolve("server.crt"), "old cert");
         Files.writeString(dir.resolve("server.key"), "old key");
         CertificateSwap s = swap();
-        CommandResult r = new LocalShell().run(RemoteCommand.of(s.script()).withStdin(CertificateSwap.stdin(
-                CERT.getBytes(StandardCharsets.US_ASCII), KEY.getBytes(StandardCharsets.US_ASCII))));
+        CommandResult r = new LocalShell().run(s.command(
+                CERT.getBytes(StandardCharsets.US_ASCII), KEY.getBytes(StandardCharsets.US_ASCII)));
         assertEquals(0, r.exitStatus(), r.stderr());
         assertEquals(CERT, Files.readString(dir.resolve("server.crt")));
         assertEquals(KEY, Files.readString(dir.resolve("server.key")));
@@ -58,7 +59,8 @@ class CertificateSwapTest {
     void refusesWhenTheKeyIsMissingAndLeavesTheOldFiles() throws Exception {
         Files.writeString(dir.resolve("server.crt"), "old cert");
         Files.writeString(dir.resolve("server.key"), "old key");
-        CommandResult r = new LocalShell().run(RemoteCommand.of(swap().script()).withStdin(CERT));
+        CommandResult r = new LocalShell().run(RemoteCommand.of(swap().script())
+                .withStdin(StagedUpload.frame(CERT.getBytes(StandardCharsets.US_ASCII))));
         assertNotEquals(0, r.exitStatus());
         assertTrue(r.stderr().contains("certificate or key missing"), r.stderr());
         assertEquals("old cert", Files.readString(dir.resolve("server.crt")));
