@@ -65,7 +65,8 @@ public final class HostPlanner {
                     facts.file(path).exists() ? Action.UPDATE : Action.CREATE, path, "new certificate: " + m.pendingReason(),
                     "", sensitive, restarts && facts.file(path).exists(), List.of()));
         }
-        return new FileStep(DesiredFile.of(path, content, o, sensitive, restarts, true), Optional.empty());
+        DesiredFile file = DesiredFile.of(path, content, o, sensitive, restarts, true);
+        return sensitive ? new FileStep(file, Optional.empty()) : FileStep.certificate(file);
     }
 
     /**
@@ -85,7 +86,7 @@ public final class HostPlanner {
                 commands.add(RemoteCommand.of("touch " + dev.dcsprov.Shell.quote(restartMarker(cluster))));
                 commands.addAll(c.commands());
                 changes.set(i, new Change(c.host(), c.step(), c.action(), c.subject(), c.reason(), c.diff(), c.sensitive(),
-                        c.restartsEtcd(), commands));
+                        c.restartsEtcd(), commands, c.certificates()));
                 return;
             }
         }

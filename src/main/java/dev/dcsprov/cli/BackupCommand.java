@@ -8,9 +8,9 @@ import picocli.CommandLine.Command;
 
 /** dcsprov backup: one verified snapshot of the cluster, kept on this machine. */
 @Command(name = "backup", mixinStandardHelpOptions = true,
-        description = {"Takes a snapshot from a healthy member, verifies it and copies it with its SHA-256 into the",
-                "backups directory (dcsprov_backup_dir, default <inventory dir>/backups/<cluster>), keeping the newest",
-                "dcsprov_backup_keep (default 7)."})
+        description = {"Takes a verified snapshot from a healthy member and keeps it on this machine.",
+                "The snapshot and its SHA-256 go into dcsprov_backup_dir (default <inventory dir>/backups/<cluster>), "
+                        + "which keeps the newest dcsprov_backup_keep (default 7)."})
 final class BackupCommand extends InventoryCommand {
 
     @Override

@@ -20,8 +20,9 @@ import java.util.Map;
 
 /** dcsprov certs: the certificates in the local PKI and on every member, compared by fingerprint. */
 @Command(name = "certs", aliases = "check-certs", mixinStandardHelpOptions = true,
-        description = {"Shows, per member, the CA, member and admin certificates in the local PKI and the ones deployed "
-                + "on the host: subject, SANs, issuer, serial, not-after and days left, and whether they match.",
+        description = {"Compares the certificates in the local PKI with those deployed on each member.",
+                "Per member the CA, member and admin certificates: subject, SANs, issuer, serial, not-after and days left, "
+                        + "and whether they match.",
                 "Exits 9 when a certificate expires within the threshold or a host's differs from the local PKI."})
 final class CertsCommand extends InventoryCommand {
     @Option(names = "--warn-days", paramLabel = "DAYS",

@@ -15,9 +15,10 @@ import java.util.Optional;
 
 /** dcsprov env: ETCDCTL_* for this machine, with the local client certificate. No SSH. */
 @Command(name = "env", mixinStandardHelpOptions = true,
-        description = {"Prints ETCDCTL_* variables for this machine (local CA and client certificate, CN root), so that",
-                "eval \"$(dcsprov env INVENTORY)\" makes a local etcdctl work. Connects to no host."})
-final class EnvCommand extends InventoryCommand {
+        description = {"Prints the ETCDCTL_* variables that let etcdctl on this machine reach the cluster.",
+                "They name the local CA and client certificate (CN root): eval \"$(dcsprov env INVENTORY)\", then etcdctl works.",
+                "Connects to no host."})
+final class EnvCommand extends InventoryCommand implements ConnectsToNoHost {
     @Option(names = "--with-password", description = "Also print ETCDCTL_USER=root:<password>, read from the inventory's source. "
             + "Without it the client certificate (CN root) authenticates and no secret is printed.")
     boolean withPassword;

@@ -15,10 +15,11 @@ import java.nio.file.Path;
 
 /** dcsprov patroni-config: the etcd3 section of a patroni.yml for one etcd user. No SSH. */
 @Command(name = "patroni-config", mixinStandardHelpOptions = true,
-        description = {"Prints the etcd3: section of a patroni.yml for an etcd user of the inventory (etcd_users):",
-                "hosts, protocol https, the CA, the user's client certificate and key (issued by apply into",
-                "the PKI dir's clients/; copy them to --tls-dir on the Patroni hosts) and the user. Connects to no host."})
-final class PatroniConfigCommand extends InventoryCommand {
+        description = {"Prints the etcd3: section of a patroni.yml for one etcd user of the inventory.",
+                "It has the hosts, protocol https, the CA, the user's client certificate and key (issued by apply into "
+                        + "the PKI dir's clients/; copy them to --tls-dir on the Patroni hosts) and the user (etcd_users).",
+                "Connects to no host."})
+final class PatroniConfigCommand extends InventoryCommand implements ConnectsToNoHost {
     @Option(names = "--user", required = true, paramLabel = "NAME", description = "an etcd user from etcd_users")
     String user;
 

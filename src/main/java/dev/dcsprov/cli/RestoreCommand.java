@@ -13,9 +13,10 @@ import java.nio.file.Path;
 
 /** dcsprov restore: the whole cluster rebuilt from one snapshot. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
-        description = {"Rebuilds the cluster from a snapshot: verifies it, stops etcd on every member, moves each data",
-                "directory aside (never deletes it), restores every member with a new cluster token, starts them and",
-                "waits for health. The hosts must have been set up by 'dcsprov apply'."})
+        description = {"Rebuilds the whole cluster from a snapshot.",
+                "It verifies the snapshot, stops etcd on every member, moves each data directory aside (never deletes it), "
+                        + "restores every member with a new cluster token, starts them and waits for health.",
+                "The hosts must have been set up by 'dcsprov apply'."})
 final class RestoreCommand extends InventoryCommand {
     @Parameters(index = "1", paramLabel = "SNAPSHOT", description = "snapshot file (.db) from 'dcsprov backup' or 'etcdctl snapshot save'")
     Path snapshot;

@@ -19,7 +19,8 @@ import java.util.Set;
 
 /** dcsprov rotate-certs: new member certificates, rolled out without downtime. */
 @Command(name = "rotate-certs", mixinStandardHelpOptions = true,
-        description = {"Issues new member certificates from the same CA (the old ones go to the PKI archive), pushes them "
+        description = {"Renews the member certificates (or with --ca the CA itself) without downtime.",
+                "It issues new member certificates from the same CA (the old ones go to the PKI archive), pushes them "
                 + "and restarts members one at a time: followers first, the leader last after leadership moved away; "
                 + "each next member only once the cluster is healthy and the restarted member caught up.",
                 "Refuses to start unless every member is healthy. If it stops midway, run it again: it continues with "

@@ -1,6 +1,7 @@
 package dev.dcsprov.plan;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.dcsprov.ssh.RemoteCommand;
 
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.List;
  * @param sensitive key material or passwords: content is never shown
  * @param restartsEtcd applying it requires etcd on this host to restart (rolled out one host at a time)
  * @param commands remote scripts that carry the change out, in order
+ * @param certificates what a certificate file's new content is, shown instead of its PEM; empty for other changes
  */
 public record Change(
         String host,
@@ -29,12 +31,21 @@ public record Change(
         String diff,
         boolean sensitive,
         boolean restartsEtcd,
-        @JsonIgnore List<RemoteCommand> commands) {
+        @JsonIgnore List<RemoteCommand> commands,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<CertificateSummary> certificates) {
 
     public Change {
         if (sensitive) {
             diff = "";
+            certificates = List.of();
         }
         commands = List.copyOf(commands);
+        certificates = List.copyOf(certificates);
+    }
+
+    /** A change that installs no certificate. */
+    public Change(String host, String step, Action action, String subject, String reason, String diff,
+                  boolean sensitive, boolean restartsEtcd, List<RemoteCommand> commands) {
+        this(host, step, action, subject, reason, diff, sensitive, restartsEtcd, commands, List.of());
     }
 }

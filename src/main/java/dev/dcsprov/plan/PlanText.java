@@ -1,5 +1,6 @@
 package dev.dcsprov.plan;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** Renders a plan for people: per host, one line per change, config files as unified diffs. */
@@ -13,12 +14,22 @@ public final class PlanText {
         for (String note : plan.notes()) {
             out.append("  note: ").append(note).append('\n');
         }
+        List<String> untouched = new ArrayList<>();
         for (HostPlan host : plan.hosts()) {
+            if (host.changes().isEmpty()) {
+                untouched.add(host.host());
+                continue;
+            }
             out.append('\n').append(host.host()).append('\n');
             host.changes().forEach(c -> line(out, c, false));
             if (!host.unchanged().isEmpty()) {
                 out.append("  = ").append(host.unchanged().size()).append(" unchanged\n");
             }
+        }
+        // A converged host has nothing to show but its name: one line for all of them.
+        if (!untouched.isEmpty()) {
+            out.append('\n').append("= ").append(untouched.size()).append(untouched.size() == 1 ? " host" : " hosts")
+                    .append(" unchanged: ").append(String.join(", ", untouched)).append('\n');
         }
         if (!plan.cluster_changes().isEmpty()) {
             out.append("\ncluster (in this order; each step waits for a healthy cluster)\n");
@@ -49,6 +60,15 @@ public final class PlanText {
         if (!c.diff().isEmpty()) {
             List<String> lines = c.diff().lines().toList();
             lines.forEach(l -> out.append("      ").append(l).append('\n'));
+        }
+        for (CertificateSummary cert : c.certificates()) {
+            out.append("      subject   ").append(cert.subject()).append('\n');
+            if (!cert.sans().isEmpty()) {
+                out.append("      SANs      ").append(String.join(", ", cert.sans())).append('\n');
+            }
+            out.append("      issuer    ").append(cert.issuer()).append('\n');
+            out.append("      not after ").append(cert.notAfter()).append('\n');
+            out.append("      SHA-256   ").append(cert.sha256()).append('\n');
         }
     }
 }
