@@ -152,6 +152,7 @@ public final class RollingRestart {
                 hooks.before(member);
                 progress.accept("restarting " + current);
                 restarter.restart(member);
+                progress.accept("waiting for " + current + " to rejoin and catch up");
                 awaitCaughtUp(member);
                 progress.accept(current + " is back with " + labels.carries() + " and caught up");
                 hooks.after(member);
