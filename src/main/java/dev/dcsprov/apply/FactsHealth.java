@@ -2,6 +2,7 @@ package dev.dcsprov.apply;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
+import dev.dcsprov.cluster.ClusterHealth;
 import dev.dcsprov.etcd.EndpointStatus;
 import dev.dcsprov.etcd.EtcdctlJson;
 import dev.dcsprov.facts.HostFacts;
@@ -11,10 +12,12 @@ import dev.dcsprov.inventory.Inventory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Cluster health read from the facts every member already reported (its local endpoint status),
  * so a run with nothing to change still proves the cluster healthy without another round trip.
+ * Judged by the same {@link ClusterHealth} as every gate and {@code dcsprov status}.
  */
 final class FactsHealth {
     private FactsHealth() {
@@ -28,14 +31,13 @@ final class FactsHealth {
             if (json.isBlank()) {
                 problems.add(h.name() + ": etcd runs but does not answer on its local client URL");
             } else {
-                answers.addAll(EtcdctlJson.endpointStatus(json));
+                // Each member answered for its own 127.0.0.1 URL: key its answer by host name instead.
+                EtcdctlJson.endpointStatus(json).forEach(s -> answers.add(s.withEndpoint(h.name())));
             }
         }
-        if (answers.stream().map(s -> s.header().clusterId()).distinct().count() > 1) {
-            problems.add("members report different cluster IDs");
-        }
-        if (answers.stream().anyMatch(s -> !s.hasLeader()) || answers.stream().map(EndpointStatus::leader).distinct().count() > 1) {
-            problems.add("members do not agree on a leader");
+        ClusterHealth health = ClusterHealth.judge(inventory.members().stream().map(Host::name).toList(), Optional.empty(), answers);
+        if (!health.healthy()) {
+            problems.add(health.problem());
         }
         if (!problems.isEmpty()) {
             throw new DcsprovException(ExitCode.UNHEALTHY, "the cluster is not healthy, although its configuration matches the inventory",

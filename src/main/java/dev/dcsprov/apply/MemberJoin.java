@@ -2,6 +2,8 @@ package dev.dcsprov.apply;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
+import dev.dcsprov.cluster.EtcdctlCluster;
+import dev.dcsprov.cluster.HealthGate;
 import dev.dcsprov.etcd.EndpointStatus;
 import dev.dcsprov.etcd.Member;
 import dev.dcsprov.etcd.MemberList;
@@ -62,7 +64,7 @@ public final class MemberJoin {
         String peer = host.peerUrl(cluster);
         HealthGate gate = gate(voters);
         reporter.progress("checking cluster health before " + host.name() + " joins");
-        gate.await(Provisioner.MEMBER_TIMEOUT, "before " + host.name() + " joins");
+        gate.await(HealthGate.MEMBER_TIMEOUT, "before " + host.name() + " joins");
         Membership membership = membership(voters);
         MemberList list = membership.list();
         Optional<Member> existing = list.byPeerUrl(peer);
@@ -94,7 +96,7 @@ public final class MemberJoin {
         List<Host> after = new ArrayList<>(voters);
         after.add(host);
         reporter.progress("waiting for the cluster to be healthy with " + host.name());
-        gate(after).await(Provisioner.MEMBER_TIMEOUT, "after " + host.name() + " joined");
+        gate(after).await(HealthGate.MEMBER_TIMEOUT, "after " + host.name() + " joined");
         reporter.finished(shown, "");
     }
 
@@ -173,6 +175,6 @@ public final class MemberJoin {
     }
 
     HealthGate gate(List<Host> members) {
-        return new HealthGate(etcdctl(members), members.stream().map(h -> h.clientUrl(cluster)).toList());
+        return new HealthGate(new EtcdctlCluster(etcdctl(members)), members.stream().map(h -> h.clientUrl(cluster)).toList());
     }
 }

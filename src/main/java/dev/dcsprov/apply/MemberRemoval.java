@@ -2,6 +2,8 @@ package dev.dcsprov.apply;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
+import dev.dcsprov.cluster.EtcdctlCluster;
+import dev.dcsprov.cluster.HealthGate;
 import dev.dcsprov.etcd.EndpointHealth;
 import dev.dcsprov.etcd.EndpointStatus;
 import dev.dcsprov.etcd.Member;
@@ -95,13 +97,13 @@ public final class MemberRemoval {
                 Member next = remainingVoters.stream().filter(m -> m.clientUrls().stream().anyMatch(healthyUrls::contains))
                         .findFirst().orElseThrow();
                 reporter.progress(MembershipPlan.displayName(target) + " leads: moving the leadership to " + next.name());
-                new Membership(etcdctl, allStarted).moveLeader(next.id());
+                new EtcdctlCluster(etcdctl).moveLeader(target.clientUrls().get(0), next.id());
             }
         }
         reporter.progress("member remove " + target.idHex() + " (" + MembershipPlan.displayName(target) + ")");
         new Membership(etcdctl, remainingUrls.isEmpty() ? allStarted : remainingUrls).remove(target.id(), MembershipPlan.displayName(target));
         if (!remainingUrls.isEmpty()) {
-            new HealthGate(etcdctl, remainingUrls).await(Provisioner.MEMBER_TIMEOUT, "after removing " + MembershipPlan.displayName(target));
+            new HealthGate(new EtcdctlCluster(etcdctl), remainingUrls).await(HealthGate.MEMBER_TIMEOUT, "after removing " + MembershipPlan.displayName(target));
         }
     }
 

@@ -4,7 +4,10 @@ import dev.dcsprov.DcsprovException;
 import dev.dcsprov.Shell;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.etcd.EndpointStatus;
-import dev.dcsprov.etcd.RemoteEtcdctl;
+import dev.dcsprov.cluster.ClusterMember;
+import dev.dcsprov.cluster.EtcdctlCluster;
+import dev.dcsprov.cluster.HealthGate;
+import dev.dcsprov.cluster.RollingRestart;
 import dev.dcsprov.facts.FactsProbe;
 import dev.dcsprov.facts.HostFacts;
 import dev.dcsprov.inventory.ClusterSettings;
@@ -17,7 +20,6 @@ import dev.dcsprov.plan.Plan;
 import dev.dcsprov.render.EtcdConfigRenderer;
 import dev.dcsprov.render.RemotePaths;
 import dev.dcsprov.ssh.CommandResult;
-import dev.dcsprov.ssh.Connection;
 import dev.dcsprov.ssh.RemoteCommand;
 import dev.dcsprov.steps.DesiredFile;
 import dev.dcsprov.steps.FileStep;
@@ -25,6 +27,8 @@ import dev.dcsprov.steps.FileStep;
 import java.nio.charset.StandardCharsets;
 
 import java.time.Duration;
+
+import static dev.dcsprov.cluster.HealthGate.MEMBER_TIMEOUT;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -39,7 +43,6 @@ import java.util.Optional;
  */
 public final class Provisioner {
     static final Duration BOOTSTRAP_TIMEOUT = Duration.ofSeconds(90);
-    static final Duration MEMBER_TIMEOUT = Duration.ofSeconds(60);
 
     private final Inventory inventory;
     private final ClusterSettings cluster;
@@ -241,32 +244,51 @@ public final class Provisioner {
         return Optional.empty();
     }
 
+    /**
+     * Members whose etcd was not running start first, each followed by a health gate, so the
+     * cluster is whole before anyone else goes down; then the restarts go through the one
+     * {@link RollingRestart}: followers first, leadership moved off the leader before its restart,
+     * each next member only once the cluster is healthy and the restarted one caught up. A host
+     * that restarted removes its restart marker, so a re-run does not restart it again.
+     */
     private void rollOut(List<Change> changes) {
         if (changes.isEmpty()) {
             return;
         }
-        HealthGate gate = gate();
-        for (Change c : changes) {
-            if (c.action() == Action.RESTART) {
-                reporter.progress("checking cluster health before restarting " + c.host());
-                gate.await(MEMBER_TIMEOUT, "before restarting " + c.host());
-            }
-            Map<String, String> failed = hosts.runInParallel(List.of(c), reporter);
-            if (!failed.isEmpty()) {
-                throw new DcsprovException(ExitCode.HOST_FAILED, c.action().label() + " of etcd failed on " + c.host(),
-                        failed.get(c.host()), "see 'journalctl -u etcd' on " + c.host() + "; the other members were not touched, "
-                        + "so the cluster keeps quorum. Fix the cause and run apply again");
-            }
+        RollingRestart rolling = rolling(changes);
+        for (Change c : changes.stream().filter(c -> c.action() != Action.RESTART).toList()) {
+            runOne(c);
             reporter.progress("waiting for " + c.host() + " to rejoin");
-            gate.await(MEMBER_TIMEOUT, "after " + c.action().label() + " of " + c.host());
+            rolling.gate().await(MEMBER_TIMEOUT, "after " + c.action().label() + " of " + c.host());
+        }
+        List<String> restarts = changes.stream().filter(c -> c.action() == Action.RESTART).map(Change::host).toList();
+        if (!restarts.isEmpty()) {
+            rolling.run(restarts, RollingRestart.Hooks.none(), new RollingRestart.Labels("apply's rolling restart",
+                    "run apply again", "its new configuration"));
+        }
+    }
+
+    private RollingRestart rolling(List<Change> changes) {
+        return new RollingRestart(etcd(), ClusterMember.of(gateMembers, cluster), member -> runOne(changes.stream()
+                .filter(c -> c.host().equals(member.name()) && c.action() == Action.RESTART).findFirst().orElseThrow()),
+                reporter::progress);
+    }
+
+    private void runOne(Change c) {
+        Map<String, String> failed = hosts.runInParallel(List.of(c), reporter);
+        if (!failed.isEmpty()) {
+            throw new DcsprovException(ExitCode.HOST_FAILED, c.action().label() + " of etcd failed on " + c.host(),
+                    failed.get(c.host()), "see 'journalctl -u etcd' on " + c.host() + "; the other members were not touched, "
+                    + "so the cluster keeps quorum. Fix the cause and run apply again");
         }
     }
 
     private HealthGate gate() {
-        Host via = gateMembers.get(0);
-        Connection c = hosts.connection(via.name());
-        RemoteEtcdctl etcdctl = new RemoteEtcdctl(c, paths.caCert(), paths.adminCert(), paths.adminKey());
-        return new HealthGate(etcdctl, gateMembers.stream().map(h -> h.clientUrl(cluster)).toList());
+        return new HealthGate(etcd(), gateMembers.stream().map(h -> h.clientUrl(cluster)).toList());
+    }
+
+    private EtcdctlCluster etcd() {
+        return EtcdctlCluster.via(hosts.connection(gateMembers.get(0).name()), paths);
     }
 
     private Recap recap(Plan plan, Map<String, String> failures) {

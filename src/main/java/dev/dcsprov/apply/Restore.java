@@ -2,6 +2,8 @@ package dev.dcsprov.apply;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
+import dev.dcsprov.cluster.EtcdctlCluster;
+import dev.dcsprov.cluster.HealthGate;
 import dev.dcsprov.backup.LocalBackups;
 import dev.dcsprov.backup.SnapshotFile;
 import dev.dcsprov.backup.SnapshotStatus;
@@ -159,7 +161,7 @@ public final class Restore {
         must(runOnAll("start etcd", h -> RemoteCommand.of("systemctl start --no-block etcd")), "starting etcd",
                 "see 'journalctl -u etcd' on those hosts");
         HealthGate gate = gate();
-        HealthGate.Snapshot health = gate.await(START_TIMEOUT, "after the restore");
+        dev.dcsprov.cluster.ClusterHealth health = gate.await(START_TIMEOUT, "after the restore");
         progress.accept("cluster '" + cluster.name() + "' is healthy again");
 
         List<MemberResult> members = new ArrayList<>();
@@ -297,7 +299,7 @@ public final class Restore {
     }
 
     private HealthGate gate() {
-        return new HealthGate(etcdctl(), endpoints());
+        return new HealthGate(new EtcdctlCluster(etcdctl()), endpoints());
     }
 
     private static final Reporter SILENT = new Reporter() {

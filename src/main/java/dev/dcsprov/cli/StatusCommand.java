@@ -62,6 +62,7 @@ final class StatusCommand extends InventoryCommand {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("cluster", inventory.cluster().name());
                 doc.put("healthy", healthy);
+                doc.put("problems", problems(status, inventory));
                 doc.put("via", status.via());
                 doc.put("unreachable", status.unreachable());
                 doc.put("members", status.members());
@@ -127,8 +128,18 @@ final class StatusCommand extends InventoryCommand {
         s.certificates().forEach(c -> rows.add(List.of(c.member(), c.notAfter().map(Instant::toString).orElse(""),
                 c.notAfter().isPresent() ? String.valueOf(c.daysLeft()) : "", c.error())));
         table("Certificates", rows);
-        out().println(healthy ? "healthy: every member answers and there is a leader"
-                : "NOT HEALTHY: see the tables above");
+        out().println(healthy ? "healthy: every member answers, with one cluster ID, one leader and no alarms"
+                : "NOT HEALTHY: " + String.join("; ", problems(s, inventory)));
+    }
+
+    /** Why not healthy, as the gates of apply and rotate-certs would say it. */
+    private static List<String> problems(ClusterStatus s, Inventory inventory) {
+        List<String> problems = new ArrayList<>(s.unreachable().stream().map(u -> "unreachable over SSH: " + u).toList());
+        if (s.health().size() != inventory.members().size()) {
+            problems.add("endpoint health answered for " + s.health().size() + " of " + inventory.members().size() + " members");
+        }
+        problems.addAll(s.judge().problems());
+        return problems;
     }
 
     private void table(String title, List<List<String>> rows) {

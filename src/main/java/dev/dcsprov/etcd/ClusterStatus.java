@@ -1,5 +1,7 @@
 package dev.dcsprov.etcd;
 
+import dev.dcsprov.cluster.ClusterHealth;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -26,11 +28,13 @@ public record ClusterStatus(String via, List<MemberRow> members, List<EndpointHe
     public record CertificateExpiry(String member, Optional<Instant> notAfter, long daysLeft, String error) {
     }
 
-    /** Healthy means: every member endpoint healthy, every one answered its status, and there is a leader. */
+    /** Healthy as every gate means it ({@link ClusterHealth}), and every member reachable over SSH. */
     public boolean healthy(int expectedMembers) {
-        return unreachable.isEmpty()
-                && health.size() == expectedMembers && health.stream().allMatch(EndpointHealth::healthy)
-                && status.size() == expectedMembers && status.stream().anyMatch(EndpointStatus::isLeader)
-                && status.stream().allMatch(s -> s.errors().isEmpty());
+        return unreachable.isEmpty() && health.size() == expectedMembers && judge().healthy();
+    }
+
+    /** The verdict on the members' answers: health lists every inventory member's endpoint. */
+    public ClusterHealth judge() {
+        return ClusterHealth.judge(health.stream().map(EndpointHealth::endpoint).toList(), Optional.of(health), status);
     }
 }

@@ -16,6 +16,12 @@ public record EndpointStatus(String endpoint, ResponseHeader header, String vers
         errors = List.copyOf(errors);
     }
 
+    /** The same answer filed under another endpoint (e.g. the host name, for a member that answered on 127.0.0.1). */
+    public EndpointStatus withEndpoint(String other) {
+        return new EndpointStatus(other, header, version, dbSize, leader, raftIndex, raftTerm, raftAppliedIndex, errors,
+                dbSizeInUse, learner);
+    }
+
     /** The member behind this endpoint is the leader it reports. */
     public boolean isLeader() {
         return leader.equals(header.memberId());

@@ -10,7 +10,7 @@ import static dev.dcsprov.Shell.quote;
 
 /**
  * etcd's membership API through Debian's etcdctl on a member host: list, add a learner, promote,
- * move the leader, remove. Each call is one change; the callers decide when one is safe.
+ * remove (leader moves: {@link dev.dcsprov.cluster.EtcdCluster#moveLeader}). Each call is one change; the callers decide when one is safe.
  */
 public final class Membership {
     static final java.time.Duration ADD_RETRY = java.time.Duration.ofSeconds(30);
@@ -50,10 +50,6 @@ public final class Membership {
     /** Returns etcdctl's result; "learner not in sync" is an expected failure the caller retries. */
     public CommandResult tryPromote(EtcdId id) {
         return etcdctl.run(endpoints, "member promote " + id.hex());
-    }
-
-    public void moveLeader(EtcdId to) {
-        ok("move-leader " + to.hex(), "move the leadership to " + to.hex());
     }
 
     public void remove(EtcdId id, String name) {

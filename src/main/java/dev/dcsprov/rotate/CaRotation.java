@@ -4,7 +4,7 @@ import dev.dcsprov.steps.Ownership;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.apply.CertificateService;
-import dev.dcsprov.apply.HealthGate;
+import dev.dcsprov.cluster.HealthGate;
 import dev.dcsprov.apply.Hosts;
 import dev.dcsprov.facts.FactsProbe;
 import dev.dcsprov.facts.HostFacts;
@@ -102,9 +102,9 @@ public final class CaRotation {
             }
             progress.accept(phase.describe() + ": starting");
             switch (phase) {
-                case TRUST_BOTH -> rollTrust(gate, "the old and the new CA");
-                case NEW_LEAVES -> newLeaves(gate, clients);
-                case DROP_OLD -> rollTrust(gate, "the new CA only");
+                case TRUST_BOTH -> rollTrust("the old and the new CA");
+                case NEW_LEAVES -> newLeaves(clients);
+                case DROP_OLD -> rollTrust("the new CA only");
             }
             run.add(phase);
             progress.accept(phase.describe() + ": done on every member");
@@ -120,12 +120,12 @@ public final class CaRotation {
     }
 
     /** Phases 1 and 3: each member whose ca.crt is not the phase's trust bundle gets it, then a restart. */
-    private void rollTrust(HealthGate gate, String what) {
+    private void rollTrust(String what) {
         byte[] trusted = store.trustedCaPem();
         List<String> pending = survey().stream().filter(r -> r.role().equals("ca") && r.match() != CertificateRow.Match.MATCH)
                 .map(CertificateRow::host).toList();
         TrustSwap swap = new TrustSwap(paths.caCert(), Ownership.ETCD_READS.chown(), Ownership.ETCD_READS.mode());
-        rolling.roll(gate, pending, member -> {
+        rolling.roll(pending, member -> {
             CommandResult r = hosts.connection(member).run(swap.command(trusted));
             if (!r.ok()) {
                 throw new DcsprovException(ExitCode.HOST_FAILED, "could not install the CA file", r.stderr().strip(), "");
@@ -137,7 +137,7 @@ public final class CaRotation {
      * Phase 2: every local leaf not signed by the new CA is reissued from it (a re-run reissues
      * nothing already new), dcsprov's admin certificate goes to every host, then members roll.
      */
-    private void newLeaves(HealthGate gate, List<String> clients) {
+    private void newLeaves(List<String> clients) {
         Map<String, HostFacts> facts = hosts.eachInParallel(inventory.members(), (h, c) -> FactsProbe.gather(c, rolling.factsRequest()));
         List<String> issued = new ArrayList<>();
         for (Host h : inventory.members()) {
@@ -167,7 +167,7 @@ public final class CaRotation {
         List<CertificateRow> rows = survey();
         rolling.pushAdmin(rows, false);
         List<String> pending = CertificateSelection.notYetDeployed(rows.stream().filter(r -> r.role().equals("server")).toList());
-        rolling.roll(gate, pending, rolling::replace, "its certificate from the new CA");
+        rolling.roll(pending, rolling::replace, "its certificate from the new CA");
     }
 
     private List<CertificateRow> survey() {

@@ -4,10 +4,12 @@ import dev.dcsprov.steps.Ownership;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.apply.CertificateService;
-import dev.dcsprov.apply.HealthGate;
+import dev.dcsprov.cluster.ClusterHealth;
+import dev.dcsprov.cluster.ClusterMember;
+import dev.dcsprov.cluster.EtcdctlCluster;
+import dev.dcsprov.cluster.HealthGate;
+import dev.dcsprov.cluster.RollingRestart;
 import dev.dcsprov.apply.Hosts;
-import dev.dcsprov.etcd.EndpointStatus;
-import dev.dcsprov.etcd.RemoteEtcdctl;
 import dev.dcsprov.facts.FactsProbe;
 import dev.dcsprov.facts.HostFacts;
 import dev.dcsprov.inventory.ClusterSettings;
@@ -28,21 +30,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * {@code dcsprov rotate-certs}: new member certificates from the same CA, pushed and loaded one
- * member at a time (followers first, the leader last after leadership moved away), each step gated
- * on a healthy cluster with the restarted member caught up.
+ * member at a time by the {@link RollingRestart} (followers first, the leader last after leadership
+ * moved away, each step gated on a healthy cluster with the restarted member caught up).
  *
  * <p>Resumable from facts alone: a member whose deployed server certificate differs from the local
  * PKI still has to be done. When any member is in that state the run finishes those and issues
  * nothing; only when every member carries its local certificate does a run issue a new set.
  */
 public final class CertRotation {
-    static final Duration MEMBER_TIMEOUT = Duration.ofSeconds(60);
     static final Duration PRECHECK_TIMEOUT = Duration.ofSeconds(10);
 
     /** @param limit members to rotate (all when empty); @param clients also reissue application client certificates */
@@ -116,7 +116,7 @@ public final class CertRotation {
                     + " still carry their previous certificate (nothing new is issued)");
         }
         boolean adminPushed = pushAdmin(rows, issued && all);
-        roll(gate, pending, this::replace, "its new certificate");
+        roll(pending, this::replace, "its new certificate");
         List<MemberResult> results = new ArrayList<>();
         for (Host h : scope) {
             CertificateInfo now = CertificateSurvey.local(store.hostCertificateFile(h.memberName())).get(0);
@@ -149,7 +149,7 @@ public final class CertRotation {
     }
 
     void precheckHealth(HealthGate gate) {
-        HealthGate.Snapshot s;
+        ClusterHealth s;
         try {
             s = gate.await(PRECHECK_TIMEOUT, "before the rotation");
         } catch (DcsprovException e) {
@@ -204,42 +204,14 @@ public final class CertRotation {
     }
 
     /**
-     * Restarts the pending members one at a time (followers first, the leader last after a leader
-     * move), each after {@code install} put its new files in place.
+     * Restarts the pending members through the one {@link RollingRestart}, each after
+     * {@code install} put its new files in place (once leadership has moved away from it).
      *
      * @param what what a restarted member now carries, for progress messages ("its new certificate")
      */
-    void roll(HealthGate gate, List<String> initiallyPending, Consumer<String> install, String what) {
-        List<String> pending = new ArrayList<>(initiallyPending);
-        List<String> done = new ArrayList<>();
-        List<String> members = inventory.members().stream().map(Host::name).toList();
-        while (!pending.isEmpty()) {
-            String current = pending.get(0);
-            try {
-                HealthGate.Snapshot s = gate.await(MEMBER_TIMEOUT, "before the next member");
-                String leader = leaderName(s).orElseThrow(() -> new DcsprovException(ExitCode.UNSAFE, "no leader", "", ""));
-                RollingOrder.Next next = RollingOrder.next(pending, leader, members).orElseThrow();
-                current = next.member();
-                if (next.moveLeaderTo().isPresent()) {
-                    moveLeader(gate, s, leader, next.moveLeaderTo().get());
-                }
-                install.accept(current);
-                progress.accept("restarting " + current);
-                restart(current);
-                awaitCaughtUp(gate, current);
-                progress.accept(current + " is back with " + what + " and caught up");
-                pending.remove(current);
-                done.add(current);
-            } catch (DcsprovException e) {
-                throw new DcsprovException(e.exitCode() == ExitCode.USAGE ? ExitCode.HOST_FAILED : e.exitCode(),
-                        "the rotation stopped at " + current + ": " + e.summary(),
-                        e.detail().map(d -> d + "\n").orElse("") + "Done: " + (done.isEmpty() ? "none" : String.join(", ", done))
-                                + ". Still to do: " + String.join(", ", pending) + ". Members are restarted one at a time, "
-                                + "so the others kept the cluster quorate.",
-                        "see 'journalctl -u etcd' on " + current + ", fix the cause, then run rotate-certs again with the same options: "
-                                + "it continues with the members not done yet");
-            }
-        }
+    void roll(List<String> pending, Consumer<String> install, String what) {
+        rolling().run(pending, RollingRestart.Hooks.before(m -> install.accept(m.name())),
+                new RollingRestart.Labels("the rotation", "run rotate-certs again with the same options", what));
     }
 
     void replace(String member) {
@@ -253,72 +225,23 @@ public final class CertRotation {
         }
     }
 
-    private void restart(String member) {
-        CommandResult r = hosts.connection(member).run(RemoteCommand.of("systemctl restart etcd").withTimeout(MEMBER_TIMEOUT));
+    private void restart(ClusterMember member) {
+        CommandResult r = hosts.connection(member.name()).run(RemoteCommand.of("systemctl restart etcd").withTimeout(HealthGate.MEMBER_TIMEOUT));
         if (!r.ok()) {
             throw new DcsprovException(ExitCode.HOST_FAILED, "etcd did not restart", r.stderr().strip(), "");
         }
     }
 
-    /** etcdctl move-leader must be sent to the leader itself. */
-    private void moveLeader(HealthGate gate, HealthGate.Snapshot s, String leader, String target) {
-        EndpointStatus to = statusOf(s, target).orElseThrow(() -> new DcsprovException(ExitCode.UNSAFE,
-                "no status for " + target, "", ""));
-        progress.accept("moving leadership from " + leader + " to " + target);
-        String leaderUrl = inventory.member(leader).orElseThrow().clientUrl(cluster);
-        CommandResult r = etcdctl().run(List.of(leaderUrl), "move-leader " + to.header().memberId().hex());
-        if (!r.ok()) {
-            throw new DcsprovException(ExitCode.HOST_FAILED, "etcdctl move-leader failed", r.stderr().strip(), "");
-        }
-        long deadline = System.nanoTime() + MEMBER_TIMEOUT.toNanos();
-        while (true) {
-            HealthGate.Snapshot now = gate.check();
-            if (now.healthy() && leaderName(now).filter(target::equals).isPresent()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new DcsprovException(ExitCode.UNSAFE, "leadership did not move to " + target,
-                        now.problem().isEmpty() ? "the leader is still " + leaderName(now).orElse("unknown") : now.problem(), "");
-            }
-            dev.dcsprov.Shell.pause(200);
-        }
-    }
-
-    /** Healthy again, and the restarted member has applied everything the leader had committed when it came back. */
-    private void awaitCaughtUp(HealthGate gate, String member) {
-        HealthGate.Snapshot s = gate.await(MEMBER_TIMEOUT, "after restarting " + member);
-        long target = s.leader().map(EndpointStatus::raftIndex).orElse(0L);
-        long deadline = System.nanoTime() + MEMBER_TIMEOUT.toNanos();
-        while (true) {
-            Optional<EndpointStatus> m = statusOf(s, member);
-            if (m.isPresent() && m.get().raftAppliedIndex() >= target) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new DcsprovException(ExitCode.UNSAFE, member + " did not catch up",
-                        "applied index " + m.map(EndpointStatus::raftAppliedIndex).orElse(-1L) + ", leader's commit " + target, "");
-            }
-            dev.dcsprov.Shell.pause(200);
-            s = gate.await(MEMBER_TIMEOUT, "while " + member + " catches up");
-        }
-    }
-
-    private Optional<EndpointStatus> statusOf(HealthGate.Snapshot s, String member) {
-        String url = inventory.member(member).orElseThrow().clientUrl(cluster);
-        return s.status().stream().filter(e -> e.endpoint().equals(url)).findFirst();
-    }
-
-    private Optional<String> leaderName(HealthGate.Snapshot s) {
-        return s.leader().flatMap(l -> inventory.members().stream()
-                .filter(h -> h.clientUrl(cluster).equals(l.endpoint())).map(Host::name).findFirst());
+    private RollingRestart rolling() {
+        return new RollingRestart(etcd(), ClusterMember.of(inventory.members(), cluster), this::restart, progress);
     }
 
     HealthGate gate() {
-        return new HealthGate(etcdctl(), inventory.members().stream().map(h -> h.clientUrl(cluster)).toList());
+        return rolling().gate();
     }
 
-    private RemoteEtcdctl etcdctl() {
-        return new RemoteEtcdctl(hosts.connection(inventory.members().get(0).name()), paths.caCert(), paths.adminCert(), paths.adminKey());
+    private EtcdctlCluster etcd() {
+        return EtcdctlCluster.via(hosts.connection(inventory.members().get(0).name()), paths);
     }
 
     FactsProbe.Request factsRequest() {

@@ -1,4 +1,4 @@
-package dev.dcsprov.rotate;
+package dev.dcsprov.cluster;
 
 import java.util.List;
 import java.util.Optional;

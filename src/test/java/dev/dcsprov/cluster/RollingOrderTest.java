@@ -1,4 +1,4 @@
-package dev.dcsprov.rotate;
+package dev.dcsprov.cluster;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,39 @@
+package dev.dcsprov.cluster;
+
+import dev.dcsprov.etcd.EndpointHealth;
+import dev.dcsprov.etcd.EndpointStatus;
+import dev.dcsprov.etcd.EtcdId;
+import dev.dcsprov.etcd.MemberList;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the operations ask of etcd, with answers parsed once into records. The real one is
+ * {@link EtcdctlCluster} (Debian's etcdctl over SSH); unit tests use a fake cluster behind it.
+ * Endpoints are client URLs; each call goes to whichever of them answers unless it says otherwise.
+ */
+public interface EtcdCluster {
+
+    /** Where the questions are asked from (a host name), for messages. */
+    String via();
+
+    MemberList memberList(List<String> endpoints);
+
+    /** One entry per endpoint; an endpoint that does not answer is unhealthy, never thrown. */
+    List<EndpointHealth> health(List<String> endpoints);
+
+    /** The status of the endpoints that answered; the others are missing. Alarms are in {@link EndpointStatus#errors()}. */
+    List<EndpointStatus> status(List<String> endpoints);
+
+    /** Hands leadership to {@code to}; etcd takes the request only from the leader itself, so it goes to {@code leaderEndpoint}. */
+    void moveLeader(String leaderEndpoint, EtcdId to);
+
+    /** Adds a learner (no vote, so a broken newcomer cannot cost quorum) and returns the new member list. */
+    MemberList addLearner(List<String> endpoints, String name, String peerUrl);
+
+    /** Empty when promoted; else etcd's reason ("learner not in sync" is expected for a while and retried by the caller). */
+    Optional<String> tryPromote(List<String> endpoints, EtcdId id);
+
+    void remove(List<String> endpoints, EtcdId id, String name);
+}

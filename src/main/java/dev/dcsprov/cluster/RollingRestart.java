@@ -1,0 +1,242 @@
+package dev.dcsprov.cluster;
+
+import dev.dcsprov.DcsprovException;
+import dev.dcsprov.ExitCode;
+import dev.dcsprov.etcd.EndpointStatus;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The one rolling restart, used by every operation that restarts members one by one (apply,
+ * leaf and CA rotation). Its rules:
+ * <ol>
+ * <li>one member at a time, and each only when the cluster is healthy ({@link ClusterHealth});
+ *     a cluster unhealthy before the first restart is refused with nothing restarted;</li>
+ * <li>followers first, in inventory order; the leader last, after leadership moved to a member
+ *     already done (see {@link RollingOrder}), so a run costs one planned leader change;</li>
+ * <li>after a restart, the next member waits until the cluster is healthy again and the
+ *     restarted member has applied everything the leader had committed at that moment
+ *     (raft applied index >= the leader's raft index);</li>
+ * <li>it stops at the first failure, saying which members are done and which are left.</li>
+ * </ol>
+ * The caller passes only the members still to do, so an operation that records what is done
+ * (apply: a restart marker per host; rotation: the deployed fingerprints) resumes without
+ * restarting anyone twice. {@link Hooks} run before and after each member.
+ */
+public final class RollingRestart {
+    static final long POLL_MILLIS = 200;
+
+    /** Restarts etcd on one member and returns once systemd reports it started, or throws. */
+    @FunctionalInterface
+    public interface Restarter {
+        void restart(ClusterMember member);
+    }
+
+    /** Work around each member's restart: files to put in place before, checks after (e.g. a Patroni check). */
+    public interface Hooks {
+        /** Runs after leadership moved away from the member and before its restart. */
+        default void before(ClusterMember member) {
+        }
+
+        /** Runs once the member is back and caught up, before the next member. */
+        default void after(ClusterMember member) {
+        }
+
+        static Hooks none() {
+            return new Hooks() {
+            };
+        }
+
+        static Hooks before(Consumer<ClusterMember> before) {
+            return new Hooks() {
+                @Override
+                public void before(ClusterMember member) {
+                    before.accept(member);
+                }
+            };
+        }
+
+        /** This hook's work, then {@code next}'s. */
+        default Hooks then(Hooks next) {
+            Hooks first = this;
+            return new Hooks() {
+                @Override
+                public void before(ClusterMember member) {
+                    first.before(member);
+                    next.before(member);
+                }
+
+                @Override
+                public void after(ClusterMember member) {
+                    first.after(member);
+                    next.after(member);
+                }
+            };
+        }
+    }
+
+    /**
+     * How a stop is reported.
+     *
+     * @param operation what stopped, e.g. "the rotation"
+     * @param resume    how to continue, e.g. "run rotate-certs again with the same options"
+     * @param carries   what a restarted member now has, for progress ("its new certificate")
+     */
+    public record Labels(String operation, String resume, String carries) {
+    }
+
+    private final EtcdCluster etcd;
+    private final List<ClusterMember> members;
+    private final Restarter restarter;
+    private final Consumer<String> progress;
+    private final Waiting waiting;
+    private final HealthGate gate;
+
+    /** @param members every member the health gate looks at, in inventory order */
+    public RollingRestart(EtcdCluster etcd, List<ClusterMember> members, Restarter restarter, Consumer<String> progress) {
+        this(etcd, members, restarter, progress, Waiting.REAL);
+    }
+
+    public RollingRestart(EtcdCluster etcd, List<ClusterMember> members, Restarter restarter, Consumer<String> progress,
+                          Waiting waiting) {
+        this.etcd = etcd;
+        this.members = List.copyOf(members);
+        this.restarter = restarter;
+        this.progress = progress;
+        this.waiting = waiting;
+        this.gate = new HealthGate(etcd, this.members.stream().map(ClusterMember::clientUrl).toList(), waiting);
+    }
+
+    public HealthGate gate() {
+        return gate;
+    }
+
+    /**
+     * Restarts {@code pending} (member names) one at a time by the rules above.
+     *
+     * @return the members in the order they were restarted
+     */
+    public List<String> run(Collection<String> pending, Hooks hooks, Labels labels) {
+        List<String> names = members.stream().map(ClusterMember::name).toList();
+        List<String> todo = new ArrayList<>(names.stream().filter(pending::contains).toList());
+        List<String> unknown = pending.stream().filter(p -> !names.contains(p)).toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("not members of the gate: " + unknown);
+        }
+        List<String> done = new ArrayList<>();
+        String current = todo.isEmpty() ? "" : todo.get(0);
+        while (!todo.isEmpty()) {
+            try {
+                ClusterHealth before;
+                try {
+                    before = gate.await(HealthGate.MEMBER_TIMEOUT, "before the next member");
+                } catch (DcsprovException e) {
+                    if (done.isEmpty()) {
+                        throw refusal(e, labels);
+                    }
+                    throw e;
+                }
+                String leader = leaderName(before).orElseThrow(() -> new DcsprovException(ExitCode.UNSAFE,
+                        "the leader is not a member dcsprov looks at", before.problem(), ""));
+                RollingOrder.Next next = RollingOrder.next(todo, leader, names).orElseThrow();
+                current = next.member();
+                if (next.moveLeaderTo().isPresent()) {
+                    moveLeader(before, leader, next.moveLeaderTo().get());
+                }
+                ClusterMember member = member(current);
+                hooks.before(member);
+                progress.accept("restarting " + current);
+                restarter.restart(member);
+                progress.accept("waiting for " + current + " to rejoin and catch up");
+                awaitCaughtUp(member);
+                progress.accept(current + " is back with " + labels.carries() + " and caught up");
+                hooks.after(member);
+                todo.remove(current);
+                done.add(current);
+            } catch (Refused r) {
+                throw r.exception;
+            } catch (DcsprovException e) {
+                List<String> left = todo;
+                throw new DcsprovException(e.exitCode() == ExitCode.USAGE ? ExitCode.HOST_FAILED : e.exitCode(),
+                        labels.operation() + " stopped at " + current + ": " + e.summary(),
+                        e.detail().map(d -> d + "\n").orElse("") + "Done: " + (done.isEmpty() ? "none" : String.join(", ", done))
+                                + ". Still to do: " + String.join(", ", left) + ". Members are restarted one at a time, "
+                                + "so the others kept the cluster quorate.",
+                        "see 'journalctl -u etcd' on " + current + ", fix the cause, then " + labels.resume()
+                                + ": it continues with the members not done yet", e);
+            }
+        }
+        return done;
+    }
+
+    /** Thrown past the stop report: before the first restart nothing was changed, and the message says so. */
+    private static final class Refused extends RuntimeException {
+        final DcsprovException exception;
+
+        Refused(DcsprovException exception) {
+            super(exception);
+            this.exception = exception;
+        }
+    }
+
+    private static Refused refusal(DcsprovException e, Labels labels) {
+        return new Refused(new DcsprovException(ExitCode.UNSAFE, labels.operation() + " refused: the cluster is not healthy",
+                e.detail().orElse("") + "\nA rolling restart takes one member away at a time; with the cluster already unhealthy "
+                        + "that could cost quorum. No member was restarted.",
+                "bring every member back (systemctl start etcd, or dcsprov apply), check with 'dcsprov status', then "
+                        + labels.resume()));
+    }
+
+    /** Hands leadership to {@code target} and waits until the cluster is healthy with it leading. */
+    private void moveLeader(ClusterHealth health, String leader, String target) {
+        EndpointStatus to = health.statusOf(member(target).clientUrl()).orElseThrow(() -> new DcsprovException(ExitCode.UNSAFE,
+                "no status for " + target, "", ""));
+        progress.accept("moving leadership from " + leader + " to " + target);
+        etcd.moveLeader(member(leader).clientUrl(), to.header().memberId());
+        long deadline = waiting.nanoTime() + HealthGate.MEMBER_TIMEOUT.toNanos();
+        while (true) {
+            ClusterHealth now = gate.check();
+            if (now.healthy() && leaderName(now).filter(target::equals).isPresent()) {
+                return;
+            }
+            if (waiting.nanoTime() > deadline) {
+                throw new DcsprovException(ExitCode.UNSAFE, "leadership did not move to " + target,
+                        now.healthy() ? "the leader is still " + leaderName(now).orElse("unknown") : now.problem(), "");
+            }
+            waiting.pause(POLL_MILLIS);
+        }
+    }
+
+    /** Healthy again, and the member has applied everything the leader had committed when the cluster was healthy again. */
+    private void awaitCaughtUp(ClusterMember member) {
+        ClusterHealth s = gate.await(HealthGate.MEMBER_TIMEOUT, "after restarting " + member.name());
+        long target = s.leader().map(EndpointStatus::raftIndex).orElse(0L);
+        long deadline = waiting.nanoTime() + HealthGate.MEMBER_TIMEOUT.toNanos();
+        while (true) {
+            Optional<EndpointStatus> m = s.statusOf(member.clientUrl());
+            if (m.isPresent() && m.get().raftAppliedIndex() >= target) {
+                return;
+            }
+            if (waiting.nanoTime() > deadline) {
+                throw new DcsprovException(ExitCode.UNSAFE, member.name() + " did not catch up",
+                        "applied index " + m.map(EndpointStatus::raftAppliedIndex).orElse(-1L) + ", leader's commit " + target, "");
+            }
+            waiting.pause(POLL_MILLIS);
+            s = gate.await(HealthGate.MEMBER_TIMEOUT, "while " + member.name() + " catches up");
+        }
+    }
+
+    private ClusterMember member(String name) {
+        return members.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private Optional<String> leaderName(ClusterHealth health) {
+        return health.leader().flatMap(l -> members.stream().filter(m -> m.clientUrl().equals(l.endpoint()))
+                .map(ClusterMember::name).findFirst());
+    }
+}
