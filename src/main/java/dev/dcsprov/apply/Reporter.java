@@ -16,4 +16,27 @@ public interface Reporter {
     void progress(String message);
 
     void recap(Recap recap);
+
+    /** Tells nothing: for work whose caller reports in its own words. */
+    Reporter SILENT = new Reporter() {
+        @Override
+        public void plan(Plan plan) {
+        }
+
+        @Override
+        public void started(Change change) {
+        }
+
+        @Override
+        public void finished(Change change, String error) {
+        }
+
+        @Override
+        public void progress(String message) {
+        }
+
+        @Override
+        public void recap(Recap recap) {
+        }
+    };
 }

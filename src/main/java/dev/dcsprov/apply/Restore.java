@@ -280,7 +280,7 @@ public final class Restore {
     private Map<String, String> runOnAll(String what, java.util.function.Function<Host, RemoteCommand> command) {
         List<Change> changes = inventory.members().stream().map(h -> new Change(h.name(), "restore", Action.RUN, what, what, "",
                 false, false, List.of(command.apply(h)))).toList();
-        return hosts.runInParallel(changes, SILENT);
+        return hosts.runInParallel(changes, Reporter.SILENT);
     }
 
     private static void must(Map<String, String> failed, String what, String fix) {
@@ -302,25 +302,4 @@ public final class Restore {
         return new HealthGate(new EtcdctlCluster(etcdctl()), endpoints());
     }
 
-    private static final Reporter SILENT = new Reporter() {
-        @Override
-        public void plan(dev.dcsprov.plan.Plan plan) {
-        }
-
-        @Override
-        public void started(Change change) {
-        }
-
-        @Override
-        public void finished(Change change, String error) {
-        }
-
-        @Override
-        public void progress(String message) {
-        }
-
-        @Override
-        public void recap(Recap recap) {
-        }
-    };
 }

@@ -172,7 +172,7 @@ class StagedUploadTest {
                 List.of(RemoteCommand.of(FileStep.writeScript(key(key, NEW))).withStdin(Arrays.copyOf(framed, framed.length / 2))));
         Map<String, String> failed;
         try (Hosts hosts = new Hosts(Map.of("db1", new KeepOpen(conn)), 1)) {
-            failed = hosts.runInParallel(List.of(change), QUIET);
+            failed = hosts.runInParallel(List.of(change), Reporter.SILENT);
         }
         assertEquals(List.of("db1"), List.copyOf(failed.keySet()));
         String error = failed.get("db1");
@@ -256,27 +256,6 @@ class StagedUploadTest {
         }
     }
 
-    private static final Reporter QUIET = new Reporter() {
-        @Override
-        public void plan(Plan plan) {
-        }
-
-        @Override
-        public void started(Change change) {
-        }
-
-        @Override
-        public void finished(Change change, String error) {
-        }
-
-        @Override
-        public void progress(String message) {
-        }
-
-        @Override
-        public void recap(Recap recap) {
-        }
-    };
 
     private static String primaryGroup() {
         try {
