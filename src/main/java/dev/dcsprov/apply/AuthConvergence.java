@@ -60,9 +60,17 @@ public final class AuthConvergence {
             pw.put(AuthSettings.ROOT, secrets.read(auth.rootPassword().orElseThrow(), "etcd user root"));
         }
         for (UserSpec u : auth.users().values()) {
-            pw.put(u.name(), secrets.read(u.password(), "etcd user " + u.name()));
+            // A certificate-only user still needs some password for 'user add' on etcd 3.4 (no --no-password):
+            // a random one that is never stored or shown, so nobody can log in with a password.
+            pw.put(u.name(), u.password().map(p -> secrets.read(p, "etcd user " + u.name())).orElseGet(AuthConvergence::unknowable));
         }
         return pw;
+    }
+
+    private static String unknowable() {
+        byte[] b = new byte[32];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     /** The planned changes and notes; on a cluster that does not run yet, everything is still to create. */

@@ -5,7 +5,9 @@ import dev.dcsprov.ExitCode;
 import dev.dcsprov.facts.HostFacts;
 import dev.dcsprov.inventory.ClusterSettings;
 import dev.dcsprov.inventory.Host;
+import dev.dcsprov.inventory.UserSpec;
 import dev.dcsprov.pki.CertificateCheck;
+import dev.dcsprov.pki.ClientSubject;
 import dev.dcsprov.pki.HostCertificateRequest;
 import dev.dcsprov.pki.IssuedCertificate;
 import dev.dcsprov.pki.PkiStore;
@@ -98,33 +100,38 @@ public final class CertificateService {
     }
 
     /**
-     * Client certificates for the inventory's etcd users (CN = user name, as etcd's client-cert auth
-     * reads it), kept in the local PKI for the operator to hand to the applications: every member
-     * requires a client certificate, so Patroni needs one even when it logs in with a password.
-     * Issued in apply mode when missing, from another CA, or expiring within the renewal window;
-     * in plan mode only checked. Returns a note per certificate issued (or to issue).
+     * Client certificates for the inventory's etcd users, kept in the local PKI for the operator to
+     * hand to the applications (every member requires a client certificate, so Patroni needs one
+     * even when it logs in with a password). A user with a password gets one without CN, because
+     * etcd's JSON gateway refuses any certificate with a CN; a certificate-only user (no password)
+     * gets CN = user name, which etcd takes as the user over gRPC. Issued in apply mode when
+     * missing, in the other form, from another CA, or expiring within the renewal window; in plan
+     * mode only checked. Returns a note per certificate issued (or to issue).
      */
-    public List<String> applicationClients(Collection<String> users, boolean apply) {
+    public List<String> applicationClients(Collection<UserSpec> users, boolean apply) {
         List<String> notes = new ArrayList<>();
-        for (String user : users) {
+        for (UserSpec spec : users) {
+            String user = spec.name();
+            ClientSubject form = subjectOf(spec);
             if (user.equals(PkiStore.ADMIN_CLIENT)) {
                 continue; // root's certificate is dcsprov's admin certificate
             }
             if (!HostCertificateRequest.fileSafeName(user)) {
                 notes.add("etcd user '" + user + "' gets no client certificate: its name cannot name a file "
-                        + "(letters, digits, '.', '_', '-'); give its application a certificate with CN " + user + " yourself");
+                        + "(letters, digits, '.', '_', '-'); give its application a certificate "
+                        + (spec.certificateOnly() ? "with CN " + user : "without CN") + " yourself");
                 continue;
             }
             Path file = store.clientCertificateFile(user);
             if (apply) {
-                IssuedCertificate c = store.ensureClientCertificate(user, cluster.keyAlgorithm(), cluster.certDays(), cluster.renewBeforeDays());
+                IssuedCertificate c = store.ensureClientCertificate(user, form, cluster.keyAlgorithm(), cluster.certDays(), cluster.renewBeforeDays());
                 if (c.issued()) {
-                    notes.add("issued a client certificate for etcd user " + user + " (" + c.reason() + "): " + file
+                    notes.add("issued a client certificate for etcd user " + user + " (" + c.reason() + "; " + form.describe() + "): " + file
                             + " and its .key; give both to the application (see 'dcsprov patroni-config')");
                 }
             } else {
                 CertificateCheck check = Files.exists(store.caCertificateFile())
-                        ? store.checkClientCertificate(user, cluster.keyAlgorithm(), cluster.renewBeforeDays())
+                        ? store.checkClientCertificate(user, form, cluster.keyAlgorithm(), cluster.renewBeforeDays())
                         : new CertificateCheck(true, "missing");
                 if (check.reissue()) {
                     notes.add("a client certificate for etcd user " + user + " will be issued (" + check.reason() + "): " + file);
@@ -132,6 +139,11 @@ public final class CertificateService {
             }
         }
         return notes;
+    }
+
+    /** Which form of client certificate an etcd user gets. */
+    public static ClientSubject subjectOf(UserSpec user) {
+        return user.certificateOnly() ? ClientSubject.COMMON_NAME : ClientSubject.NO_COMMON_NAME;
     }
 
     private static byte[] read(Path file) {

@@ -97,7 +97,7 @@ public final class Provisioner {
                     .map(MembershipPlan.Joiner::initialCluster).orElse(inventory.initialCluster()), state);
             hostPlans.put(h.name(), new HostPlanner(cluster, paths).plan(h, facts.get(h.name()), material, config));
         }
-        List<String> clientNotes = pki.applicationClients(inventory.auth().users().keySet(), apply);
+        List<String> clientNotes = pki.applicationClients(inventory.auth().users().values(), apply);
         timer.mark("certificates, steps");
         List<Change> clusterChanges = new ArrayList<>(condition == ClusterCondition.BOOTSTRAP
                 ? bootstrapChanges(renderer)

@@ -141,7 +141,9 @@ public final class AuthChanges {
             commands.add(addUser(u.name()));
             u.roles().forEach(r -> commands.add(RemoteCommand.of(etcdctl.script("user grant-role " + quote(u.name()) + " " + quote(r)))));
             changes.add(change(Action.CREATE, "user " + u.name(), (u.roles().isEmpty() ? "no roles" : "roles " + String.join(", ", u.roles()))
-                    + "; password from " + u.password().describe(), true, commands.toArray(RemoteCommand[]::new)));
+                    + u.password().map(p -> "; password from " + p.describe())
+                            .orElse("; certificate-only (CN " + u.name() + "), no password login"),
+                    true, commands.toArray(RemoteCommand[]::new)));
             return;
         }
         for (String r : u.roles()) {
@@ -156,7 +158,9 @@ public final class AuthChanges {
                         RemoteCommand.of(etcdctl.script("user revoke-role " + quote(u.name()) + " " + quote(r)))));
             }
         }
-        password(u.name(), have, authenticates, u.password().describe(), changes);
+        if (u.password().isPresent()) { // a certificate-only user's password is unknowable on purpose: never checked
+            password(u.name(), have, authenticates, u.password().get().describe(), changes);
+        }
     }
 
     /** A password is checked by logging in with it; while auth is off etcd cannot check it, so it is set. */

@@ -18,6 +18,9 @@ import java.nio.file.Path;
         description = {"Prints the etcd3: section of a patroni.yml for one etcd user of the inventory.",
                 "It has the hosts, protocol https, the CA, the user's client certificate and key (issued by apply into "
                         + "the PKI dir's clients/; copy them to --tls-dir on the Patroni hosts) and the user (etcd_users).",
+                "The user needs a password: Patroni talks to etcd's JSON gateway, which refuses client certificates "
+                        + "with a CN, so such a user's certificate has none. Users without a password get CN = user name, "
+                        + "for gRPC clients (etcdctl, kube-apiserver).",
                 "Connects to no host."})
 final class PatroniConfigCommand extends InventoryCommand implements ConnectsToNoHost {
     @Option(names = "--user", required = true, paramLabel = "NAME", description = "an etcd user from etcd_users")
@@ -38,7 +41,16 @@ final class PatroniConfigCommand extends InventoryCommand implements ConnectsToN
             throw new DcsprovException(ExitCode.USAGE, "etcd user '" + user + "' is not in the inventory's etcd_users",
                     "users: " + String.join(", ", inventory.auth().users().keySet()), "pass --user with one of them, or add it to etcd_users");
         }
-        StringBuilder y = new StringBuilder("etcd3:\n  hosts:\n");
+        if (spec.certificateOnly()) {
+            throw new DcsprovException(ExitCode.USAGE, "etcd user '" + user + "' is certificate-only (it has no password), so Patroni cannot use it",
+                    "Patroni talks to etcd's JSON gateway, which refuses client certificates with a CN and takes the user only from "
+                            + "a password. A user without a password gets a certificate with CN = user name, for gRPC clients "
+                            + "(etcdctl, kube-apiserver).",
+                    "give the user a password in etcd_users (password: {file: ...}) and run dcsprov apply: its certificate is "
+                            + "reissued without CN");
+        }
+        StringBuilder y = new StringBuilder("# for Patroni (etcd's JSON gateway): a client certificate without CN, the user from the password\n"
+                + "etcd3:\n  hosts:\n");
         inventory.members().forEach(h -> y.append("  - ").append(h.clientUrl(inventory.cluster()).replaceFirst("^https://", "")).append('\n'));
         y.append("  protocol: https\n");
         PkiStore pki = new PkiStore(inventory.cluster().pkiDir());
@@ -48,13 +60,13 @@ final class PatroniConfigCommand extends InventoryCommand implements ConnectsToN
             copyOf(y, "cert", dir + user + ".crt", pki.clientCertificateFile(user), "");
             copyOf(y, "key", dir + user + ".key", pki.clientKeyFile(user), ", mode 0600, owned by Patroni's user");
         } else {
-            y.append("  # cert, key: a client certificate with CN ").append(user).append(" (dcsprov issues none for this name)\n");
+            y.append("  # cert, key: a client certificate of the cluster CA without CN (dcsprov issues none for this name)\n");
         }
         y.append("  username: ").append(yamlString(user)).append('\n');
         if (withPassword) {
-            y.append("  password: ").append(yamlString(new Secrets().read(spec.password(), "etcd user " + user))).append('\n');
+            y.append("  password: ").append(yamlString(new Secrets().read(spec.password().orElseThrow(), "etcd user " + user))).append('\n');
         } else {
-            y.append("  password: CHANGE-ME  # from ").append(spec.password().describe())
+            y.append("  password: CHANGE-ME  # from ").append(spec.password().orElseThrow().describe())
                     .append("; --with-password prints it\n");
         }
         out().print(y);

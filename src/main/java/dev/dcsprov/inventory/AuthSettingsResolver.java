@@ -177,11 +177,13 @@ final class AuthSettingsResolver {
                 continue;
             }
             Node pw = fields.get("password");
-            if (pw == null) {
-                error(vars, var.get(), t.getValueNode(), "user '" + name + "' needs a password", SECRET_HINT);
-                continue;
+            // No password: a certificate-only user (its client certificate carries CN = name).
+            boolean certificateOnly = pw == null || YamlNodes.isNull(pw);
+            Optional<SecretSource> password = certificateOnly ? Optional.empty()
+                    : secret(vars, var.get(), pw, "the password of user '" + name + "'", "user " + name);
+            if (!certificateOnly && password.isEmpty()) {
+                continue; // the error is recorded
             }
-            Optional<SecretSource> password = secret(vars, var.get(), pw, "the password of user '" + name + "'", "user " + name);
             List<String> userRoles = new ArrayList<>();
             Node r = fields.get("roles");
             if (r instanceof SequenceNode seq) {
@@ -198,7 +200,7 @@ final class AuthSettingsResolver {
                 error(vars, var.get(), r, "the roles of user '" + name + "' must be a list, not " + YamlNodes.describe(r),
                         "write roles: [" + YamlNodes.show(r) + "]");
             }
-            password.ifPresent(p -> users.put(name, new UserSpec(name, p, userRoles)));
+            users.put(name, new UserSpec(name, password, userRoles));
         }
         return users;
     }

@@ -135,13 +135,20 @@ public final class CertificateAuthority {
                 new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}, names);
     }
 
-    /** A client certificate; etcd takes the CN as the user name when client-cert auth is on. */
+    /** A client certificate with CN = name; etcd takes the CN as the user name when client-cert auth is on. */
     X509Certificate issueClient(String name, PublicKey subjectKey, int days, Instant now) {
+        return issueClient(name, ClientSubject.COMMON_NAME, subjectKey, days, now);
+    }
+
+    /** A client certificate of the given form: CN = name, or OU = name and no CN (see {@link ClientSubject}). */
+    X509Certificate issueClient(String name, ClientSubject form, PublicKey subjectKey, int days, Instant now) {
         HostCertificateRequest.requireFileSafeName("client", name);
         if (days <= 0) {
             throw new IllegalArgumentException("certificate validity must be at least one day, got " + days);
         }
-        return issueLeaf(name, subjectKey, days, now, new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth}, List.of());
+        X500NameBuilder subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, ORGANIZATION);
+        subject = form == ClientSubject.COMMON_NAME ? subject.addRDN(BCStyle.CN, name) : subject.addRDN(BCStyle.OU, name);
+        return issueLeaf(subject.build(), name, subjectKey, days, now, new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth}, List.of());
     }
 
     private X509Certificate issueLeaf(String commonName, PublicKey subjectKey, int days, Instant now,
@@ -150,6 +157,11 @@ public final class CertificateAuthority {
                 .addRDN(BCStyle.O, ORGANIZATION)
                 .addRDN(BCStyle.CN, commonName)
                 .build();
+        return issueLeaf(subject, commonName, subjectKey, days, now, purposes, sans);
+    }
+
+    private X509Certificate issueLeaf(X500Name subject, String commonName, PublicKey subjectKey, int days, Instant now,
+            KeyPurposeId[] purposes, List<GeneralName> sans) {
         X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
         // RFC 5480: keyEncipherment is meaningless (and disallowed) for EC keys; RSA key exchange needs it.
         int keyUsage = "RSA".equals(subjectKey.getAlgorithm())

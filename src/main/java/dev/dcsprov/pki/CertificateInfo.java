@@ -140,6 +140,12 @@ public record CertificateInfo(
         return cns.length == 0 ? "" : IETFUtils.valueToString(cns[0].getFirst().getValue());
     }
 
+    /** The subject's first OU, or "" if none. */
+    static String organizationalUnit(X500Principal principal) {
+        RDN[] ous = X500Name.getInstance(principal.getEncoded()).getRDNs(BCStyle.OU);
+        return ous.length == 0 ? "" : IETFUtils.valueToString(ous[0].getFirst().getValue());
+    }
+
     static String fingerprintSha256(X509Certificate certificate) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());

@@ -470,35 +470,65 @@ public final class PkiStore {
         return install(Kind.HOST, name, certificate, keys.getPrivate(), check.reason());
     }
 
-    /** What {@link #ensureClientCertificate} would do, without writing anything. */
+    /** What {@link #ensureClientCertificate} would do, without writing anything; the form is the stored one's. */
     public synchronized CertificateCheck checkClientCertificate(String name, KeyAlgorithm algorithm, int renewBeforeDays) {
+        return checkClientCertificate(name, storedClientSubject(name), algorithm, renewBeforeDays);
+    }
+
+    /** What {@link #ensureClientCertificate} would do for a certificate of that form, without writing anything. */
+    public synchronized CertificateCheck checkClientCertificate(String name, ClientSubject form, KeyAlgorithm algorithm,
+            int renewBeforeDays) {
         HostCertificateRequest.requireFileSafeName("client", name);
         if (!Files.exists(caCertificateFile()) && !Files.exists(caKeyFile())) {
             return new CertificateCheck(true, Files.exists(clientCertificateFile(name))
                     ? "signed by another CA" : "missing");
         }
-        return examine(Kind.CLIENT, name, algorithm, null, renewBeforeDays);
+        return examine(Kind.CLIENT, name, algorithm, null, renewBeforeDays, form);
     }
 
     /** Like {@link #ensureHostCertificate} for a client certificate (CN = name, clientAuth only, no SANs). */
     public synchronized IssuedCertificate ensureClientCertificate(
             String name, KeyAlgorithm algorithm, int days, int renewBeforeDays) {
-        HostCertificateRequest.requireFileSafeName("client", name);
-        Objects.requireNonNull(algorithm, "algorithm");
-        currentCa();
-        return exclusively(() -> ensureClientLocked(name, algorithm, days, renewBeforeDays));
+        return ensureClientCertificate(name, ClientSubject.COMMON_NAME, algorithm, days, renewBeforeDays);
     }
 
-    private IssuedCertificate ensureClientLocked(String name, KeyAlgorithm algorithm, int days, int renewBeforeDays) {
+    /** Like {@link #ensureHostCertificate} for a client certificate of the given form; one of the other form is reissued. */
+    public synchronized IssuedCertificate ensureClientCertificate(
+            String name, ClientSubject form, KeyAlgorithm algorithm, int days, int renewBeforeDays) {
+        HostCertificateRequest.requireFileSafeName("client", name);
+        Objects.requireNonNull(algorithm, "algorithm");
+        Objects.requireNonNull(form, "form");
+        currentCa();
+        return exclusively(() -> ensureClientLocked(name, form, algorithm, days, renewBeforeDays));
+    }
+
+    private IssuedCertificate ensureClientLocked(String name, ClientSubject form, KeyAlgorithm algorithm, int days,
+            int renewBeforeDays) {
         CertificateAuthority authority = currentCa();
-        CertificateCheck check = examine(Kind.CLIENT, name, algorithm, null, renewBeforeDays);
+        CertificateCheck check = examine(Kind.CLIENT, name, algorithm, null, renewBeforeDays, form);
         if (!check.reissue()) {
             return stored(Kind.CLIENT, name, check.reason());
         }
         archive(Kind.CLIENT, name);
         KeyPair keys = Keys.generate(algorithm);
-        X509Certificate certificate = authority.issueClient(name, keys.getPublic(), days, clock.instant());
+        X509Certificate certificate = authority.issueClient(name, form, keys.getPublic(), days, clock.instant());
         return install(Kind.CLIENT, name, certificate, keys.getPrivate(), check.reason());
+    }
+
+    /**
+     * The form of the stored client certificate: without CN only when it has none and names the
+     * client in its OU; CN = name otherwise (also when there is none or it cannot be read).
+     */
+    public synchronized ClientSubject storedClientSubject(String name) {
+        Path file = clientCertificateFile(name);
+        try {
+            X509Certificate c = Pem.decodeCertificate(Files.readAllBytes(file));
+            return CertificateInfo.commonName(c.getSubjectX500Principal()).isEmpty()
+                    && CertificateInfo.organizationalUnit(c.getSubjectX500Principal()).equals(name)
+                    ? ClientSubject.NO_COMMON_NAME : ClientSubject.COMMON_NAME;
+        } catch (IOException | RuntimeException e) {
+            return ClientSubject.COMMON_NAME;
+        }
     }
 
     /**
@@ -515,15 +545,19 @@ public final class PkiStore {
         });
     }
 
-    /** Rotation of a client certificate: like {@link #reissueHostCertificate}, CN = name, clientAuth only. */
+    /**
+     * Rotation of a client certificate: like {@link #reissueHostCertificate}, clientAuth only, in
+     * the form of the stored one (apply, not a rotation, decides the form).
+     */
     public synchronized IssuedCertificate reissueClientCertificate(String name, KeyAlgorithm algorithm, int days) {
         HostCertificateRequest.requireFileSafeName("client", name);
         Objects.requireNonNull(algorithm, "algorithm");
         CertificateAuthority authority = currentCa();
+        ClientSubject form = name.equals(ADMIN_CLIENT) ? ClientSubject.COMMON_NAME : storedClientSubject(name);
         return exclusively(() -> {
             archive(Kind.CLIENT, name);
             KeyPair keys = Keys.generate(algorithm);
-            X509Certificate certificate = authority.issueClient(name, keys.getPublic(), days, clock.instant());
+            X509Certificate certificate = authority.issueClient(name, form, keys.getPublic(), days, clock.instant());
             return install(Kind.CLIENT, name, certificate, keys.getPrivate(), "rotated");
         });
     }
@@ -546,6 +580,11 @@ public final class PkiStore {
      */
     private CertificateCheck examine(Kind kind, String name, KeyAlgorithm algorithm, SortedSet<String> sans,
             int renewBeforeDays) {
+        return examine(kind, name, algorithm, sans, renewBeforeDays, ClientSubject.COMMON_NAME);
+    }
+
+    private CertificateCheck examine(Kind kind, String name, KeyAlgorithm algorithm, SortedSet<String> sans,
+            int renewBeforeDays, ClientSubject form) {
         if (renewBeforeDays < 0) {
             throw new IllegalArgumentException("renewBeforeDays must not be negative, got " + renewBeforeDays);
         }
@@ -587,8 +626,19 @@ public final class PkiStore {
                     + " -> " + algorithm.id());
         }
         CertificateInfo info = CertificateInfo.of(certificate);
-        if (!info.commonName().equals(name)) {
-            return reissue("subject CN is '" + info.commonName() + "', expected '" + name + "'");
+        if (kind == Kind.CLIENT && form == ClientSubject.NO_COMMON_NAME) {
+            if (!info.commonName().isEmpty()) {
+                return reissue("has CN '" + info.commonName() + "', which etcd's JSON gateway refuses; a user with a "
+                        + "password gets a certificate without CN");
+            }
+            String ou = CertificateInfo.organizationalUnit(certificate.getSubjectX500Principal());
+            if (!ou.equals(name)) {
+                return reissue("subject OU is '" + ou + "', expected '" + name + "'");
+            }
+        } else if (!info.commonName().equals(name)) {
+            return reissue(info.commonName().isEmpty() && kind == Kind.CLIENT
+                    ? "has no CN; a user without a password is certificate-only and needs CN '" + name + "'"
+                    : "subject CN is '" + info.commonName() + "', expected '" + name + "'");
         }
         List<String> usages = kind == Kind.HOST ? List.of("serverAuth", "clientAuth") : List.of("clientAuth");
         if (!info.extendedKeyUsages().containsAll(usages)) {

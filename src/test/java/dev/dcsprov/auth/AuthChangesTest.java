@@ -118,6 +118,19 @@ class AuthChangesTest {
     }
 
     @Test
+    void aCertificateOnlyUserIsCreatedOnceAndItsPasswordNeverChecked() {
+        Map<String, List<Permission>> roles = new LinkedHashMap<>();
+        roles.put("app", List.of(new Permission("/service/app/", true, Permission.Type.READWRITE)));
+        AuthSettings want = new AuthSettings(Optional.of(true), Optional.of(new SecretSource.Env("R")), roles,
+                Map.of("app", new UserSpec("app", Optional.empty(), List.of("app"))), false);
+        List<Change> created = plan(want, AuthState.empty(), Set.of()).changes();
+        Change user = created.stream().filter(c -> c.subject().equals("user app")).findFirst().orElseThrow();
+        assertTrue(user.reason().contains("certificate-only (CN app), no password login"), user.reason());
+        // Converged although no password authenticates: nobody knows it, and nothing sets it again.
+        assertEquals(List.of(), plan(want, converged(Permission.Type.READWRITE), Set.of("root:ROOT-SECRET")).changes());
+    }
+
+    @Test
     void prefixEndIsEtcds() {
         assertEquals("/service/app0", RolePermission.prefixEnd("/service/app/"));
         assertEquals("\0", RolePermission.prefixEnd("\u00ff"));

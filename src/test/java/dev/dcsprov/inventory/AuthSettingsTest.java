@@ -24,8 +24,12 @@ class AuthSettingsTest {
                 a.roles().get("monitoring"));
         UserSpec p = a.users().get("patroni_main");
         assertEquals(List.of("patroni_main"), p.roles());
-        assertEquals(new SecretSource.File(Fixtures.DIR.toAbsolutePath().normalize().resolve("secrets/patroni.pw")), p.password());
-        assertTrue(a.users().get("monitor").password() instanceof SecretSource.Prompt);
+        assertEquals(new SecretSource.File(Fixtures.DIR.toAbsolutePath().normalize().resolve("secrets/patroni.pw")), p.password().orElseThrow());
+        assertTrue(a.users().get("monitor").password().orElseThrow() instanceof SecretSource.Prompt);
+        assertFalse(p.certificateOnly());
+        UserSpec kube = a.users().get("kube");
+        assertTrue(kube.certificateOnly(), "a user without a password is certificate-only");
+        assertEquals(List.of("monitoring"), kube.roles());
         assertFalse(a.removeUnmanaged());
     }
 
@@ -44,9 +48,8 @@ class AuthSettingsTest {
         assertTrue(all.contains(at(f, 7, 13) + ": a permission of role 'app' needs exactly one of key: or prefix:"), all);
         assertTrue(all.contains(at(f, 7, 88) + ": the permission of role 'app' on /b/ must be read, write or readwrite"), all);
         assertTrue(all.contains(at(f, 9, 46) + ": user 'app' has role 'ap', which is not in etcd_roles"), all);
-        assertTrue(all.contains(at(f, 10, 14) + ": user 'other' needs a password"), all);
         assertTrue(all.contains(at(f, 11, 38) + ": unknown key 'rolez' in user 'third'; did you mean 'roles'?"), all);
-        assertEquals(7, errors.size(), all);
+        assertEquals(6, errors.size(), "user 'other' without a password is certificate-only, no error: " + all);
         assertFalse(all.contains("hunter2 "), "the clear password is not repeated: " + all);
     }
 
