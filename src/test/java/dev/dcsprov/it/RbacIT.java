@@ -59,6 +59,7 @@ class RbacIT {
                     etcd_users:
                       patroni_main: {password: {file: patroni.pw}, roles: [patroni_main]}
                       monitor: {password: {env: RBAC_IT_MONITOR_PW}, roles: [monitoring]}
+                      kube: {roles: [monitoring]}
                 """.formatted(monitoringPermission));
     }
 
@@ -149,29 +150,36 @@ class RbacIT {
 
     /**
      * Every member requires a client certificate (client-cert auth), so apply issues one per etcd
-     * user, CN = the user: over gRPC it authenticates as that user without a password.
+     * user: without CN for a user with a password (etcd's JSON gateway refuses a CN; the password
+     * names the user), CN = the user for a certificate-only user, which authenticates by it over gRPC.
      */
     @Test
     @Order(5)
-    void eachUserGetsAClientCertificateThatAuthenticatesAsThatUser() throws IOException {
-        Proc.Result x = Proc.run(List.of("openssl", "x509", "-noout", "-subject", "-ext", "extendedKeyUsage",
+    void eachUserGetsAClientCertificateOfTheFormItsClientsCanUse() throws IOException {
+        Proc.Result x = Proc.run(List.of("openssl", "x509", "-noout", "-subject", "-nameopt", "RFC2253", "-ext", "extendedKeyUsage",
                 "-in", pki.resolve("clients/patroni_main.crt").toString()));
         assertEquals(0, x.exit(), x::toString);
-        assertTrue(x.out().contains("CN = patroni_main") && x.out().contains("TLS Web Client Authentication")
-                && !x.out().contains("Server Authentication"), x.out());
-        Proc.Result v = Proc.run(List.of("openssl", "verify", "-CAfile", pki.resolve("ca.crt").toString(),
-                pki.resolve("clients/patroni_main.crt").toString()));
-        assertEquals(0, v.exit(), v::toString);
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pki.resolve("clients/patroni_main.key"))));
-        assertOk(asClient("patroni_main", null, "put", "/service/main/by-cert", "1"));
-        assertTrue(asClient("patroni_main", null, "put", "/x", "1").err().contains("permission denied"), "the CN is the user, no more");
-        assertOk(asClient("patroni_main", "patroni_main:" + PATRONI_PW, "get", "/service/main/by-cert"));
-        assertTrue(asClient("monitor", null, "put", "/service/main/by-cert", "2").err().contains("permission denied"));
-        assertTrue(assertOk(asClient("monitor", null, "get", "/service/main/by-cert")).contains("by-cert"));
+        assertTrue(x.out().contains("subject=OU=patroni_main,O=dcsprov") && !x.out().contains("CN=")
+                && x.out().contains("TLS Web Client Authentication") && !x.out().contains("Server Authentication"), x.out());
+        Proc.Result k = Proc.run(List.of("openssl", "x509", "-noout", "-subject", "-nameopt", "RFC2253",
+                "-in", pki.resolve("clients/kube.crt").toString()));
+        assertTrue(k.out().contains("subject=CN=kube,O=dcsprov"), k::toString);
+        for (String c : List.of("patroni_main", "kube")) {
+            Proc.Result v = Proc.run(List.of("openssl", "verify", "-CAfile", pki.resolve("ca.crt").toString(),
+                    pki.resolve("clients/" + c + ".crt").toString()));
+            assertEquals(0, v.exit(), v::toString);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pki.resolve("clients/" + c + ".key"))));
+        }
+        assertNotEquals(0, asClient("patroni_main", null, "put", "/service/main/by-cert", "1").exit(),
+                "a certificate without CN names no user: the password must");
+        assertOk(asClient("patroni_main", "patroni_main:" + PATRONI_PW, "put", "/service/main/by-cert", "1"));
+        assertTrue(asClient("patroni_main", "patroni_main:" + PATRONI_PW, "put", "/x", "1").err().contains("permission denied"));
+        assertTrue(asClient("kube", null, "put", "/service/main/by-cert", "2").err().contains("permission denied"), "the CN is the user, no more");
+        assertTrue(assertOk(asClient("kube", null, "get", "/service/main/by-cert")).contains("by-cert"));
         // certs lists them with their expiry; no member carries them, which is not a problem.
         Proc.Result certs = dcsprov("certs", inventory.toString());
         assertEquals(0, certs.exit(), certs::toString);
-        assertTrue(certs.out().contains("client patroni_main local only") && certs.out().contains("client monitor local only"), certs::toString);
+        assertTrue(certs.out().contains("client patroni_main local only") && certs.out().contains("client kube local only"), certs::toString);
     }
 
     @Test
@@ -195,6 +203,9 @@ class RbacIT {
                 && patroni.out().contains("key: \"/etc/patroni/dcs/patroni_main.key\"  # copy of " + pki.resolve("clients/patroni_main.key")),
                 patroni::toString);
         assertNoSecret(patroni.out());
+        Proc.Result certOnly = dcsprov("patroni-config", "--user", "kube", inventory.toString());
+        assertEquals(2, certOnly.exit(), certOnly::toString);
+        assertTrue(certOnly.err().contains("certificate-only") && certOnly.err().contains("give the user a password"), certOnly::toString);
     }
 
     @Test
@@ -270,7 +281,10 @@ class RbacIT {
         try (var archived = Files.walk(pki.resolve("archive"))) {
             assertTrue(archived.anyMatch(f -> f.getFileName().toString().equals("patroni_main.crt")), "the old one is archived");
         }
-        assertOk(asClient("patroni_main", null, "put", "/service/main/rotated", "1"));
+        assertTrue(Proc.run(List.of("openssl", "x509", "-noout", "-subject", "-nameopt", "RFC2253", "-in",
+                pki.resolve("clients/patroni_main.crt").toString())).out().contains("subject=OU=patroni_main,O=dcsprov"), "the form is kept");
+        assertOk(asClient("patroni_main", "patroni_main:" + PATRONI_PW2, "put", "/service/main/rotated", "1"));
+        assertOk(asClient("kube", null, "get", "/service/main/rotated"));
         Proc.Result again = dcsprov("apply", inventory.toString());
         assertEquals(0, again.exit(), again::toString);
         assertTrue(again.out().contains("No changes") && !again.out().contains("issued a client certificate"), again::toString);
