@@ -26,7 +26,7 @@ import java.util.Map;
 /** dcsprov status: the cluster as etcdctl sees it, through any member that can be reached. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Shows the member list, endpoint health, endpoint status and certificate expiry of every member.",
-                "Exit code 0 only when every member is healthy and there is a leader, else 7. Changes nothing."})
+                "Exit code 0 only when every member answers, with one cluster ID, one agreed leader and no alarms (as apply requires), else 7. Changes nothing."})
 final class StatusCommand extends InventoryCommand {
 
     @Override
