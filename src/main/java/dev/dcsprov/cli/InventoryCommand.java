@@ -37,7 +37,7 @@ abstract class InventoryCommand implements Callable<Integer> {
     }
 
     Inventory loadInventory() {
-        Inventory inventory = InventoryLoader.load(options.inventory, options.group);
+        Inventory inventory = InventoryLoader.load(options.sources(), options.group, java.nio.file.Path.of(System.getProperty("user.home")));
         inventory.warnings().forEach(w -> err().println("warning: " + w));
         err().flush();
         return inventory;

@@ -7,8 +7,18 @@ import java.nio.file.Path;
 
 /** What every command that works on an inventory's hosts accepts. */
 final class RunOptions {
-    @Parameters(index = "0", paramLabel = "INVENTORY", description = "Ansible-style YAML inventory, e.g. inventories/lab.yml")
+    @Parameters(index = "0", paramLabel = "INVENTORY", description = "Ansible inventory: a YAML, INI or ansible-inventory --list JSON file, or a directory of them, e.g. inventories/lab.yml")
     Path inventory;
+
+    @Option(names = {"-i", "--inventory"}, paramLabel = "SOURCE", description = "Further inventory sources after INVENTORY, read in order (later ones win), as Ansible's -i")
+    java.util.List<Path> moreInventories = new java.util.ArrayList<>();
+
+    /** INVENTORY, then every -i, in order. */
+    java.util.List<Path> sources() {
+        java.util.List<Path> all = new java.util.ArrayList<>(java.util.List.of(inventory));
+        all.addAll(moreInventories);
+        return all;
+    }
 
     @Option(names = "--group", paramLabel = "NAME", description = "Inventory group of the etcd members (default: etcd, or dcsprov_group)")
     String group;

@@ -25,6 +25,41 @@ public final class HostPattern {
         }
     }
 
+    /** A host pattern's names and the port written after them ({@code host:2222}, {@code [::1]:22}), if any. */
+    public record Expanded(List<String> names, Integer port) {
+    }
+
+    private static final Pattern BRACKETED_PORT = Pattern.compile("^\\[(.+)\\]:([0-9]+)$");
+    private static final Pattern HOST_PORT = Pattern.compile("^((?:[^:\\[\\]]|\\[[^\\]]*\\])*):([0-9]+)$");
+    private static final String RANGE_TEXT = "\\[(?:[a-z]:[a-z]|[0-9]+:[0-9]+)(?::[0-9]+)?\\]";
+    private static final String LABEL = "(?:[\\w]|" + RANGE_TEXT + ")(?:[\\w_-]|" + RANGE_TEXT + ")*(?<![_-])";
+    private static final Pattern HOSTNAME = Pattern.compile("^" + LABEL + "(?:\\." + LABEL + ")*$",
+            Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CHARACTER_CLASS);
+    private static final Pattern IPV4ISH = Pattern.compile("^[0-9\\[\\]:.]+$");
+    private static final Pattern IPV6ISH = Pattern.compile("^[0-9a-fA-F:.\\[\\]]*:[0-9a-fA-F:.\\[\\]]*$");
+
+    /**
+     * As Ansible's {@code _expand_hostpattern}: an optional {@code :port} is split off when what is left is
+     * a host name or address (parse_address); then ranges are expanded.
+     */
+    public static Expanded expandWithPort(String pattern) {
+        String host = pattern;
+        Integer port = null;
+        for (Pattern p : List.of(BRACKETED_PORT, HOST_PORT)) {
+            Matcher m = p.matcher(host);
+            if (m.matches() && m.group(2).length() <= 9) {
+                host = m.group(1);
+                port = Integer.parseInt(m.group(2));
+            }
+        }
+        if (port != null && !(HOSTNAME.matcher(host).matches() || IPV4ISH.matcher(host).matches()
+                || IPV6ISH.matcher(host).matches())) {
+            host = pattern; // not an address with a port: Ansible takes the whole text as the name
+            port = null;
+        }
+        return new Expanded(expand(host), port);
+    }
+
     /** The host names a name stands for: itself when it has no range. */
     public static List<String> expand(String name) {
         // Counted before anything is built: a 20-byte name must not make millions of strings first.

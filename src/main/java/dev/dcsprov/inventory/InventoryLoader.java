@@ -44,25 +44,31 @@ public final class InventoryLoader {
 
     /** As {@link #load(Path, String)}, with the directory a leading ~ stands for (tests pass their own). */
     public static Inventory load(Path file, String group, Path home) {
-        Problems problems = new Problems();
-        YamlNodes yaml = new YamlNodes(file, problems);
-        Node root = compose(file, problems);
-        problems.throwIfErrors(file);
-        YamlBudget.check(root).ifPresent(x -> problems.error(yaml.at(x.at()), x.message(),
-                "write the values out, or use fewer aliases of aliases"));
-        problems.throwIfErrors(file);
+        return load(List.of(file), group, home);
+    }
 
-        InventoryParser parser = new InventoryParser(yaml, problems);
-        InventoryTree tree = parser.parse(root);
-        if (!(root instanceof MappingNode) || parser.tooManyHosts()) {
-            problems.throwIfErrors(file); // nothing else can be said about a document that is not a mapping
-        }
+    /**
+     * Loads several inventory sources (files or directories, as Ansible's -i), later ones winning, with
+     * group_vars/ and host_vars/ beside each. Relative paths in variables are relative to the first source's directory.
+     */
+    public static Inventory load(List<Path> sources, String group, Path home) {
+        Problems problems = new Problems();
+        Path file = sources.get(0);
+        InventoryTree tree = new InventorySources(problems).read(sources);
+        problems.throwIfErrors(file);
+        return validate(file, tree, group, home, problems);
+    }
+
+    /** The checks and resolution every source format goes through, on the one merged model. */
+    private static Inventory validate(Path file, InventoryTree tree, String group, Path home, Problems problems) {
+        UnknownVariables.check(tree, problems);
         checkHostNames(tree, problems);
         VariableMerger merger = new VariableMerger(tree, problems);
         String groupName = groupName(group, tree, problems);
         List<String> memberNames = members(file, tree, merger, groupName, problems);
 
-        Path dir = file.toAbsolutePath().normalize().getParent();
+        Path absolute = file.toAbsolutePath().normalize();
+        Path dir = Files.isDirectory(absolute) ? absolute : absolute.getParent();
         LocalPaths paths = new LocalPaths(dir, home);
         HostResolver hostResolver = new HostResolver(paths);
         ClusterSettingsResolver clusterResolver = new ClusterSettingsResolver(paths);
@@ -118,30 +124,11 @@ public final class InventoryLoader {
         }
     }
 
-    private static Node compose(Path file, Problems problems) {
-        LoaderOptions options = YamlBudget.loaderOptions();
-        Yaml yaml = new Yaml(new SafeConstructor(options)); // the composer takes its limits from the constructor's options
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return yaml.compose(reader);
-        } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            SourceLocation at = mark == null ? new SourceLocation(file, 1, 1)
-                    : new SourceLocation(file, mark.getLine() + 1, mark.getColumn() + 1);
-            String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";
-            problems.error(at, "YAML syntax error: " + e.getProblem() + context,
-                    "check the indentation and quoting around this line; tabs are not allowed for indentation");
-            return null;
-        } catch (YAMLException e) {
-            // The composer's limits (aliases, nesting, size) end up here, without a position.
-            problems.error(new SourceLocation(file, 1, 1), "cannot read YAML: " + e.getMessage(),
-                    "an inventory may have at most " + YamlBudget.MAX_CODE_POINTS + " characters, "
-                            + YamlBudget.MAX_NESTING + " levels of nesting and " + YamlBudget.MAX_ALIASES_FOR_COLLECTIONS
-                            + " aliases of lists or mappings");
-            return null;
-        } catch (IOException e) {
-            throw new InventoryException("cannot read inventory " + file, e.toString(),
-                    "check the inventory path on the command line", e);
-        }
+    /** The variables of group all: the inventory's, then group_vars/all beside each source. */
+    private static Map<String, Var> allVars(InventoryTree tree) {
+        Map<String, Var> vars = new HashMap<>(tree.all().vars);
+        tree.varsDirs.forEach(d -> vars.putAll(d.groups.getOrDefault(InventoryTree.ALL, Map.of())));
+        return vars;
     }
 
     /** The explicit group, else dcsprov_group from all.vars, else "etcd". */
@@ -149,7 +136,7 @@ public final class InventoryLoader {
         if (group != null) {
             return group;
         }
-        Var var = tree.all().vars.get("dcsprov_group");
+        Var var = allVars(tree).get("dcsprov_group");
         if (var == null) {
             return DEFAULT_GROUP;
         }
@@ -158,8 +145,9 @@ public final class InventoryLoader {
 
     private static List<String> members(Path file, InventoryTree tree, VariableMerger merger, String group, Problems problems) {
         InventoryTree.Group g = tree.groups.get(group);
-        String existing = String.join(", ", tree.groups.keySet());
-        Var chosenBy = tree.all().vars.get("dcsprov_group");
+        String existing = String.join(", ", tree.groups.values().stream()
+                .filter(x -> !x.name.equals(InventoryTree.UNGROUPED) || !x.hosts.isEmpty()).map(x -> x.name).toList());
+        Var chosenBy = allVars(tree).get("dcsprov_group");
         SourceLocation at = chosenBy != null && YamlNodes.show(chosenBy.value()).equals(group)
                 ? chosenBy.location() : new SourceLocation(file, 1, 1);
         if (g == null) {

@@ -7,7 +7,7 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import java.util.List;
 import java.util.Map;
 
-/** Turns the YAML node tree of an Ansible YAML inventory into an {@link InventoryTree}, reporting structure errors. */
+/** Reads the YAML node tree of an Ansible YAML inventory (Ansible's yaml plugin) into an {@link InventoryTree}, reporting structure errors. */
 final class InventoryParser {
     private static final List<String> GROUP_KEYS = List.of("hosts", "vars", "children");
 
@@ -26,8 +26,8 @@ final class InventoryParser {
         return hostNames > HostPattern.MAX_HOSTS;
     }
 
-    InventoryTree parse(Node root) {
-        InventoryTree tree = new InventoryTree(root == null ? yaml.start() : yaml.at(root));
+    /** Adds the groups, hosts and variables of one YAML document to the tree. */
+    InventoryTree parse(Node root, InventoryTree tree) {
         if (YamlNodes.isNull(root)) {
             problems.error(yaml.start(), "the inventory is empty",
                     "start it with 'all:' and list the members under 'all: children: etcd: hosts:'");
@@ -71,7 +71,11 @@ final class InventoryParser {
             Node value = e.getValue().getValueNode();
             switch (e.getKey()) {
                 case "hosts" -> parseHosts(tree, group, value);
-                case "vars" -> parseVars(value, group.vars, "group '" + group.name + "'");
+                case "vars" -> {
+                    Map<String, Var> vars = new java.util.LinkedHashMap<>();
+                    parseVars(value, vars, "group '" + group.name + "'");
+                    vars.values().forEach(v -> InventoryTree.setGroupVar(group, v));
+                }
                 case "children" -> parseChildren(tree, group, value);
                 default -> problems.error(yaml.at(key), "unknown key '" + e.getKey() + "' in group '" + group.name + "'"
                                 + Suggestions.hint(e.getKey(), GROUP_KEYS),
@@ -112,22 +116,28 @@ final class InventoryParser {
         for (Map.Entry<String, NodeTuple> e : yaml.entries(mapping).entrySet()) {
             Node key = e.getValue().getKeyNode();
             Node body = e.getValue().getValueNode();
-            List<String> names;
+            HostPattern.Expanded expanded;
             try {
-                names = HostPattern.expand(e.getKey());
+                expanded = HostPattern.expandWithPort(e.getKey());
             } catch (HostPattern.BadRange bad) {
                 problems.error(yaml.at(key), bad.getMessage(), "Ansible host ranges: dcs-[00:02], db-[a:c], node[1:9:2]");
                 continue;
             }
-            hostNames += names.size();
+            hostNames += expanded.names().size();
             if (hostNames > HostPattern.MAX_HOSTS) {
                 problems.error(yaml.at(key), "the inventory names more than " + HostPattern.MAX_HOSTS + " hosts",
                         "split it into one inventory per cluster");
                 return;
             }
-            for (String name : names) {
+            for (String name : expanded.names()) {
+                boolean known = tree.hosts.containsKey(name);
                 InventoryTree.HostDef host = tree.host(name, yaml.at(key));
-                group.hosts.add(host.name);
+                tree.addHost(group, host);
+                if (expanded.port() != null && !known) {
+                    // Ansible sets a host's port from host:port only where the host first appears.
+                    InventoryTree.set(host.vars, new Var("ansible_port", ValueNodes.of((long) expanded.port(), yaml.at(key)),
+                            yaml.at(key), yaml.at(key), "host '" + name + "'"));
+                }
                 if (YamlNodes.isNull(body)) {
                     continue;
                 }
@@ -142,7 +152,7 @@ final class InventoryParser {
         }
     }
 
-    /** Reads a vars mapping into target; a second definition of the same host or group may not contradict the first. */
+    /** Reads a vars mapping into target; a later definition of a variable replaces an earlier one, as in Ansible. */
     private void parseVars(Node value, Map<String, Var> target, String origin) {
         if (YamlNodes.isNull(value)) {
             return;
@@ -152,25 +162,9 @@ final class InventoryParser {
             return;
         }
         for (Map.Entry<String, NodeTuple> e : yaml.entries(mapping).entrySet()) {
-            String name = e.getKey();
             Node key = e.getValue().getKeyNode();
-            Var var = new Var(name, e.getValue().getValueNode(), yaml.at(key), yaml.at(e.getValue().getValueNode()), origin);
-            checkName(var);
-            Var previous = target.put(name, var);
-            if (previous != null && !YamlNodes.canonical(previous.value()).equals(YamlNodes.canonical(var.value()))) {
-                problems.error(var.location(), origin + " is defined more than once with different values for '" + name
-                                + "': " + YamlNodes.show(previous.value()) + " at " + previous.location()
-                                + " and " + YamlNodes.show(var.value()) + " here",
-                        "keep one definition of " + origin + " with its variables, or make them agree");
-            }
-        }
-    }
-
-    private void checkName(Var var) {
-        if (Variables.isOurs(var.name()) && !Variables.isKnownOrReserved(var.name())) {
-            problems.error(var.keyLocation(), "unknown variable '" + var.name() + "'"
-                            + Suggestions.hint(var.name(), Variables.names()),
-                    "check the spelling; variables starting with etcd_ or dcsprov_ must be ones dcsprov knows");
+            InventoryTree.set(target, new Var(e.getKey(), e.getValue().getValueNode(), yaml.at(key),
+                    yaml.at(e.getValue().getValueNode()), origin));
         }
     }
 }

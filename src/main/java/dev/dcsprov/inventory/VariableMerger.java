@@ -15,9 +15,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Merges variables the way Ansible does: all.vars, then every group the host belongs to ordered by depth
- * (parents before children), then {@code ansible_group_priority}, then group name, then host vars.
- * Later wins.
+ * Merges a host's variables the way Ansible's VariableManager does (default VARIABLE_PRECEDENCE,
+ * hash_behaviour=replace), later winning: the inventory vars of all, then of every group the host is in
+ * sorted by depth (parents before children), {@code ansible_group_priority} and name; then group_vars/all of
+ * each source in order; then group_vars/GROUP of each source, groups in the same order; then the host's
+ * inline vars; then host_vars/HOST of each source. So any group_vars file beats every inventory group var,
+ * and the last source wins among equals.
  */
 final class VariableMerger {
     private static final int DEFAULT_PRIORITY = 1;
@@ -37,10 +40,24 @@ final class VariableMerger {
     /** The host's variables after merging, each still pointing at the definition that won. */
     Map<String, Var> mergedFor(String host) {
         Map<String, Var> merged = new LinkedHashMap<>();
-        for (InventoryTree.Group g : groupsOf(host)) {
+        List<InventoryTree.Group> groups = groupsOf(host);
+        for (InventoryTree.Group g : groups) {
             merged.putAll(g.vars);
         }
+        for (InventoryTree.VarsDir dir : tree.varsDirs) {
+            merged.putAll(dir.groups.getOrDefault(InventoryTree.ALL, Map.of()));
+        }
+        for (InventoryTree.VarsDir dir : tree.varsDirs) {
+            for (InventoryTree.Group g : groups) {
+                if (!g.name.equals(InventoryTree.ALL)) {
+                    merged.putAll(dir.groups.getOrDefault(g.name, Map.of()));
+                }
+            }
+        }
         merged.putAll(tree.hosts.get(host).vars);
+        for (InventoryTree.VarsDir dir : tree.varsDirs) {
+            merged.putAll(dir.hosts.getOrDefault(host, Map.of()));
+        }
         return merged;
     }
 
@@ -54,12 +71,12 @@ final class VariableMerger {
         return tree.hosts.keySet().stream().filter(hosts::contains).toList();
     }
 
-    /** Every group the host is in, directly or through a child group, in merge order. */
-    private List<InventoryTree.Group> groupsOf(String host) {
+    /** Every group the host is in, directly or through a child group, in merge order ("all" first). */
+    List<InventoryTree.Group> groupsOf(String host) {
         Set<String> names = new LinkedHashSet<>();
         names.add(InventoryTree.ALL);
         Deque<String> todo = new ArrayDeque<>();
-        tree.groups.values().stream().filter(g -> g.hosts.contains(host)).forEach(g -> todo.add(g.name));
+        todo.addAll(tree.hosts.get(host).groups);
         while (!todo.isEmpty()) {
             String g = todo.pop();
             if (names.add(g)) {
@@ -111,7 +128,7 @@ final class VariableMerger {
     }
 
     private static int priorityOf(InventoryTree.Group g, Problems problems) {
-        Var var = g.vars.get("ansible_group_priority");
+        Var var = g.priority;
         if (var == null) {
             return DEFAULT_PRIORITY;
         }

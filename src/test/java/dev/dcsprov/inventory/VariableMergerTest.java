@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,13 +21,7 @@ class VariableMergerTest {
     private final VariableMerger merger = merger(Fixtures.file("nested.yml"));
 
     private VariableMerger merger(Path file) {
-        try (Reader r = Files.newBufferedReader(file)) {
-            YamlNodes yaml = new YamlNodes(file, problems);
-            InventoryTree tree = new InventoryParser(yaml, problems).parse(new Yaml(new SafeConstructor(new LoaderOptions())).compose(r));
-            return new VariableMerger(tree, problems);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        return new VariableMerger(new InventorySources(problems).read(List.of(file)), problems);
     }
 
     private String value(String host, String var) {

@@ -1,0 +1,37 @@
+package dev.dcsprov.inventory;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reads inventory and vars files as UTF-8 text; a file that cannot be read is an error naming it. */
+final class SourceText {
+    private final Problems problems;
+
+    SourceText(Problems problems) {
+        this.problems = problems;
+    }
+
+    /** The text, or null after reporting why it cannot be read. */
+    String read(Path file) {
+        try {
+            String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            if (text.startsWith("$ANSIBLE_VAULT;")) {
+                problems.error(new SourceLocation(file, 1, 1), file + " is encrypted with Ansible Vault, which dcsprov does not read yet",
+                        "decrypt it with 'ansible-vault decrypt', or keep secrets in {env: NAME} / {file: path} sources");
+                return null;
+            }
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)));
+            return text.startsWith("\uFEFF") ? text.substring(1) : text;
+        } catch (CharacterCodingException e) {
+            problems.error(new SourceLocation(file, 1, 1), file + " is not UTF-8 text", "save it as UTF-8");
+            return null;
+        } catch (IOException e) {
+            problems.error(new SourceLocation(file, 1, 1), "cannot read " + file + ": " + e.getMessage(),
+                    "check that it exists and that you may read it");
+            return null;
+        }
+    }
+}
