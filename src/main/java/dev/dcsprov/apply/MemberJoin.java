@@ -15,10 +15,8 @@ import dev.dcsprov.plan.Change;
 import dev.dcsprov.render.RemotePaths;
 import dev.dcsprov.ssh.CommandResult;
 import dev.dcsprov.ssh.RemoteCommand;
-import dev.dcsprov.steps.DesiredFile;
 import dev.dcsprov.steps.FileStep;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

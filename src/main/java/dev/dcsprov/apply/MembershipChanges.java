@@ -9,11 +9,8 @@ import dev.dcsprov.plan.Action;
 import dev.dcsprov.plan.Change;
 import dev.dcsprov.render.EtcdConfigRenderer;
 import dev.dcsprov.render.RemotePaths;
-import dev.dcsprov.ssh.RemoteCommand;
-import dev.dcsprov.steps.DesiredFile;
 import dev.dcsprov.steps.FileStep;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

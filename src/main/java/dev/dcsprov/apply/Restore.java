@@ -24,11 +24,9 @@ import dev.dcsprov.ssh.CommandResult;
 import dev.dcsprov.ssh.Connection;
 import dev.dcsprov.ssh.RemoteCommand;
 import dev.dcsprov.ssh.StagedUpload;
-import dev.dcsprov.steps.DesiredFile;
 import dev.dcsprov.steps.FileStep;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
