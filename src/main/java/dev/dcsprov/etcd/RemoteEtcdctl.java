@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-import static dev.dcsprov.Shell.quote;
 
 /**
  * Debian's etcdctl, run on a member host over SSH with dcsprov's admin client certificate
@@ -32,9 +31,7 @@ public final class RemoteEtcdctl {
     }
 
     public CommandResult run(List<String> endpoints, String args) {
-        String script = "ETCDCTL_API=3 exec etcdctl --endpoints=" + quote(String.join(",", endpoints))
-                + " --cacert=" + quote(caCert) + " --cert=" + quote(cert) + " --key=" + quote(key)
-                + " --dial-timeout=2s --command-timeout=5s " + args;
+        String script = new EtcdctlInvocation(endpoints, caCert, cert, key).exec() + " --dial-timeout=2s --command-timeout=5s " + args;
         return via.run(RemoteCommand.of(script).withTimeout(Duration.ofSeconds(30)));
     }
 
