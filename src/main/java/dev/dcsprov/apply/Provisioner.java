@@ -80,6 +80,10 @@ public final class Provisioner {
         MembershipPlan membership = condition == ClusterCondition.BOOTSTRAP ? MembershipPlan.none()
                 : membershipPlanner.plan(facts, membershipPlanner.read(facts, hosts), removeAbsentMembers);
         timer.mark("membership");
+        if (apply) {
+            // Before any certificate is issued locally: a refused run must leave the PKI dir as it was.
+            membership.refuseAbsentUnlessAsked(inventory.file().toString());
+        }
         MembershipChanges membershipChanges = new MembershipChanges(inventory, paths, membership, hosts, renderer, reporter);
         gateMembers = membershipChanges.settled();
 
@@ -117,8 +121,6 @@ public final class Provisioner {
         if (!apply) {
             return ExitCode.OK;
         }
-        membership.refuseAbsentUnlessAsked(inventory.file().toString());
-
         Map<String, String> failures = hosts.applyInParallel(plan.hosts(), reporter);
         timer.mark("host changes");
         if (failures.isEmpty()) {
