@@ -55,6 +55,8 @@ final class UpgradeCommand extends InventoryCommand {
             doc.put("cluster_version_before", r.clusterBefore().orElse(""));
             doc.put("cluster_version_after", r.clusterAfter().orElse(""));
             doc.put("checks", r.checks());
+            doc.put("seconds_per_member", r.secondsPerMember());
+            doc.put("seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
             doc.put("progress", progress);
             printJson(doc);
         } else {
@@ -65,7 +67,8 @@ final class UpgradeCommand extends InventoryCommand {
             }
             if (!check) {
                 out().println(r.upgraded().isEmpty() ? "nothing to do: every member runs " + r.target()
-                        : "upgraded: " + String.join(", ", r.upgraded()));
+                        : "upgraded: " + String.join(", ", r.upgraded().stream().map(m -> String.format(java.util.Locale.ROOT, "%s (%.1f s)",
+                        m, r.secondsPerMember().getOrDefault(m, 0.0))).toList()));
                 out().println("cluster version: " + r.clusterBefore().orElse("unknown") + " -> " + r.clusterAfter().orElse("unknown"));
                 r.snapshot().ifPresent(s -> out().println("snapshot before the upgrade: " + s.file()));
                 out().printf("done in %.1f s%n", (System.nanoTime() - started) / 1e9);

@@ -54,6 +54,7 @@ public final class RollingUpgrade {
     private final Consumer<String> progress;
     private final Waiting waiting;
     private final HealthGate gate;
+    private final Map<String, Double> seconds = new LinkedHashMap<>();
 
     public RollingUpgrade(EtcdCluster etcd, List<ClusterMember> members, Installer installer, Consumer<String> progress, Waiting waiting) {
         this.etcd = etcd;
@@ -126,12 +127,21 @@ public final class RollingUpgrade {
                 "etcd " + target.version()));
     }
 
+    /** Seconds from the start of each member's install until it was healthy on the new version. */
+    public Map<String, Double> secondsPerMember() {
+        return Map.copyOf(seconds);
+    }
+
     private void upgradeOne(ClusterMember m, Release target, Release old) {
+        long start = waiting.nanoTime();
         progress.accept("installing etcd " + target + " on " + m.name());
         installer.install(m, target);
         try {
             installer.restart(m);
             awaitVersion(m, target.version());
+            double s = (waiting.nanoTime() - start) / 1e9;
+            seconds.put(m.name(), s);
+            progress.accept(String.format(java.util.Locale.ROOT, "%s runs etcd %s (%.1f s)", m.name(), target.version(), s));
         } catch (DcsprovException e) {
             progress.accept(m.name() + " did not come back on etcd " + target.version() + ": " + e.summary() + "; putting it back on " + old);
             installer.install(m, old);

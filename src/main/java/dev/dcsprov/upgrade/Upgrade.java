@@ -43,7 +43,8 @@ public final class Upgrade {
      * @param checks         output of the checks etcd documents for the target, as shown
      */
     public record Result(String target, List<Row> rows, Optional<Backup.Result> snapshot, List<String> upgraded,
-                         Optional<String> clusterBefore, Optional<String> clusterAfter, List<String> checks) {
+                         Optional<String> clusterBefore, Optional<String> clusterAfter, List<String> checks,
+                         Map<String, Double> secondsPerMember) {
     }
 
     private final Inventory inventory;
@@ -106,7 +107,7 @@ public final class Upgrade {
         }
         List<String> checks = checks(members, pre, target.version());
         if (planOnly || pre.todo().isEmpty()) {
-            return new Result(targetDeb, rows, Optional.empty(), List.of(), pre.clusterVersion(), pre.clusterVersion(), checks);
+            return new Result(targetDeb, rows, Optional.empty(), List.of(), pre.clusterVersion(), pre.clusterVersion(), checks, Map.of());
         }
         progress.accept("snapshot before the upgrade");
         Backup.Result snapshot = new Backup(inventory, hosts, progress).run();
@@ -115,7 +116,7 @@ public final class Upgrade {
         List<String> done = rolling.run(pre.todo(), target, previous);
         Optional<String> after = rolling.awaitClusterVersion(target.version());
         progress.accept("cluster version " + pre.clusterVersion().orElse("unknown") + " -> " + after.orElse("unknown"));
-        return new Result(targetDeb, rows, Optional.of(snapshot), done, pre.clusterVersion(), after, checks);
+        return new Result(targetDeb, rows, Optional.of(snapshot), done, pre.clusterVersion(), after, checks, rolling.secondsPerMember());
     }
 
     /** The checks etcd documents before moving to {@code target}, run on every member; a failed one stops the run. */
