@@ -36,8 +36,22 @@ public final class RollingUpgrade {
         void restart(ClusterMember member);
     }
 
+    /** How a release is installed. */
+    public enum Kind {
+        /** Debian packages; the label starts with the Debian version */
+        PACKAGE,
+        /** the inventory's etcd_tarball, unpacked under /opt/dcsprov/etcd/VERSION */
+        TARBALL,
+        /** a directory an earlier tarball left under /opt/dcsprov/etcd (the label) */
+        DIRECTORY
+    }
+
     /** A version as it is installed: the etcd version and what the installer needs (a Debian version, a tarball). */
-    public record Release(EtcdVersion version, String label) {
+    public record Release(EtcdVersion version, String label, Kind kind) {
+        public Release(EtcdVersion version, String label) {
+            this(version, label, Kind.PACKAGE);
+        }
+
         @Override
         public String toString() {
             return label;

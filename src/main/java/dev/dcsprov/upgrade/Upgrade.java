@@ -63,32 +63,46 @@ public final class Upgrade {
 
     /** @param planOnly show the rows and run the gates, change nothing */
     public Result run(Optional<String> to, boolean planOnly) {
-        if (cluster.etcdSource().tarball().isPresent()) {
-            throw new DcsprovException(ExitCode.INVENTORY, "upgrading to an etcd_tarball is not supported yet",
-                    "This dcsprov upgrades between Debian packages: the distribution's, or a newer release's with etcd_package_release.",
-                    "use etcd_package_release (e.g. trixie for etcd 3.5 on Debian 12)");
-        }
+        // A tarball is checked here (SHA-256, version, ELF header) before any host is contacted.
+        Optional<Tarball> tarball = cluster.etcdSource().tarball()
+                .map(t -> Tarball.inspect(t, cluster.etcdSource().tarballSha256().orElseThrow()));
         List<Host> members = inventory.members();
-        PackageInstaller installer = new PackageInstaller(hosts, cluster.etcdSource());
+        HostInstaller installer = new HostInstaller(hosts, cluster.etcdSource(), tarball);
         progress.accept("reading etcd versions (" + cluster.etcdSource().describe() + ")");
-        Map<String, PackageInstaller.HostVersions> versions = hosts.eachInParallel(members, (h, c) -> installer.prepare(h.name()));
-        PackageInstaller.HostVersions first = versions.get(members.get(0).name());
-        String targetDeb = to.map(v -> offered(first, v)).orElseGet(() -> first.candidate().orElseThrow(() -> new DcsprovException(
-                ExitCode.HOST_FAILED, "apt offers no etcd-server on " + first.host(), "", "check the host's apt sources")));
-        for (PackageInstaller.HostVersions v : versions.values()) {
-            if (v.available().stream().noneMatch(a -> a.debianVersion().equals(targetDeb))) {
-                throw new DcsprovException(ExitCode.UNSAFE, "etcd-server " + targetDeb + " is not offered on " + v.host(),
-                        "apt there offers: " + offers(v) + ". No member was changed.",
-                        "give every member the same apt sources (dcsprov apply), then upgrade");
+        Map<String, HostInstaller.HostVersions> versions = hosts.eachInParallel(members, (h, c) -> installer.prepare(h.name()));
+        HostInstaller.HostVersions first = versions.get(members.get(0).name());
+        tarball.ifPresent(t -> versions.values().forEach(v -> t.requireArch(v.host(), v.arch())));
+        RollingUpgrade.Release target;
+        String targetDeb;
+        if (tarball.isPresent() && to.map(v -> v.equals(tarball.get().version().toString())).orElse(true)) {
+            Tarball t = tarball.get();
+            targetDeb = t.version().toString();
+            target = new RollingUpgrade.Release(t.version(), "tarball " + t.file().getFileName() + " in " + t.installDir(),
+                    RollingUpgrade.Kind.TARBALL);
+        } else {
+            targetDeb = to.map(v -> offered(first, v)).orElseGet(() -> first.candidate().orElseThrow(() -> new DcsprovException(
+                    ExitCode.HOST_FAILED, "apt offers no etcd-server on " + first.host(), "", "check the host's apt sources")));
+            for (HostInstaller.HostVersions v : versions.values()) {
+                if (v.available().stream().noneMatch(a -> a.debianVersion().equals(targetDeb))) {
+                    throw new DcsprovException(ExitCode.UNSAFE, "etcd-server " + targetDeb + " is not offered on " + v.host(),
+                            "apt there offers: " + offers(v) + ". No member was changed.",
+                            "give every member the same apt sources (dcsprov apply), then upgrade");
+                }
             }
+            target = new RollingUpgrade.Release(EtcdVersion.parse(targetDeb), targetDeb + " " + suite(first, targetDeb));
         }
-        RollingUpgrade.Release target = new RollingUpgrade.Release(EtcdVersion.parse(targetDeb), targetDeb + " " + suite(first, targetDeb));
         Map<String, RollingUpgrade.Release> previous = new LinkedHashMap<>();
         for (Host h : members) {
-            PackageInstaller.HostVersions v = versions.get(h.name());
+            HostInstaller.HostVersions v = versions.get(h.name());
             String deb = v.installed().orElseThrow(() -> new DcsprovException(ExitCode.UNSAFE, "etcd-server is not installed on " + h.name(),
                     "", "run 'dcsprov apply' first"));
-            previous.put(h.name(), new RollingUpgrade.Release(v.binary().orElse(EtcdVersion.parse(deb)), deb + " " + suite(v, deb)));
+            if (v.tarballDir().isPresent()) {
+                String dir = v.tarballDir().get();
+                previous.put(h.name(), new RollingUpgrade.Release(EtcdVersion.parse(dir.substring(dir.lastIndexOf('/') + 1)),
+                        dir + " (an earlier etcd_tarball)", RollingUpgrade.Kind.DIRECTORY));
+            } else {
+                previous.put(h.name(), new RollingUpgrade.Release(v.binary().orElse(EtcdVersion.parse(deb)), deb + " " + suite(v, deb)));
+            }
         }
 
         EtcdctlCluster etcd = EtcdctlCluster.via(hosts.connection(members.get(0).name()), RemotePaths.of(cluster));
@@ -147,19 +161,19 @@ public final class Upgrade {
         return shown;
     }
 
-    private static String offered(PackageInstaller.HostVersions v, String wanted) {
+    private static String offered(HostInstaller.HostVersions v, String wanted) {
         return v.available().stream().filter(a -> a.debianVersion().equals(wanted) || a.version().toString().equals(wanted))
-                .map(PackageInstaller.Available::debianVersion).findFirst()
+                .map(HostInstaller.Available::debianVersion).findFirst()
                 .orElseThrow(() -> new DcsprovException(ExitCode.USAGE, "--to " + wanted + ": apt on " + v.host() + " offers no such etcd-server",
                         "It offers: " + offers(v) + ". No member was changed.",
                         "pick one of those (etcd version or Debian version); to go back past a moved cluster version use 'dcsprov restore'"));
     }
 
-    private static String suite(PackageInstaller.HostVersions v, String deb) {
+    private static String suite(HostInstaller.HostVersions v, String deb) {
         return v.available().stream().filter(a -> a.debianVersion().equals(deb)).map(a -> "from " + a.suite()).findFirst().orElse("(local)");
     }
 
-    private static String offers(PackageInstaller.HostVersions v) {
+    private static String offers(HostInstaller.HostVersions v) {
         return v.available().isEmpty() ? "nothing" : String.join(", ", v.available().stream()
                 .map(a -> a.debianVersion() + " (" + a.suite() + ")").toList());
     }
