@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * dcsprov upgrade on one bookworm cluster (etcd 3.4.23) with auth and a user: refused with a member down, a forced
  * failure on the second member put back and rolled back with --to, then 3.4 -> 3.5.16 from Debian 13's package under a
- * retrying writer, and the way back after the cluster version moved (restore). Versions are read with curl from etcd's
+ * retrying writer, and the way back after the cluster version moved (restore); then a release tarball made of Debian 13's
+ * binaries: one with a wrong SHA-256 and one for arm64 refused, the real one 3.4 -> 3.5 under a writer. Versions are read with curl from etcd's
  * /version and with dpkg on the hosts, never with dcsprov code.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -43,6 +44,7 @@ class UpgradeIT {
     private Path pki;
     private ClusterChecks checks;
     private Path snapshot;
+    private Path goodTarball;
 
     @BeforeAll
     void bookwormClusterWithAuth() throws IOException {
@@ -172,6 +174,83 @@ class UpgradeIT {
         HOSTS.forEach(h -> assertEquals("3.4.23", serverVersion(h), h));
         assertEquals("3.4.0", clusterVersion());
         assertEquals("v1", assertOk(asApp("get", "/service/main/before", "--print-value-only")).strip(), "the data of the snapshot");
+    }
+
+    @Test
+    @Order(5)
+    void aTarballWithAnotherSha256OrForAnotherArchitectureIsRefusedBeforeAnyHostChanges() throws Exception {
+        Path good = tarballFromDebianPackages(false);
+        goodTarball = good;
+        writeInventory("    etcd_tarball: " + good + "\n    etcd_tarball_sha256: " + "0".repeat(64) + "\n");
+        Proc.Result sha = dcsprov("upgrade", inventory.toString());
+        assertEquals(3, sha.exit(), sha::toString);
+        assertTrue(sha.err().contains("SHA-256 differs") && sha.err().contains(sha256(good)), sha::toString);
+
+        Path arm = tarballFromDebianPackages(true);
+        writeInventory("    etcd_tarball: " + arm + "\n    etcd_tarball_sha256: " + sha256(arm) + "\n");
+        Proc.Result arch = dcsprov("upgrade", inventory.toString());
+        assertEquals(3, arch.exit(), arch::toString);
+        assertTrue(arch.err().contains("is for arm64, but dcs-85 is amd64") && arch.err().contains("linux-amd64.tar.gz"), arch::toString);
+        for (String h : HOSTS) {
+            assertEquals("3.4.23", serverVersion(h), h);
+            assertEquals("none", Lab.sshOk(h, "ls /opt/dcsprov 2>/dev/null || echo none").strip(), h);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void threeFourToThreeFiveFromATarballOfTheDebianBinariesUnderAWriter() throws Exception {
+        Path good = goodTarball != null ? goodTarball : tarballFromDebianPackages(false);
+        writeInventory("    etcd_tarball: " + good + "\n    etcd_tarball_sha256: " + sha256(good) + "\n");
+        Workload workload = Workload.start(Workload.clientMaterial(pki), endpoints, "/upgrade-tarball/");
+        Thread.sleep(1500);
+        Proc.Result r = dcsprov("upgrade", inventory.toString());
+        Workload.Figures figures = workload.stop();
+        assertEquals(0, r.exit(), r::toString);
+        System.out.println("UpgradeIT 3.4 -> 3.5 from a tarball under a writer: " + figures);
+        assertEquals(List.of(), figures.failedWrites(), "zero failed writes: " + figures);
+        figures.assertStoredExactly(checks.keys("/upgrade-tarball/"));
+        for (String h : HOSTS) {
+            assertEquals("3.5.16", serverVersion(h), h);
+            assertEquals("/opt/dcsprov/etcd/3.5.16/etcd", Lab.sshOk(h, "readlink /proc/$(systemctl show -p MainPID --value etcd)/exe").strip(), h);
+            assertEquals("3.4.23-4+b4", packageVersion(h), h + ": the package stays, for its unit, user and etcdctl");
+        }
+        assertEquals("3.5.0", clusterVersion());
+        assertEquals("v1", assertOk(asApp("get", "/service/main/before", "--print-value-only")).strip());
+    }
+
+    /**
+     * An etcd release tarball made of Debian 13's binaries (the .debs apt cached on dcs-85 in test 3):
+     * etcd-v3.5.16-linux-ARCH/{etcd,etcdctl,etcdutl}; {@code arm} patches the ELF machine to aarch64.
+     */
+    private Path tarballFromDebianPackages(boolean arm) throws IOException {
+        Path work = Files.createTempDirectory(dir, arm ? "tar-arm" : "tar");
+        for (String p : List.of("etcd-server", "etcd-client")) {
+            Path deb = work.resolve(p + ".deb");
+            Proc.Result copy = Proc.run(List.of("sh", "-c", "ssh -q -i " + Lab.SSH_KEY + " -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="
+                    + Lab.KNOWN_HOSTS + " root@" + Lab.address("dcs-85") + " cat /var/cache/apt/archives/" + p + "_3.5.16-4_amd64.deb > " + deb
+                    + " && dpkg-deb -x " + deb + " " + work.resolve("x")));
+            assertEquals(0, copy.exit(), copy::toString);
+        }
+        String top = "etcd-v3.5.16-linux-" + (arm ? "arm64" : "amd64");
+        Path d = Files.createDirectories(work.resolve(top));
+        for (String b : List.of("etcd", "etcdctl", "etcdutl")) {
+            Files.copy(work.resolve("x/usr/bin/" + b), d.resolve(b));
+        }
+        if (arm) {
+            try (var f = new java.io.RandomAccessFile(d.resolve("etcd").toFile(), "rw")) {
+                f.seek(18);
+                f.write(new byte[] {(byte) 183, 0});
+            }
+        }
+        Path out = work.resolve(top + ".tar.gz");
+        Proc.Result tar = Proc.run(List.of("tar", "-I", "gzip -1", "-cf", out.toString(), "-C", work.toString(), top));
+        assertEquals(0, tar.exit(), tar::toString);
+        return out;
+    }
+
+    private static String sha256(Path file) {
+        return Proc.run(List.of("sha256sum", file.toString())).out().split(" ")[0];
     }
 
     /** Followers in inventory order, then the leader: the order RollingRestart takes. */
