@@ -26,6 +26,7 @@ import java.util.Set;
                 PlanCommand.class,
                 CertsCommand.class,
                 RotateCertsCommand.class,
+                UpgradeCommand.class,
                 MemberCommand.class,
                 StatusCommand.class,
                 EnvCommand.class,

@@ -36,4 +36,7 @@ public interface EtcdCluster {
     Optional<String> tryPromote(List<String> endpoints, EtcdId id);
 
     void remove(List<String> endpoints, EtcdId id, String name);
+
+    /** The cluster version etcd agreed on (the lowest minor every member runs, "3.4.0"), when it can be asked. */
+    Optional<String> clusterVersion(List<String> endpoints);
 }

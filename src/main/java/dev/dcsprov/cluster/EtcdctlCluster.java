@@ -18,9 +18,25 @@ import java.util.Optional;
 /** {@link EtcdCluster} through Debian's etcdctl on one member host, with dcsprov's admin certificate. */
 public final class EtcdctlCluster implements EtcdCluster {
     private final RemoteEtcdctl etcdctl;
+    private final Optional<VersionEndpoint> versions;
 
     public EtcdctlCluster(RemoteEtcdctl etcdctl) {
+        this(etcdctl, Optional.empty());
+    }
+
+    public EtcdctlCluster(RemoteEtcdctl etcdctl, Optional<VersionEndpoint> versions) {
         this.etcdctl = etcdctl;
+        this.versions = versions;
+    }
+
+    /** The same, asking the cluster version through {@code versions} (etcdctl cannot). */
+    public EtcdctlCluster withVersions(VersionEndpoint versions) {
+        return new EtcdctlCluster(etcdctl, Optional.of(versions));
+    }
+
+    @Override
+    public Optional<String> clusterVersion(List<String> endpoints) {
+        return versions.flatMap(v -> v.clusterVersion(endpoints));
     }
 
     /** etcdctl on {@code host} with the admin certificate where apply put it. */

@@ -25,7 +25,7 @@ import java.util.Set;
  * alarms and injected failures. It is its own virtual clock: every pause is one tick, so tests
  * never sleep. {@link #events} records what was done to it, in order.
  */
-final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restarter, Waiting {
+public final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restarter, Waiting, dev.dcsprov.upgrade.RollingUpgrade.Installer {
     static final long CLUSTER_ID = 0xc1L;
 
     final class Node {
@@ -39,6 +39,9 @@ final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restarter, Wa
         long commitWhenBack = -1;
         List<String> alarms = new ArrayList<>();
         long clusterId = CLUSTER_ID;
+        /** The version the running etcd reports, and the one installed (taken at the next start). */
+        String version = "3.4.23";
+        String installed = "3.4.23";
 
         Node(String name, int n) {
             this.name = name;
@@ -48,10 +51,13 @@ final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restarter, Wa
     }
 
     final Map<String, Node> byName = new LinkedHashMap<>();
-    final List<String> events = new ArrayList<>();
+    public final List<String> events = new ArrayList<>();
     final Set<String> failRestartOf = new HashSet<>();
     /** Members that stay down after a restart. */
     final Set<String> neverBack = new HashSet<>();
+    /** Member -> a version it does not start with (e.g. a broken binary). */
+    public final Map<String, String> brokenOn = new HashMap<>();
+    public boolean learnerPending;
     Node leader;
     long committed = 1000;
     long term = 2;
@@ -63,19 +69,19 @@ final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restarter, Wa
     int lagAfterRestart = 0;
     int ticksDown = 2;
 
-    FakeEtcdCluster(String... names) {
+    public FakeEtcdCluster(String... names) {
         for (int i = 0; i < names.length; i++) {
             byName.put(names[i], new Node(names[i], i));
         }
         byName.values().forEach(n -> n.applied = committed);
     }
 
-    FakeEtcdCluster leader(String name) {
+    public FakeEtcdCluster leader(String name) {
         leader = byName.get(name);
         return this;
     }
 
-    List<ClusterMember> members() {
+    public List<ClusterMember> members() {
         return byName.values().stream().map(n -> new ClusterMember(n.name, n.url)).toList();
     }
 
@@ -92,8 +98,10 @@ final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restarter, Wa
             committed += writesPerTick;
         }
         for (Node n : byName.values()) {
-            if (!n.up && n.downTicks > 0 && --n.downTicks == 0 && !neverBack.contains(n.name)) {
+            if (!n.up && n.downTicks > 0 && --n.downTicks == 0 && !neverBack.contains(n.name)
+                    && !n.installed.equals(brokenOn.get(n.name))) {
                 n.up = true;
+                n.version = n.installed;
                 n.commitWhenBack = committed;
                 events.add("back " + n.name);
             }
@@ -152,7 +160,10 @@ final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restarter, Wa
     @Override
     public MemberList memberList(List<String> endpoints) {
         List<Member> members = byName.values().stream()
-                .map(n -> new Member(n.id, n.name, List.of("https://" + n.name + ":2380"), List.of(n.url), false)).toList();
+                .map(n -> new Member(n.id, n.name, List.of("https://" + n.name + ":2380"), List.of(n.url), false)).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+        if (learnerPending) {
+            members.add(new Member(new EtcdId(0x999), "newcomer", List.of("https://newcomer:2380"), List.of(), true));
+        }
         return new MemberList(new ResponseHeader(new EtcdId(CLUSTER_ID), leader == null ? new EtcdId(0) : leader.id, committed, term),
                 members);
     }
@@ -178,7 +189,7 @@ final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restarter, Wa
             }
             Node n = found.get();
             long raftIndex = n == leader ? committed : n.applied;
-            result.add(new EndpointStatus(e, new ResponseHeader(new EtcdId(n.clusterId), n.id, committed, term), "3.4.23", 4096,
+            result.add(new EndpointStatus(e, new ResponseHeader(new EtcdId(n.clusterId), n.id, committed, term), n.version, 4096,
                     leader == null ? new EtcdId(0) : leader.id, raftIndex, term, n.applied, n.alarms, 4096, false));
         }
         return result;
@@ -214,5 +225,34 @@ final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restarter, Wa
     public void remove(List<String> endpoints, EtcdId id, String name) {
         events.add("member remove " + name);
         byName.remove(name);
+    }
+
+    /** Every member's running version, in order. */
+    public List<String> versions() {
+        return byName.values().stream().map(n -> n.name + "=" + n.version).toList();
+    }
+
+    public void setVersion(String name, String version) {
+        byName.get(name).version = version;
+        byName.get(name).installed = version;
+    }
+
+    public void stop(String name) {
+        byName.get(name).up = false;
+        byName.get(name).downTicks = 0;
+    }
+
+    @Override
+    public Optional<String> clusterVersion(List<String> endpoints) {
+        return byName.values().stream().map(n -> dev.dcsprov.upgrade.EtcdVersion.parse(n.version)).min(Comparable::compareTo)
+                .map(v -> v.minorLine() + ".0");
+    }
+
+    // ---- RollingUpgrade.Installer ----
+
+    @Override
+    public void install(ClusterMember member, dev.dcsprov.upgrade.RollingUpgrade.Release release) {
+        events.add("install " + member.name() + " " + release.version());
+        byName.get(member.name()).installed = release.version().toString();
     }
 }
