@@ -50,32 +50,33 @@ public final class ResumeGate {
      *                          or the others would not keep quorum while the member is finished
      */
     public Admission admit(Optional<String> interrupted, Duration timeout, String operation, String resume) {
-        DcsprovException unhealthy;
-        try {
-            return new Admission(gate.await(timeout, "before " + operation), Optional.empty());
-        } catch (DcsprovException e) {
-            unhealthy = e;
-        }
-        Optional<ClusterMember> down = interrupted.flatMap(n -> members.stream().filter(m -> m.name().equals(n)).findFirst());
+        Optional<ClusterMember> down = interrupted.flatMap(n -> members.stream().filter(m -> m.name().equals(n)).findFirst())
+                .filter(m -> etcd.health(List.of(m.clientUrl())).stream().noneMatch(h -> h.healthy()));
         if (down.isEmpty()) {
-            throw unhealthy;
+            // Nothing the journal explains is down: the plain rule, with the interrupted member (if any) simply first.
+            return new Admission(gate.await(timeout, "before " + operation), Optional.empty());
         }
         String name = down.get().name();
-        if (etcd.health(List.of(down.get().clientUrl())).stream().anyMatch(h -> h.healthy())) {
-            throw unhealthy;   // it answers: what is wrong is something the journal does not explain
-        }
         List<ClusterMember> rest = members.stream().filter(m -> !m.name().equals(name)).toList();
-        ClusterHealth others = new HealthGate(etcd, rest.stream().map(ClusterMember::clientUrl).toList(), waiting).check();
         boolean majority = rest.size() * 2 > members.size();
-        if (others.healthy() && others.leader().isPresent() && majority) {
+        ClusterHealth others;
+        String unhealthy = "";
+        try {
+            others = majority ? new HealthGate(etcd, rest.stream().map(ClusterMember::clientUrl).toList(), waiting)
+                    .await(timeout, "without " + name) : gate.check();
+        } catch (DcsprovException e) {
+            others = null;
+            unhealthy = e.detail().orElse(e.summary());
+        }
+        if (majority && others != null && others.healthy() && others.leader().isPresent()) {
             return new Admission(others, Optional.of(name));
         }
         String why = !majority
                 ? "without " + name + " only " + rest.size() + " of " + members.size() + " members remain, not a majority"
-                : others.problem().isEmpty() ? "the other members have no leader" : "the other members are not healthy: " + others.problem();
+                : "the other members are not healthy with a leader";
         throw new Refusal(operation + " refused: " + name
                 + ", which the interrupted run left mid-step, cannot be finished safely",
-                unhealthy.detail().orElse("") + "\nThe journal explains " + name + " (the interrupted run was changing it), but "
+                (unhealthy.isEmpty() ? "" : unhealthy + "\n") + "The journal explains " + name + " (the interrupted run was changing it), but "
                         + why + ": restarting " + name + " now could cost quorum. Nothing was changed.",
                 "bring the other members back first (systemctl start etcd on each, then check with 'dcsprov status'), then "
                         + resume + ": it finishes " + name + " first");
