@@ -88,6 +88,20 @@ abstract class InventoryCommand implements Callable<Integer> {
                 dev.dcsprov.lock.RunHolder.current(parsed == null ? java.util.List.of(spec.name()) : parsed.originalArgs()));
     }
 
+    /** This run's command line as the user typed it, to name in a journal as the command that finishes the job. */
+    String commandLine() {
+        var parsed = spec.root().commandLine().getParseResult();
+        List<String> args = parsed == null ? List.of(spec.name()) : parsed.originalArgs();
+        return "dcsprov " + args.stream().map(a -> a.matches("[A-Za-z0-9_./=:,@+-]+") ? a : dev.dcsprov.Shell.quote(a))
+                .collect(Collectors.joining(" "));
+    }
+
+    /** The run journal of an operation that changes members, its member copies written through {@code hosts}. */
+    dev.dcsprov.journal.Journal journal(Inventory inventory, Hosts hosts, String operation) {
+        return dev.dcsprov.journal.Journal.open(inventory.cluster().pkiDir(), operation, commandLine(),
+                new dev.dcsprov.journal.HostJournals(hosts::connection));
+    }
+
     static SshTarget target(Host h) {
         return new SshTarget(h.name(), h.address(), h.sshPort(), h.sshUser(), h.privateKey(), h.become());
     }

@@ -63,7 +63,7 @@ final class RotateCertsCommand extends InventoryCommand {
         CertRotation.Result result;
         try (var lock = lockRun(inventory); Hosts hosts = connect(inventory)) {
             lock.onMembers(hosts);
-            result = new CertRotation(inventory, hosts, store, progressTo(progress)).run(new CertRotation.Options(Set.copyOf(new LinkedHashSet<>(limit)), clients));
+            result = new CertRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs")).run(new CertRotation.Options(Set.copyOf(new LinkedHashSet<>(limit)), clients));
         }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -111,7 +111,7 @@ final class RotateCertsCommand extends InventoryCommand {
         CaRotation.Result result;
         try (var lock = lockRun(inventory); Hosts hosts = connect(inventory)) {
             lock.onMembers(hosts);
-            result = new CaRotation(inventory, hosts, store, progressTo(progress)).run(new CaRotation.Options(stopAfterPhase));
+            result = new CaRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs-ca")).run(new CaRotation.Options(stopAfterPhase));
         }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
