@@ -32,10 +32,15 @@ public final class RemoteEtcdctl {
     }
 
     public CommandResult run(List<String> endpoints, String args) {
+        return run(endpoints, args, Duration.ofSeconds(5));
+    }
+
+    /** With a longer command timeout, for work that takes as long as the data (defragmentation, compaction). */
+    public CommandResult run(List<String> endpoints, String args, Duration commandTimeout) {
         String script = "ETCDCTL_API=3 exec etcdctl --endpoints=" + quote(String.join(",", endpoints))
                 + " --cacert=" + quote(caCert) + " --cert=" + quote(cert) + " --key=" + quote(key)
-                + " --dial-timeout=2s --command-timeout=5s " + args;
-        return via.run(RemoteCommand.of(script).withTimeout(Duration.ofSeconds(30)));
+                + " --dial-timeout=2s --command-timeout=" + commandTimeout.toSeconds() + "s " + args;
+        return via.run(RemoteCommand.of(script).withTimeout(commandTimeout.plusSeconds(25)));
     }
 
     /** Health of each endpoint; an unreachable endpoint is reported unhealthy, not thrown. */
