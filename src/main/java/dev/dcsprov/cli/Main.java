@@ -33,6 +33,7 @@ import java.util.Set;
                 PatroniConfigCommand.class,
                 BackupCommand.class,
                 RestoreCommand.class,
+                MaintainCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class,
                 CompletionCommand.class,
@@ -84,7 +85,7 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         dropHostOptions(cli);
-        // picocli skips its check for unmatched arguments when --help is given ("dcsprov maintain --help"
+        // picocli skips its check for unmatched arguments when --help is given ("dcsprov frobnicate --help"
         // would print the top-level help and exit 0): check them before running anything.
         cli.setExecutionStrategy(parsed -> {
             rejectUnmatched(parsed);
@@ -115,7 +116,7 @@ public final class Main implements Runnable {
         }
     }
 
-    /** An unmatched word where a command with subcommands expects its subcommand: "dcsprov maintain". */
+    /** An unmatched word where a command with subcommands expects its subcommand: "dcsprov frobnicate". */
     private static boolean unknownCommand(CommandLine.ParameterException ex) {
         if (!(ex instanceof UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
             return false;

@@ -42,6 +42,9 @@ public final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restar
         /** The version the running etcd reports, and the one installed (taken at the next start). */
         String version = "3.4.23";
         String installed = "3.4.23";
+        /** The database file and the part of it in use; a compaction frees {@link #compactFrees} of the use, a defrag shrinks the file to it. */
+        long dbSize = 4096;
+        long inUse = 4096;
 
         Node(String name, int n) {
             this.name = name;
@@ -53,6 +56,13 @@ public final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restar
     final Map<String, Node> byName = new LinkedHashMap<>();
     public final List<String> events = new ArrayList<>();
     final Set<String> failRestartOf = new HashSet<>();
+    /** Alarms as etcd keeps them: cluster-wide, listed in every member's status. */
+    final List<EtcdCluster.Alarm> clusterAlarms = new ArrayList<>();
+    /** etcd 3.5's etcdctl reports an endpoint with an active alarm unhealthy ("Active Alarm(s): NOSPACE"); 3.4's does not. */
+    boolean healthReportsAlarms;
+    /** Bytes in use that a compaction frees on each member. */
+    long compactFrees;
+    long compactedTo;
     /** Members that stay down after a restart. */
     final Set<String> neverBack = new HashSet<>();
     /** Member -> a version it does not start with (e.g. a broken binary). */
@@ -174,6 +184,11 @@ public final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restar
         for (String e : endpoints) {
             Optional<Node> n = byUrl(e);
             boolean ok = n.isPresent() && n.get().up && leader != null && n.get().alarms.isEmpty();
+            if (ok && healthReportsAlarms && !clusterAlarms.isEmpty()) {
+                result.add(new EndpointHealth(e, false, "", Optional.of("Active Alarm(s): "
+                        + String.join(",", clusterAlarms.stream().map(EtcdCluster.Alarm::type).toList()))));
+                continue;
+            }
             result.add(new EndpointHealth(e, ok, ok ? "2ms" : "", ok ? Optional.empty() : Optional.of("connection refused")));
         }
         return result;
@@ -189,8 +204,10 @@ public final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restar
             }
             Node n = found.get();
             long raftIndex = n == leader ? committed : n.applied;
-            result.add(new EndpointStatus(e, new ResponseHeader(new EtcdId(n.clusterId), n.id, committed, term), n.version, 4096,
-                    leader == null ? new EtcdId(0) : leader.id, raftIndex, term, n.applied, n.alarms, 4096, false));
+            List<String> errors = new ArrayList<>(n.alarms);
+            clusterAlarms.forEach(a -> errors.add("memberID:" + Long.toUnsignedString(a.member().bits()) + " alarm:" + a.type() + " "));
+            result.add(new EndpointStatus(e, new ResponseHeader(new EtcdId(n.clusterId), n.id, committed, term), n.version, n.dbSize,
+                    leader == null ? new EtcdId(0) : leader.id, raftIndex, term, n.applied, errors, n.inUse, false));
         }
         return result;
     }
@@ -254,5 +271,36 @@ public final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restar
     public void install(ClusterMember member, dev.dcsprov.upgrade.RollingUpgrade.Release release) {
         events.add("install " + member.name() + " " + release.version());
         byName.get(member.name()).installed = release.version().toString();
+    }
+
+    final Set<String> failDefragOf = new HashSet<>();
+
+    @Override
+    public List<EtcdCluster.Alarm> alarms(List<String> endpoints) {
+        return List.copyOf(clusterAlarms);
+    }
+
+    @Override
+    public void disarmAlarms(List<String> endpoints) {
+        events.add("alarm disarm " + clusterAlarms.stream().map(EtcdCluster.Alarm::type).toList());
+        clusterAlarms.clear();
+    }
+
+    @Override
+    public void compact(List<String> endpoints, long revision) {
+        events.add("compact " + revision);
+        compactedTo = revision;
+        byName.values().forEach(n -> n.inUse = Math.max(4096, n.inUse - compactFrees));
+    }
+
+    @Override
+    public void defragment(String endpoint) {
+        Node n = byUrl(endpoint).orElseThrow();
+        if (failDefragOf.contains(n.name)) {
+            events.add("failed defrag " + n.name);
+            throw new DcsprovException(ExitCode.HOST_FAILED, "etcdctl defrag failed", "context deadline exceeded", "");
+        }
+        events.add("defrag " + n.name + (n == leader ? " (while leading)" : ""));
+        n.dbSize = n.inUse;
     }
 }
