@@ -63,6 +63,7 @@ public final class CertRotation {
     private final Hosts hosts;
     private final PkiStore store;
     private final Consumer<String> progress;
+    private ClientDelivery clients = ClientDelivery.NONE;
 
     public CertRotation(Inventory inventory, Hosts hosts, PkiStore store, Consumer<String> progress) {
         this.inventory = inventory;
@@ -71,6 +72,16 @@ public final class CertRotation {
         this.hosts = hosts;
         this.store = store;
         this.progress = progress;
+    }
+
+    /** The clients (Patroni) this rotation carries through; none by default. */
+    public CertRotation carrying(ClientDelivery clients) {
+        this.clients = clients;
+        return this;
+    }
+
+    ClientDelivery clients() {
+        return clients;
     }
 
     public Result run(Options options) {
@@ -90,6 +101,7 @@ public final class CertRotation {
         requireSameCa(rows);
         HealthGate gate = gate();
         precheckHealth(gate);
+        this.clients.preflight();
 
         List<CertificateRow> serverRows = rows.stream().filter(r -> r.role().equals("server")
                 && scope.stream().anyMatch(h -> h.name().equals(r.host()))).toList();
@@ -116,6 +128,8 @@ public final class CertRotation {
                     + " still carry their previous certificate (nothing new is issued)");
         }
         boolean adminPushed = pushAdmin(rows, issued && all);
+        // A new client certificate of the same CA works at once: the clients switch before any member restarts.
+        this.clients.deliver("the client certificates as the local PKI has them");
         roll(pending, this::replace, "its new certificate");
         List<MemberResult> results = new ArrayList<>();
         for (Host h : scope) {
@@ -210,7 +224,13 @@ public final class CertRotation {
      * @param what what a restarted member now carries, for progress messages ("its new certificate")
      */
     void roll(List<String> pending, Consumer<String> install, String what) {
-        rolling().run(pending, RollingRestart.Hooks.before(m -> install.accept(m.name())),
+        RollingRestart.Hooks afterEach = new RollingRestart.Hooks() {
+            @Override
+            public void after(ClusterMember member) {
+                clients.afterMember(member.name());
+            }
+        };
+        rolling().run(pending, RollingRestart.Hooks.before(m -> install.accept(m.name())).then(afterEach),
                 new RollingRestart.Labels("the rotation", "run rotate-certs again with the same options", what));
     }
 
