@@ -43,7 +43,7 @@ final class PatroniResolver {
         String config = hostPath(vars, "dcsprov_patroni_config", "/etc/patroni/config.yml", false);
         String tlsDir = hostPath(vars, "dcsprov_patroni_tls_dir", "/etc/patroni/dcs", true);
         String envFile = hostPath(vars, "dcsprov_patroni_env_file", "/etc/patroni_env.conf", false);
-        if (vars.failed()) {
+        if (vars.failed() || user.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new PatroniHost(host, user.orElseThrow(), osUser, unit, port, config, tlsDir, envFile));
