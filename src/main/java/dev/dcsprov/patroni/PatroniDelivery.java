@@ -80,7 +80,7 @@ public final class PatroniDelivery {
 
     private static DcsprovException refuse(PatroniHost p, String what, String detail, String fix) {
         return new DcsprovException(ExitCode.UNSAFE, "Patroni host " + p.name() + " " + what,
-                detail + " Nothing was changed on any host.", fix);
+                (detail.isBlank() ? "" : detail.strip() + (detail.strip().endsWith(".") ? " " : ". ")) + "Nothing was changed on any host.", fix);
     }
 
     public Map<String, PatroniFacts> read() {
