@@ -58,6 +58,10 @@ public final class PatroniDelivery {
                         "install Patroni on " + p.name() + " (apt-get install patroni), set dcsprov_patroni_unit to its unit, "
                                 + "or take the host out of the Patroni group");
             }
+            if (!f.python3()) {
+                throw refuse(p, "has no python3", "Patroni runs on python3, and dcsprov asks Patroni's REST API with it on the host.",
+                        "install Patroni on " + p.name() + " (apt-get install patroni), or take the host out of the Patroni group");
+            }
             if (!f.osUserExists()) {
                 throw refuse(p, "has no account '" + p.osUser() + "' for Patroni", "Its client key must belong to the account Patroni runs as.",
                         "set dcsprov_patroni_os_user to the account of " + p.unit() + " (User= in its unit)");

@@ -18,11 +18,18 @@ import java.util.Optional;
  * @param rest         Patroni's REST answers (/patroni, /config, /cluster), each empty when it did not answer 200
  * @param restError    why the REST API did not answer, or empty
  * @param now          the host's clock (epoch seconds), to compare with dcs_last_seen
+ * @param python3      the host has python3 (Patroni's interpreter; without it the rest is unknown)
  */
 public record PatroniFacts(boolean unitLoaded, boolean unitActive, boolean osUserExists, List<String> dcsSections,
                            String current, String currentSha256, Optional<dev.dcsprov.facts.FileState> envFile,
                            Optional<JsonNode> patroni, Optional<JsonNode> config, Optional<JsonNode> cluster,
-                           String restError, double now) {
+                           String restError, double now, boolean python3) {
+
+    public PatroniFacts(boolean unitLoaded, boolean unitActive, boolean osUserExists, List<String> dcsSections,
+                        String current, String currentSha256, Optional<dev.dcsprov.facts.FileState> envFile,
+                        Optional<JsonNode> patroni, Optional<JsonNode> config, Optional<JsonNode> cluster, String restError, double now) {
+        this(unitLoaded, unitActive, osUserExists, dcsSections, current, currentSha256, envFile, patroni, config, cluster, restError, now, true);
+    }
 
     /** Patroni's last successful talk to etcd, in the host's epoch seconds; 0 when unknown. */
     public double dcsLastSeen() {

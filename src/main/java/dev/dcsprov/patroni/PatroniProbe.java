@@ -89,7 +89,10 @@ public final class PatroniProbe {
     }
 
     public static PatroniFacts read(Connection connection, PatroniHost p) {
-        String command = "command -v python3 >/dev/null || { echo 'no python3: is Patroni installed?' >&2; exit 3; }\n"
+        String unit = quote(p.unit());
+        // Without python3 there is no Patroni either: say what systemd knows, so the refusal names the real cause.
+        String command = "if ! command -v python3 >/dev/null; then printf '{\"load\": \"%s\", \"active\": \"%s\", \"python3\": false}\\n' "
+                + "\"$(systemctl show -p LoadState --value " + unit + " 2>/dev/null)\" \"$(systemctl is-active " + unit + " 2>/dev/null)\"; exit 0; fi\n"
                 + "exec python3 -c " + quote(SCRIPT) + " " + String.join(" ", List.of(p.unit(), p.osUser(),
                 String.valueOf(p.restPort()), p.configFile(), p.tlsDir(), p.envFile()).stream().map(a -> quote(a)).toList());
         CommandResult r = connection.run(RemoteCommand.of(command).withTimeout(Duration.ofSeconds(30)));
@@ -115,7 +118,7 @@ public final class PatroniProbe {
                     n.path("user").asBoolean(), sections, n.path("current").asText(""), n.path("current_sha256").asText(""), env,
                     Optional.ofNullable(rest.get("patroni")), Optional.ofNullable(rest.get("config")),
                     Optional.ofNullable(rest.get("cluster")), n.path("rest_error").asText(n.path("config_error").asText("")),
-                    n.path("now").asDouble());
+                    n.path("now").asDouble(), n.path("python3").asBoolean(true));
         } catch (IOException ex) {
             throw new IllegalStateException("unreadable answer of the Patroni probe: " + ex.getMessage(), ex);
         }

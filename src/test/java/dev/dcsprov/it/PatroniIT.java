@@ -57,7 +57,7 @@ class PatroniIT {
             assertEquals("root postgres 640", Lab.sshOk(h, "stat -c '%U %G %a' /etc/patroni_env.conf").strip());
             assertEquals("postgres 600", Lab.sshOk(h, "stat -Lc '%U %a' /etc/patroni/dcs/current/client.key").strip());
             assertTrue(Lab.sshOk(h, "readlink /etc/patroni/dcs/current").strip().matches("[0-9a-f]{16}"));
-            assertFalse(Lab.sshOk(h, "cat /etc/patroni/config.yml").matches("(?s).*^etcd3?:.*"), "config.yml has no etcd section");
+            assertFalse(Lab.sshOk(h, "cat /etc/patroni/config.yml").matches("(?ms).*^etcd3?:.*"), "config.yml has no etcd section");
             // The client certificate has no CN: etcd's JSON gateway, which Patroni speaks, refuses one with a CN.
             String subject = Proc.run(List.of("openssl", "x509", "-noout", "-subject", "-in",
                     s.pki().resolve("clients/patroni_main.crt").toString())).out();
