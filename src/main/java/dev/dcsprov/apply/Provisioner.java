@@ -10,6 +10,9 @@ import dev.dcsprov.cluster.HealthGate;
 import dev.dcsprov.cluster.RollingRestart;
 import dev.dcsprov.facts.FactsProbe;
 import dev.dcsprov.facts.HostFacts;
+import dev.dcsprov.patroni.PatroniDelivery;
+import dev.dcsprov.patroni.PatroniFacts;
+import dev.dcsprov.patroni.PatroniSteps;
 import dev.dcsprov.inventory.ClusterSettings;
 import dev.dcsprov.inventory.Host;
 import dev.dcsprov.inventory.Inventory;
@@ -73,6 +76,9 @@ public final class Provisioner {
         AuthConvergence auth = new AuthConvergence(inventory, paths, hosts, new dev.dcsprov.auth.Secrets()); // secrets first
         Map<String, HostFacts> facts = hosts.eachInParallel(inventory.members(), (h, c) -> FactsProbe.gather(c, factsRequest()));
         timer.mark("facts");
+        // Patroni hosts are checked before anything changes anywhere: a host not ready stops the run here.
+        PatroniDelivery patroni = new PatroniDelivery(inventory, hosts, pki.store(), new dev.dcsprov.auth.Secrets());
+        Map<String, PatroniFacts> patroniFacts = patroni.any() ? patroni.preflight() : Map.of();
         ClusterCondition condition = ClusterCondition.assess(inventory, facts, paths.configFile());
         String state = condition == ClusterCondition.BOOTSTRAP ? "new" : "existing";
         EtcdConfigRenderer renderer = new EtcdConfigRenderer(cluster.templateDir());
@@ -100,6 +106,8 @@ public final class Provisioner {
             hostPlans.put(h.name(), new HostPlanner(cluster, paths).plan(h, facts.get(h.name()), material, config));
         }
         List<String> clientNotes = pki.applicationClients(inventory.auth().users().values(), apply);
+        Map<String, List<Change>> patroniChanges = patroni.plan(patroniFacts);
+        addPatroni(hostPlans, patroniChanges);
         timer.mark("certificates, steps");
         List<Change> clusterChanges = new ArrayList<>(condition == ClusterCondition.BOOTSTRAP
                 ? bootstrapChanges(renderer)
@@ -121,7 +129,8 @@ public final class Provisioner {
         if (!apply) {
             return ExitCode.OK;
         }
-        Map<String, String> failures = hosts.applyInParallel(plan.hosts(), reporter);
+        // Patroni's files go last, once users, roles and the membership are final.
+        Map<String, String> failures = hosts.applyInParallel(plan.hosts().stream().map(Provisioner::withoutPatroni).toList(), reporter);
         timer.mark("host changes");
         if (failures.isEmpty()) {
             try {
@@ -138,6 +147,7 @@ public final class Provisioner {
                 }
                 timer.mark("cluster changes");
                 auth.apply(reporter);
+                patroni.run(patroniChanges, reporter);
             } catch (DcsprovException e) {
                 reporter.recap(recap(plan, failures));
                 throw e;
@@ -145,6 +155,28 @@ public final class Provisioner {
         }
         reporter.recap(recap(plan, failures));
         return failures.isEmpty() ? ExitCode.OK : ExitCode.HOST_FAILED;
+    }
+
+    /** A Patroni host that is a member gets its Patroni changes after its own; any other gets a plan of its own. */
+    private static void addPatroni(Map<String, HostPlan> plans, Map<String, List<Change>> patroni) {
+        patroni.forEach((host, changes) -> {
+            HostPlan p = plans.get(host);
+            if (p == null) {
+                plans.put(host, new HostPlan(host, changes, changes.isEmpty() ? List.of("Patroni's etcd material is up to date") : List.of()));
+            } else {
+                List<Change> all = new ArrayList<>(p.changes());
+                all.addAll(changes);
+                List<String> unchanged = new ArrayList<>(p.unchanged());
+                if (changes.isEmpty()) {
+                    unchanged.add("Patroni's etcd material is up to date");
+                }
+                plans.put(host, new HostPlan(host, all, unchanged));
+            }
+        });
+    }
+
+    private static HostPlan withoutPatroni(HostPlan p) {
+        return new HostPlan(p.host(), p.changes().stream().filter(c -> !c.step().equals(PatroniSteps.STEP)).toList(), p.unchanged());
     }
 
     private FactsProbe.Request factsRequest() {

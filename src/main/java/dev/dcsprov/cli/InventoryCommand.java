@@ -37,7 +37,7 @@ abstract class InventoryCommand implements Callable<Integer> {
     }
 
     Inventory loadInventory() {
-        Inventory inventory = InventoryLoader.load(options.sources(), options.group, java.nio.file.Path.of(System.getProperty("user.home")));
+        Inventory inventory = InventoryLoader.load(options.sources(), options.group, options.patroniGroup, java.nio.file.Path.of(System.getProperty("user.home")));
         inventory.warnings().forEach(w -> err().println("warning: " + w));
         err().flush();
         return inventory;
@@ -56,9 +56,9 @@ abstract class InventoryCommand implements Callable<Integer> {
         return json() ? new JsonReporter(out()) : new TextReporter(out());
     }
 
-    /** Connects to every member, all or nothing: no change starts while a member is unreachable. */
+    /** Connects to every member and Patroni host, all or nothing: no change starts while one is unreachable. */
     Hosts connect(Inventory inventory) {
-        List<SshTarget> targets = inventory.members().stream().map(InventoryCommand::target).toList();
+        List<SshTarget> targets = inventory.allHosts().stream().map(InventoryCommand::target).toList();
         HostKeyPolicy policy = options.acceptNewHostKeys
                 ? HostKeyPolicy.acceptNew(inventory.cluster().knownHostsFiles())
                 : HostKeyPolicy.strict(inventory.cluster().knownHostsFiles());

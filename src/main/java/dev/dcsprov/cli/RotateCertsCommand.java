@@ -63,7 +63,7 @@ final class RotateCertsCommand extends InventoryCommand {
         CertRotation.Result result;
         try (var lock = lockRun(inventory); Hosts hosts = connect(inventory)) {
             lock.onMembers(hosts);
-            result = new CertRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs")).run(new CertRotation.Options(Set.copyOf(new LinkedHashSet<>(limit)), clients));
+            result = new CertRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs")).carrying(patroni(inventory, hosts, store, progress)).run(new CertRotation.Options(Set.copyOf(new LinkedHashSet<>(limit)), clients));
         }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -102,6 +102,11 @@ final class RotateCertsCommand extends InventoryCommand {
         };
     }
 
+    private dev.dcsprov.rotate.ClientDelivery patroni(Inventory inventory, Hosts hosts, PkiStore store, List<String> progress) {
+        return new dev.dcsprov.patroni.PatroniClients(new dev.dcsprov.patroni.PatroniDelivery(inventory, hosts, store,
+                new dev.dcsprov.auth.Secrets()), progressTo(progress));
+    }
+
     private Integer rotateCa() {
         Inventory inventory = loadInventory();
         PkiStore store = new PkiStore(inventory.cluster().pkiDir());
@@ -111,7 +116,7 @@ final class RotateCertsCommand extends InventoryCommand {
         CaRotation.Result result;
         try (var lock = lockRun(inventory); Hosts hosts = connect(inventory)) {
             lock.onMembers(hosts);
-            result = new CaRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs-ca")).run(new CaRotation.Options(stopAfterPhase));
+            result = new CaRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs-ca")).carrying(patroni(inventory, hosts, store, progress)).run(new CaRotation.Options(stopAfterPhase));
         }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();

@@ -23,6 +23,9 @@ final class RunOptions {
     @Option(names = "--group", paramLabel = "NAME", description = "Inventory group of the etcd members (default: etcd, or dcsprov_group)")
     String group;
 
+    @Option(names = "--patroni-group", paramLabel = "NAME", description = "Inventory group of the Patroni hosts (default: patroni, or dcsprov_patroni_group; none is fine)")
+    String patroniGroup;
+
     @Option(names = "--forks", paramLabel = "N", defaultValue = "10", description = "Hosts worked on at once (default: ${DEFAULT-VALUE})")
     int forks;
 

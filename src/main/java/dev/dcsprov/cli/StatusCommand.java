@@ -14,6 +14,10 @@ import dev.dcsprov.maintain.Bytes;
 import dev.dcsprov.maintain.MemberSpace;
 import dev.dcsprov.maintain.SpaceReport;
 import dev.dcsprov.inventory.Inventory;
+import dev.dcsprov.inventory.PatroniHost;
+import dev.dcsprov.patroni.PatroniFacts;
+import dev.dcsprov.patroni.PatroniProbe;
+import dev.dcsprov.patroni.PatroniStatus;
 import dev.dcsprov.render.RemotePaths;
 import dev.dcsprov.ssh.Connection;
 import dev.dcsprov.ssh.Connections;
@@ -50,7 +54,7 @@ final class StatusCommand extends InventoryCommand {
                 : HostKeyPolicy.strict(inventory.cluster().knownHostsFiles());
         // Tolerant: a member that cannot be reached is part of the answer, not a reason to give none.
         Connections connections = Connections.open(new SshConnector(),
-                inventory.members().stream().map(InventoryCommand::target).toList(), policy, Math.max(1, options.forks));
+                inventory.allHosts().stream().map(InventoryCommand::target).toList(), policy, Math.max(1, options.forks));
         try {
             Map<String, Connection> open = connections.open();
             if (open.isEmpty()) {
@@ -64,7 +68,10 @@ final class StatusCommand extends InventoryCommand {
             for (Host h : inventory.members()) {
                 endpoints.put(h.name(), h.clientUrl(inventory.cluster()));
             }
-            Connection via = open.values().iterator().next();
+            Connection via = inventory.members().stream().map(Host::name).filter(open::containsKey).map(open::get).findFirst()
+                    .orElseThrow(() -> new DcsprovException(ExitCode.UNREACHABLE, "no member could be reached over SSH",
+                            String.join("\n", connections.failed().values().stream().map(e -> "- " + e.summary()).toList()),
+                            "check the hosts and the network, then run status again"));
             List<String> unreachable = connections.failed().entrySet().stream()
                     .map(e -> e.getValue().summary()).toList();
             ClusterStatus status = new StatusProbe(new RemoteEtcdctl(via, paths.caCert(), paths.adminCert(), paths.adminKey()))
@@ -73,6 +80,8 @@ final class StatusCommand extends InventoryCommand {
             long quota = inventory.cluster().tuning().quotaBackendBytes();
             List<SpaceReport.Row> space = SpaceReport.rows(status.status(), ClusterMember.of(inventory.members(), inventory.cluster()), quota);
             List<MemberSpace> overQuota = SpaceReport.above(space, quotaWarn);
+            List<String> patroniUnanswered = new ArrayList<>();
+            List<PatroniStatus> patroni = patroni(inventory, open, patroniUnanswered);
             if (options.output == RunOptions.OutputFormat.json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("cluster", inventory.cluster().name());
@@ -115,9 +124,15 @@ final class StatusCommand extends InventoryCommand {
                 }).toList());
                 doc.put("certificates", status.certificates().stream().map(c -> Map.of("member", c.member(),
                         "not_after", c.notAfter().map(Instant::toString).orElse(""), "days_left", c.daysLeft(), "error", c.error())).toList());
+                if (!inventory.patroni().isEmpty()) {
+                    doc.put("patroni", patroni.stream().map(p -> Map.of("scope", p.scope(), "leader", p.leader(),
+                            "members", p.members(), "asked_on", p.askedOn())).toList());
+                    doc.put("patroni_unanswered", patroniUnanswered);
+                }
                 printJson(doc);
             } else {
                 text(status, healthy, inventory, space, overQuota);
+                patroniText(inventory, patroni, patroniUnanswered);
             }
             out().flush();
             return !healthy ? ExitCode.UNHEALTHY.code() : !overQuota.isEmpty() ? ExitCode.QUOTA.code() : ExitCode.OK.code();
@@ -176,6 +191,40 @@ final class StatusCommand extends InventoryCommand {
                     Bytes.show(m.quota()), m.quotaPercent() + "%", String.join(",", r.alarms())));
         }
         table("Space", rows);
+    }
+
+    /** Patroni's own view of each of its clusters, asked on the Patroni hosts (their REST API on the host itself). */
+    private static List<PatroniStatus> patroni(Inventory inventory, Map<String, Connection> open, List<String> unanswered) {
+        Map<String, PatroniFacts> facts = new LinkedHashMap<>();
+        for (PatroniHost p : inventory.patroni()) {
+            if (!open.containsKey(p.name())) {
+                unanswered.add(p.name() + ": unreachable over SSH");
+                continue;
+            }
+            try {
+                facts.put(p.name(), PatroniProbe.read(open.get(p.name()), p));
+            } catch (DcsprovException e) {
+                unanswered.add(p.name() + ": " + e.summary());
+            }
+        }
+        return PatroniStatus.of(facts, unanswered);
+    }
+
+    private void patroniText(Inventory inventory, List<PatroniStatus> clusters, List<String> unanswered) {
+        if (inventory.patroni().isEmpty()) {
+            return;
+        }
+        out().println();
+        for (PatroniStatus c : clusters) {
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("MEMBER", "HOST", "ROLE", "STATE", "TIMELINE", "LAG"));
+            c.members().forEach(m -> rows.add(List.of(String.valueOf(m.get("name")), String.valueOf(m.get("host")),
+                    String.valueOf(m.get("role")), String.valueOf(m.get("state")), String.valueOf(m.get("timeline")),
+                    String.valueOf(m.get("lag")))));
+            table("Patroni cluster '" + c.scope() + "': leader " + (c.leader().isEmpty() ? "NONE" : c.leader())
+                    + " (as Patroni on " + c.askedOn() + " reports it)", rows);
+        }
+        unanswered.forEach(u -> out().println("Patroni on " + u));
     }
 
     /** Why not healthy, as the gates of apply and rotate-certs would say it. */

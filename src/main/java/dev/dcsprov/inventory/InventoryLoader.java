@@ -52,15 +52,21 @@ public final class InventoryLoader {
      * group_vars/ and host_vars/ beside each. Relative paths in variables are relative to the first source's directory.
      */
     public static Inventory load(List<Path> sources, String group, Path home) {
+        return load(sources, group, null, home);
+    }
+
+    /** @param patroniGroup the group of Patroni hosts; null for {@code dcsprov_patroni_group}, else "patroni" (absent: none) */
+    public static Inventory load(List<Path> sources, String group, String patroniGroup, Path home) {
         Problems problems = new Problems();
         Path file = sources.get(0);
         InventoryTree tree = new InventorySources(problems).read(sources);
         problems.throwIfErrors(file);
-        return validate(file, tree, group, home, problems);
+        return validate(file, tree, group, patroniGroup, home, problems);
     }
 
     /** The checks and resolution every source format goes through, on the one merged model. */
-    private static Inventory validate(Path file, InventoryTree tree, String group, Path home, Problems problems) {
+    private static Inventory validate(Path file, InventoryTree tree, String group, String patroniGroup, Path home,
+                                      Problems problems) {
         UnknownVariables.check(tree, problems);
         checkHostNames(tree, problems);
         VariableMerger merger = new VariableMerger(tree, problems);
@@ -93,9 +99,43 @@ public final class InventoryLoader {
 
         ClusterSettings cluster = ClusterConsistency.withExtraSans(
                 Optional.of(resolved.get(0).settings()), ClusterConsistency.commonExtraSans(hosts)).orElseThrow();
+        AuthSettings auth = auths.get(0).orElseThrow();
+        List<PatroniHost> patroni = patroniHosts(file, tree, merger, patroniGroup, hosts, hostResolver, auth, problems);
+        problems.throwIfErrors(file);
         MemberChecks.warnAboutSize(groupName, hosts.size(), problems);
-        return new Inventory(file, groupName, List.copyOf(hosts), cluster, problems.warnings(),
-                auths.get(0).orElseThrow());
+        return new Inventory(file, groupName, List.copyOf(hosts), cluster, problems.warnings(), auth, patroni);
+    }
+
+    /**
+     * The Patroni group's hosts (none when the group does not exist: Patroni is optional). A host that is also a
+     * member keeps the member's connection settings.
+     */
+    private static List<PatroniHost> patroniHosts(Path file, InventoryTree tree, VariableMerger merger, String explicit, List<Host> members,
+                                                  HostResolver resolver, AuthSettings auth, Problems problems) {
+        String name = explicit;
+        Var chosenBy = allVars(tree).get("dcsprov_patroni_group");
+        if (name == null && chosenBy != null) {
+            name = new VarReader(Map.of("dcsprov_patroni_group", chosenBy), problems).string("dcsprov_patroni_group", PatroniHost.DEFAULT_GROUP);
+        }
+        boolean asked = name != null;
+        name = asked ? name : PatroniHost.DEFAULT_GROUP;
+        if (!tree.groups.containsKey(name)) {
+            if (asked) {
+                problems.error(chosenBy != null ? chosenBy.location() : new SourceLocation(file, 1, 1),
+                        "Patroni group '" + name + "' is not in the inventory" + Suggestions.hint(name, tree.groups.keySet()),
+                        "list the Patroni hosts under 'all: children: " + name + ": hosts:', or choose the group with --patroni-group");
+            }
+            return List.of();
+        }
+        List<PatroniHost> out = new ArrayList<>();
+        for (String host : merger.membersOf(name)) {
+            Map<String, Var> vars = merger.mergedFor(host);
+            VarReader reader = new VarReader(vars, problems);
+            Host h = members.stream().filter(m -> m.name().equals(host)).findFirst()
+                    .orElseGet(() -> resolver.resolve(tree.hosts.get(host), reader, problems));
+            PatroniResolver.resolve(h, reader, auth).ifPresent(out::add);
+        }
+        return List.copyOf(out);
     }
 
     /** Every host's name, members or not, whichever parser built the tree. */

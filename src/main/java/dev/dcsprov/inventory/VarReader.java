@@ -30,6 +30,10 @@ final class VarReader {
         this.problems = problems;
     }
 
+    Problems problems() {
+        return problems;
+    }
+
     boolean failed() {
         return failed;
     }

@@ -55,7 +55,15 @@ public final class Variables {
             new Variable("dcsprov_backup_keep", "7", "snapshots dcsprov backup keeps locally; older ones are removed"),
             new Variable("dcsprov_backup_schedule", "", "systemd OnCalendar for scheduled snapshots on every member (daily, hourly ...); none if unset"),
             new Variable("dcsprov_backup_host_dir", "/var/lib/dcs/backup", "directory of scheduled snapshots on the members"),
-            new Variable("dcsprov_backup_host_keep", "7", "scheduled snapshots kept on each member"));
+            new Variable("dcsprov_backup_host_keep", "7", "scheduled snapshots kept on each member"),
+            new Variable("dcsprov_patroni_group", "patroni", "inventory group whose hosts run Patroni (all.vars only); none is fine"),
+            new Variable("dcsprov_patroni_etcd_user", "", "the etcd user (with a password, in etcd_users) Patroni logs in as; required on Patroni hosts"),
+            new Variable("dcsprov_patroni_os_user", "postgres", "the account Patroni runs as: owns its client key"),
+            new Variable("dcsprov_patroni_unit", "patroni", "Patroni's systemd unit, reloaded after its etcd material changed"),
+            new Variable("dcsprov_patroni_rest_port", "8008", "Patroni's REST API port, asked on the Patroni host itself"),
+            new Variable("dcsprov_patroni_config", "/etc/patroni/config.yml", "Patroni's config file: only read, it must have no DCS section"),
+            new Variable("dcsprov_patroni_tls_dir", "/etc/patroni/dcs", "where Patroni's CA, client certificate and key go (generations and a current link)"),
+            new Variable("dcsprov_patroni_env_file", "/etc/patroni_env.conf", "the unit's EnvironmentFile with the PATRONI_ETCD3_* settings"));
 
     /** Accepted without being modelled yet: later features will read them. */
     private static final List<String> RESERVED_PREFIXES =
