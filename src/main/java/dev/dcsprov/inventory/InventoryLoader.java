@@ -80,7 +80,7 @@ public final class InventoryLoader {
         for (String name : memberNames) {
             Map<String, Var> vars = merger.mergedFor(name);
             varsByHost.put(name, vars);
-            Host host = hostResolver.resolve(tree.hosts.get(name), new VarReader(vars, problems), problems);
+            Host host = hostResolver.resolve(tree.hosts.get(name), vars, new VarReader(vars, problems), problems);
             hosts.add(host);
             clusterResolver.resolve(new VarReader(vars, problems))
                     .ifPresent(c -> resolved.add(new ClusterConsistency.Resolved(host, vars, c)));
