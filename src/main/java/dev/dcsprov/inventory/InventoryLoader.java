@@ -78,8 +78,12 @@ public final class InventoryLoader {
         List<Host> hosts = new ArrayList<>();
         Map<String, Map<String, Var>> varsByHost = new HashMap<>();
         for (String name : memberNames) {
-            Map<String, Var> vars = merger.mergedFor(name);
+            Map<String, Var> merged = merger.mergedFor(name);
+            Map<String, Var> vars = Templates.refuse(merged, problems);
             varsByHost.put(name, vars);
+            if (vars.size() < merged.size()) {
+                continue; // values derived from a template cannot be judged: the template is the error
+            }
             Host host = hostResolver.resolve(tree.hosts.get(name), vars, new VarReader(vars, problems), problems);
             hosts.add(host);
             clusterResolver.resolve(new VarReader(vars, problems))
