@@ -52,9 +52,15 @@ public final class InventoryLoader {
      * group_vars/ and host_vars/ beside each. Relative paths in variables are relative to the first source's directory.
      */
     public static Inventory load(List<Path> sources, String group, Path home) {
+        return load(sources, group, home, List.of());
+    }
+
+    /** As {@link #load(List, String, Path)}, with -e/--extra-vars winning over every inventory variable. */
+    public static Inventory load(List<Path> sources, String group, Path home, List<String> extraVars) {
         Problems problems = new Problems();
         Path file = sources.get(0);
         InventoryTree tree = new InventorySources(problems).read(sources);
+        tree.extraVars.putAll(ExtraVars.read(extraVars, problems));
         problems.throwIfErrors(file);
         return validate(file, tree, group, home, problems);
     }
@@ -132,6 +138,7 @@ public final class InventoryLoader {
     private static Map<String, Var> allVars(InventoryTree tree) {
         Map<String, Var> vars = new HashMap<>(tree.all().vars);
         tree.varsDirs.forEach(d -> vars.putAll(d.groups.getOrDefault(InventoryTree.ALL, Map.of())));
+        vars.putAll(tree.extraVars);
         return vars;
     }
 

@@ -17,7 +17,7 @@ final class UnknownVariables {
     }
 
     static void check(InventoryTree tree, Problems problems) {
-        java.util.Set<String> warned = new java.util.HashSet<>();
+        java.util.Map<String, SourceLocation> ignored = new java.util.LinkedHashMap<>();
         for (Var var : sorted(everyDefinition(tree))) {
             if (!Variables.isOurs(var.name()) || Variables.isKnownOrReserved(var.name())) {
                 continue;
@@ -31,11 +31,14 @@ final class UnknownVariables {
                                 + near.map(s -> "; did you mean '" + s + "'?").orElse(""),
                         "check the spelling; variables starting with dcsprov_, and those close to one of dcsprov's own, "
                                 + "must be ones dcsprov knows");
-            } else if (warned.add(var.name())) {
+            } else {
                 // Other etcd roles' variables in a shared inventory (kubespray's etcd_deployment_type, pigsty's etcd_seq).
-                problems.warn(var.keyLocation() + ": " + var.name() + " is not a dcsprov variable and is ignored "
-                        + "(another role's, e.g. kubespray's or pigsty's?)");
+                ignored.putIfAbsent(var.name(), var.keyLocation());
             }
+        }
+        if (!ignored.isEmpty()) {
+            problems.warn("ignored, not dcsprov variables (other roles' in a shared inventory?): " + String.join(", ",
+                    ignored.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList()));
         }
     }
 
@@ -50,6 +53,7 @@ final class UnknownVariables {
         List<Var> all = new ArrayList<>();
         tree.groups.values().forEach(g -> all.addAll(g.vars.values()));
         tree.hosts.values().forEach(h -> all.addAll(h.vars.values()));
+        all.addAll(tree.extraVars.values());
         for (InventoryTree.VarsDir dir : tree.varsDirs) {
             dir.groups.values().forEach(m -> all.addAll(m.values()));
             dir.hosts.values().forEach(m -> all.addAll(m.values()));
