@@ -37,10 +37,49 @@ abstract class InventoryCommand implements Callable<Integer> {
     }
 
     Inventory loadInventory() {
-        Inventory inventory = InventoryLoader.load(options.sources(), options.group, options.patroniGroup, java.nio.file.Path.of(System.getProperty("user.home")));
+        dev.dcsprov.Verbosity.set(options.verbose.length);
+        if (options.limit != null && !(this instanceof TakesLimit)) {
+            throw new DcsprovException(ExitCode.USAGE, spec.qualifiedName() + " takes no --limit",
+                    spec.qualifiedName() + " " + TakesLimit.WHY_NOT, "leave --limit out; it works with apply, plan and rotate-certs");
+        }
+        Inventory inventory = InventoryLoader.load(options.sources(), options.group, options.patroniGroup, java.nio.file.Path.of(System.getProperty("user.home")),
+                options.extraVars);
         inventory.warnings().forEach(w -> err().println("warning: " + w));
         err().flush();
         return inventory;
+    }
+
+    /** The members --limit selects, in inventory order; empty without --limit. No member selected is an error. */
+    java.util.Set<String> limit(Inventory inventory) {
+        if (options.limit == null) {
+            return java.util.Set.of();
+        }
+        List<String> selected = dev.dcsprov.inventory.LimitPattern.select(options.limit,
+                dev.dcsprov.inventory.InventoryView.load(options.sources()));
+        java.util.Set<String> members = new java.util.LinkedHashSet<>();
+        inventory.members().stream().map(Host::name).filter(selected::contains).forEach(members::add);
+        if (members.isEmpty()) {
+            throw new DcsprovException(ExitCode.USAGE, "--limit '" + options.limit + "' matches no member of group '" + inventory.group() + "'",
+                    "It selects " + (selected.isEmpty() ? "no host" : String.join(", ", selected)) + "; the members are "
+                            + String.join(", ", inventory.members().stream().map(Host::name).toList()) + ".",
+                    "name members of group '" + inventory.group() + "'; nothing was touched");
+        }
+        return members;
+    }
+
+    /** --list-hosts: the members this command would work on, as Ansible prints them. Connects to no host. */
+    Integer listHosts() {
+        Inventory inventory = loadInventory();
+        java.util.Set<String> limited = limit(inventory);
+        List<String> hosts = inventory.members().stream().map(Host::name).filter(n -> limited.isEmpty() || limited.contains(n)).toList();
+        if (json()) {
+            printJson(Map.of("hosts", hosts));
+        } else {
+            out().println("  hosts (" + hosts.size() + "):");
+            hosts.forEach(h -> out().println("    " + h));
+            out().flush();
+        }
+        return ExitCode.OK.code();
     }
 
     boolean json() {

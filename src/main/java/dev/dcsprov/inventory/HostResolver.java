@@ -2,6 +2,7 @@ package dev.dcsprov.inventory;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Builds a {@link Host} from one member's merged variables, reporting bad values where they are written. */
@@ -12,20 +13,23 @@ final class HostResolver {
         this.paths = paths;
     }
 
-    Host resolve(InventoryTree.HostDef def, VarReader vars, Problems problems) {
+    Host resolve(InventoryTree.HostDef def, Map<String, Var> merged, VarReader vars, Problems problems) {
         String name = def.name;
-        Optional<String> ansibleHost = vars.string("ansible_host");
+        ConnectionVars connection = new ConnectionVars(name, merged, vars, problems);
+        Optional<String> addressVar = connection.winner(AnsibleVariables.ADDRESS);
+        Optional<String> ansibleHost = addressVar.flatMap(vars::string);
         String address = ansibleHost.orElse(name);
         if (ansibleHost.isPresent()) {
-            checkAddress(vars, vars.var("ansible_host").orElseThrow(), "ansible_host", address);
-        } else if (!vars.isSet("ansible_host") && !Addresses.isHostAddress(name)) {
+            checkAddress(vars, vars.var(addressVar.get()).orElseThrow(), addressVar.get(), address);
+        } else if (addressVar.isEmpty() && !Addresses.isHostAddress(name)) {
             problems.error(def.location, "host name '" + name + "' is not an IP address or DNS name and no ansible_host is set",
                     "add 'ansible_host: <address>' under the host");
         }
-        int port = vars.integer("ansible_port", 22, 1, 65535);
-        String user = vars.string("ansible_user", "root");
-        Optional<Path> key = vars.string("ansible_ssh_private_key_file").map(paths::resolve);
+        int port = vars.integer(connection.winner(AnsibleVariables.PORT).orElse("ansible_port"), 22, 1, 65535);
+        String user = connection.string(AnsibleVariables.USER).orElse("root");
+        Optional<Path> key = connection.string(AnsibleVariables.KEY).map(paths::resolve);
         boolean become = vars.bool("ansible_become", false);
+        connection.check(become);
 
         String memberName = vars.string("etcd_name", name);
         if (!memberName.matches("[A-Za-z0-9][A-Za-z0-9._:-]*")) {

@@ -52,14 +52,25 @@ public final class InventoryLoader {
      * group_vars/ and host_vars/ beside each. Relative paths in variables are relative to the first source's directory.
      */
     public static Inventory load(List<Path> sources, String group, Path home) {
-        return load(sources, group, null, home);
+        return load(sources, group, null, home, List.of());
     }
 
     /** @param patroniGroup the group of Patroni hosts; null for {@code dcsprov_patroni_group}, else "patroni" (absent: none) */
     public static Inventory load(List<Path> sources, String group, String patroniGroup, Path home) {
+        return load(sources, group, patroniGroup, home, List.of());
+    }
+
+    /** As {@link #load(List, String, Path)}, with -e/--extra-vars winning over every inventory variable. */
+    public static Inventory load(List<Path> sources, String group, Path home, List<String> extraVars) {
+        return load(sources, group, null, home, extraVars);
+    }
+
+    /** The whole load: {@code patroniGroup} as above, {@code extraVars} winning over every inventory variable. */
+    public static Inventory load(List<Path> sources, String group, String patroniGroup, Path home, List<String> extraVars) {
         Problems problems = new Problems();
         Path file = sources.get(0);
         InventoryTree tree = new InventorySources(problems).read(sources);
+        tree.extraVars.putAll(ExtraVars.read(extraVars, problems));
         problems.throwIfErrors(file);
         return validate(file, tree, group, patroniGroup, home, problems);
     }
@@ -84,9 +95,13 @@ public final class InventoryLoader {
         List<Host> hosts = new ArrayList<>();
         Map<String, Map<String, Var>> varsByHost = new HashMap<>();
         for (String name : memberNames) {
-            Map<String, Var> vars = merger.mergedFor(name);
+            Map<String, Var> merged = merger.mergedFor(name);
+            Map<String, Var> vars = Templates.refuse(merged, problems);
             varsByHost.put(name, vars);
-            Host host = hostResolver.resolve(tree.hosts.get(name), new VarReader(vars, problems), problems);
+            if (vars.size() < merged.size()) {
+                continue; // values derived from a template cannot be judged: the template is the error
+            }
+            Host host = hostResolver.resolve(tree.hosts.get(name), vars, new VarReader(vars, problems), problems);
             hosts.add(host);
             clusterResolver.resolve(new VarReader(vars, problems))
                     .ifPresent(c -> resolved.add(new ClusterConsistency.Resolved(host, vars, c)));
@@ -132,7 +147,7 @@ public final class InventoryLoader {
             Map<String, Var> vars = merger.mergedFor(host);
             VarReader reader = new VarReader(vars, problems);
             Host h = members.stream().filter(m -> m.name().equals(host)).findFirst()
-                    .orElseGet(() -> resolver.resolve(tree.hosts.get(host), reader, problems));
+                    .orElseGet(() -> resolver.resolve(tree.hosts.get(host), vars, reader, problems));
             PatroniResolver.resolve(h, reader, auth).ifPresent(out::add);
         }
         return List.copyOf(out);
@@ -168,6 +183,7 @@ public final class InventoryLoader {
     private static Map<String, Var> allVars(InventoryTree tree) {
         Map<String, Var> vars = new HashMap<>(tree.all().vars);
         tree.varsDirs.forEach(d -> vars.putAll(d.groups.getOrDefault(InventoryTree.ALL, Map.of())));
+        vars.putAll(tree.extraVars);
         return vars;
     }
 

@@ -21,8 +21,14 @@ public record InventoryView(Map<String, GroupView> groups, Map<String, Map<Strin
 
     /** Reads the sources; bad input is an {@link InventoryException} as for {@link InventoryLoader}. */
     public static InventoryView load(List<Path> sources) {
+        return load(sources, List.of());
+    }
+
+    /** As {@link #load(List)}, with -e/--extra-vars in every host's variables, as ansible-inventory --list shows them. */
+    public static InventoryView load(List<Path> sources, List<String> extraVars) {
         Problems problems = new Problems();
         InventoryTree tree = new InventorySources(problems).read(sources);
+        tree.extraVars.putAll(ExtraVars.read(extraVars, problems));
         VariableMerger merger = new VariableMerger(tree, problems);
         problems.throwIfErrors(sources.get(0));
         Map<String, GroupView> groups = new LinkedHashMap<>();

@@ -14,6 +14,8 @@ import java.util.Set;
 final class Problems {
     private final Set<Problem> errors = new LinkedHashSet<>();
     private final List<String> warnings = new ArrayList<>();
+    /** A warning about many hosts is listed once, naming them. */
+    private final java.util.Map<String, java.util.Set<String>> hostWarnings = new java.util.LinkedHashMap<>();
 
     void error(SourceLocation at, String message, String fix) {
         errors.add(new Problem(at, message, fix == null ? "" : fix));
@@ -23,12 +25,19 @@ final class Problems {
         warnings.add(message);
     }
 
+    /** A warning that concerns a host; the same message for several hosts is one warning naming them all. */
+    void warnFor(String message, String host) {
+        hostWarnings.computeIfAbsent(message, m -> new LinkedHashSet<>()).add(host);
+    }
+
     boolean hasErrors() {
         return !errors.isEmpty();
     }
 
     List<String> warnings() {
-        return List.copyOf(warnings);
+        List<String> all = new ArrayList<>(warnings);
+        hostWarnings.forEach((m, hosts) -> all.add(m + " (" + (hosts.size() == 1 ? "host " : "hosts ") + String.join(", ", hosts) + ")"));
+        return List.copyOf(all);
     }
 
     /** Errors in file order, then by column; same-place errors keep the order they were found. */

@@ -90,6 +90,12 @@ public final class SshjConnection implements Connection {
             byte[] stderr = err.get(remainingNanos(deadline), TimeUnit.NANOSECONDS);
             awaitExit(cmd, deadline);
             CommandResult result = result(cmd, stdout, stderr);
+            if (dev.dcsprov.Verbosity.at(2)) {
+                String script = command.script().strip();
+                dev.dcsprov.Verbosity.log(2, "[" + target.hostName() + "] exit " + result.exitStatus() + " in "
+                        + (timeout.toNanos() - remainingNanos(deadline)) / 1_000_000 + " ms: "
+                        + (dev.dcsprov.Verbosity.at(3) ? script : script.lines().findFirst().orElse("")));
+            }
             checkSudo(result);
             return result;
         } catch (TimeoutException e) {

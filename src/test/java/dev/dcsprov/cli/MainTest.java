@@ -161,9 +161,10 @@ class MainTest {
 
     @Test
     void commandsThatConnectToNoHostOfferNoConnectionOptions() {
-        for (String command : List.of("env", "patroni-config")) {
+        for (String command : List.of("env", "patroni-config", "inventory")) {
             String help = run(command, "--help").out();
-            for (String option : List.of("--forks", "--accept-new-host-keys", "--output")) {
+            assertTrue(help.contains("--output"), command + " prints JSON with -o json");
+            for (String option : List.of("--forks", "--accept-new-host-keys", "--limit", "--list-hosts")) {
                 assertFalse(help.contains(option), command + " offers " + option + ":\n" + help);
             }
             assertTrue(help.contains("--group"), help);
