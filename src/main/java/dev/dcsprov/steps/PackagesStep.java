@@ -20,8 +20,11 @@ public final class PackagesStep implements Step {
 
     static final List<String> PACKAGES = List.of("etcd-server", "etcd-client");
 
-    static final String INSTALL = """
-            set -eu
+    /**
+     * Shell lines that keep every package from starting or stopping a service until the script ends
+     * (a policy-rc.d that exits 101; an operator's own is put back by the EXIT trap).
+     */
+    public static final String NO_SERVICE_STARTS = """
             p=/usr/sbin/policy-rc.d
             saved=
             if [ -e "$p" ] || [ -L "$p" ]; then saved="$p.dcsprov-saved"; mv -f "$p" "$saved"; fi
@@ -30,6 +33,9 @@ public final class PackagesStep implements Step {
             printf '#!/bin/sh\\n# dcsprov: no service starts during package installation\\nexit 101\\n' > "$p"
             chmod 0755 "$p"
             export DEBIAN_FRONTEND=noninteractive
+            """;
+
+    static final String INSTALL = "set -eu\n" + NO_SERVICE_STARTS + """
             apt-get update -q -o Acquire::Retries=3 -o Acquire::Languages=none >/dev/null
             apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold %s >/dev/null
             """;

@@ -22,17 +22,8 @@ import static dev.dcsprov.Shell.quote;
  * drop-in for Debian's unit that points ExecStart there (the package stays installed: its unit, user and etcdctl).
  */
 public final class HostInstaller implements RollingUpgrade.Installer {
-    /** Like PackagesStep: a policy-rc.d that exits 101, so the package never starts or stops etcd itself. */
-    static final String GUARD = """
-            p=/usr/sbin/policy-rc.d
-            saved=
-            if [ -e "$p" ] || [ -L "$p" ]; then saved="$p.dcsprov-saved"; mv -f "$p" "$saved"; fi
-            restore() { rm -f "$p"; if [ -n "$saved" ]; then mv -f "$saved" "$p"; fi; }
-            trap restore EXIT
-            printf '#!/bin/sh\\n# dcsprov: no service starts during package installation\\nexit 101\\n' > "$p"
-            chmod 0755 "$p"
-            export DEBIAN_FRONTEND=noninteractive
-            """;
+    /** A policy-rc.d that exits 101, so the package never starts or stops etcd itself (as a fresh install). */
+    static final String GUARD = dev.dcsprov.steps.PackagesStep.NO_SERVICE_STARTS;
 
     static final String DROP_IN = "/etc/systemd/system/etcd.service.d/dcsprov-etcd.conf";
 
