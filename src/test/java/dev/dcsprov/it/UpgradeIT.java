@@ -116,6 +116,10 @@ class UpgradeIT {
     @Test
     @Order(3)
     void threeFourToThreeFiveUnderAWriterLosesNothing() throws Exception {
+        Proc.Result applyPlan = dcsprov("plan", inventory.toString());
+        assertEquals(0, applyPlan.exit(), applyPlan::toString);
+        assertTrue(applyPlan.out().contains("dcs-85 etcd-server 3.4.23-4+b4") && applyPlan.out().contains("apply never changes an installed etcd"),
+                "plan names the installed version and upgrade: " + applyPlan);
         Proc.Result plan = dcsprov("upgrade", "--check", inventory.toString());
         assertEquals(0, plan.exit(), plan::toString);
         for (String h : HOSTS) {
