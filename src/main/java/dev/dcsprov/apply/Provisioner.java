@@ -145,6 +145,7 @@ public final class Provisioner {
         notes.addAll(membership.notes());
         notes.addAll(authPlan.notes());
         notes.addAll(clientNotes);
+        notes.addAll(versionNotes(facts));
         // Users, roles and auth come last: they need the cluster healthy with its final membership.
         Plan plan = new Plan(cluster.name(), List.copyOf(hostPlans.values()),
                 java.util.stream.Stream.concat(clusterChanges.stream(), authLeftOut ? java.util.stream.Stream.<Change>empty()
@@ -243,6 +244,22 @@ public final class Provisioner {
         return new FactsProbe.Request(files, paths.configFile(), paths.defaultsLink(), cluster.dataDir(),
                 "https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey(),
                 List.of(HostPlanner.restartMarker(cluster)));
+    }
+
+    /** With etcd from elsewhere than the distribution: what each member has, and that moving it is 'dcsprov upgrade'. */
+    private List<String> versionNotes(Map<String, HostFacts> facts) {
+        if (cluster.etcdSource().isDistribution()) {
+            return List.of();
+        }
+        List<String> installed = inventory.members().stream().filter(h -> facts.get(h.name()) != null
+                        && facts.get(h.name()).hasPackage("etcd-server"))
+                .map(h -> h.name() + " etcd-server " + facts.get(h.name()).packages().get("etcd-server")).toList();
+        if (installed.isEmpty()) {
+            return List.of();
+        }
+        return List.of("etcd comes from " + cluster.etcdSource().describe() + "; installed: " + String.join(", ", installed)
+                + ". apply never changes an installed etcd: 'dcsprov upgrade --check' shows the version each member runs and will run, "
+                + "'dcsprov upgrade' moves them");
     }
 
     private List<String> planNotes(ClusterCondition condition) {

@@ -158,9 +158,19 @@ public final class RollingUpgrade {
             progress.accept(String.format(java.util.Locale.ROOT, "%s runs etcd %s (%.1f s)", m.name(), target.version(), s));
         } catch (DcsprovException e) {
             progress.accept(m.name() + " did not come back on etcd " + target.version() + ": " + e.summary() + "; putting it back on " + old);
-            installer.install(m, old);
-            installer.restart(m);
-            awaitVersion(m, old.version());
+            try {
+                installer.install(m, old);
+                installer.restart(m);
+                awaitVersion(m, old.version());
+            } catch (DcsprovException back) {
+                throw new DcsprovException(ExitCode.HOST_FAILED, m.name() + " did not come back on etcd " + target.version()
+                        + ", and putting it back on etcd " + old.version() + " failed too: " + back.summary(),
+                        "On " + target.version() + ": " + e.summary() + e.detail().map(d -> " " + d).orElse("")
+                                + "\nBack on " + old.version() + ": " + back.detail().orElse(back.summary())
+                                + "\nThe other members are untouched by this step, so the cluster stays quorate without it.",
+                        "see 'journalctl -u etcd' on " + m.name() + "; once it runs again, 'dcsprov upgrade --to " + old.version()
+                                + " INVENTORY' puts the members already done back", back);
+            }
             throw new DcsprovException(ExitCode.HOST_FAILED, m.name() + " did not come back healthy on etcd " + target.version()
                     + "; it was put back on etcd " + old.version() + " and is healthy",
                     e.summary() + e.detail().map(d -> "\n" + d).orElse("")

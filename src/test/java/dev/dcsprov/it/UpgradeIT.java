@@ -116,6 +116,10 @@ class UpgradeIT {
     @Test
     @Order(3)
     void threeFourToThreeFiveUnderAWriterLosesNothing() throws Exception {
+        Proc.Result applyPlan = dcsprov("plan", inventory.toString());
+        assertEquals(0, applyPlan.exit(), applyPlan::toString);
+        assertTrue(applyPlan.out().contains("dcs-85 etcd-server 3.4.23-4+b4") && applyPlan.out().contains("apply never changes an installed etcd"),
+                "plan names the installed version and upgrade: " + applyPlan);
         Proc.Result plan = dcsprov("upgrade", "--check", inventory.toString());
         assertEquals(0, plan.exit(), plan::toString);
         for (String h : HOSTS) {
@@ -191,6 +195,12 @@ class UpgradeIT {
         Proc.Result arch = dcsprov("upgrade", inventory.toString());
         assertEquals(3, arch.exit(), arch::toString);
         assertTrue(arch.err().contains("is for arm64, but dcs-85 is amd64") && arch.err().contains("linux-amd64.tar.gz"), arch::toString);
+        // A tarball that says 3.6 (Debian's 3.5 binaries under that name): 3.4 -> 3.6 skips a minor.
+        Path jump = tarballFromDebianPackages(false, "3.6.0");
+        writeInventory("    etcd_tarball: " + jump + "\n    etcd_tarball_sha256: " + sha256(jump) + "\n");
+        Proc.Result skip = dcsprov("upgrade", inventory.toString());
+        assertEquals(6, skip.exit(), skip::toString);
+        assertTrue(skip.err().contains("skips 3.5") && skip.err().contains("latest 3.5 release first"), skip::toString);
         for (String h : HOSTS) {
             assertEquals("3.4.23", serverVersion(h), h);
             assertEquals("none", Lab.sshOk(h, "ls /opt/dcsprov 2>/dev/null || echo none").strip(), h);
@@ -224,6 +234,10 @@ class UpgradeIT {
      * etcd-v3.5.16-linux-ARCH/{etcd,etcdctl,etcdutl}; {@code arm} patches the ELF machine to aarch64.
      */
     private Path tarballFromDebianPackages(boolean arm) throws IOException {
+        return tarballFromDebianPackages(arm, "3.5.16");
+    }
+
+    private Path tarballFromDebianPackages(boolean arm, String version) throws IOException {
         Path work = Files.createTempDirectory(dir, arm ? "tar-arm" : "tar");
         for (String p : List.of("etcd-server", "etcd-client")) {
             Path deb = work.resolve(p + ".deb");
@@ -232,7 +246,7 @@ class UpgradeIT {
                     + " && dpkg-deb -x " + deb + " " + work.resolve("x")));
             assertEquals(0, copy.exit(), copy::toString);
         }
-        String top = "etcd-v3.5.16-linux-" + (arm ? "arm64" : "amd64");
+        String top = "etcd-v" + version + "-linux-" + (arm ? "arm64" : "amd64");
         Path d = Files.createDirectories(work.resolve(top));
         for (String b : List.of("etcd", "etcdctl", "etcdutl")) {
             Files.copy(work.resolve("x/usr/bin/" + b), d.resolve(b));

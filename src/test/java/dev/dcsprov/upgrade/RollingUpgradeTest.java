@@ -59,6 +59,30 @@ class RollingUpgradeTest {
     }
 
     @Test
+    void aMemberThatFailsOnBothVersionsIsReportedAsSuch() {
+        FakeEtcdCluster fake = new FakeEtcdCluster("a", "b", "c").leader("a");
+        fake.brokenOn.put("b", "3.5.16");
+        RollingUpgrade.Installer brokenBack = new RollingUpgrade.Installer() {
+            @Override
+            public void install(dev.dcsprov.cluster.ClusterMember member, RollingUpgrade.Release release) {
+                if (release.equals(OLD)) {
+                    throw new DcsprovException(ExitCode.HOST_FAILED, "apt-get install failed", "no such version", "");
+                }
+                fake.install(member, release);
+            }
+
+            @Override
+            public void restart(dev.dcsprov.cluster.ClusterMember member) {
+                fake.restart(member);
+            }
+        };
+        RollingUpgrade withBrokenBack = new RollingUpgrade(fake, fake.members(), brokenBack, progress::add, fake);
+        DcsprovException e = assertThrows(DcsprovException.class, () -> withBrokenBack.run(List.of("b"), NEW, allOld()));
+        assertTrue(e.summary().contains("putting it back on etcd 3.4.23 failed too"), e.summary());
+        assertEquals(ExitCode.HOST_FAILED, e.exitCode());
+    }
+
+    @Test
     void refusedBeforeAnyChange() {
         FakeEtcdCluster skip = new FakeEtcdCluster("a", "b", "c").leader("a");
         DcsprovException jump = assertThrows(DcsprovException.class, () -> upgrade(skip).preflight(EtcdVersion.parse("3.6.5")));
