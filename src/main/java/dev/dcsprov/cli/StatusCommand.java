@@ -58,11 +58,13 @@ final class StatusCommand extends InventoryCommand {
             ClusterStatus status = new StatusProbe(new RemoteEtcdctl(via, paths.caCert(), paths.adminCert(), paths.adminKey()))
                     .gather(endpoints, open, paths.serverCert(), unreachable, Instant.now());
             boolean healthy = status.healthy(inventory.members().size());
+            java.util.Optional<dev.dcsprov.journal.InterruptedOperation> interrupted = interrupted(inventory, open);
             if (options.output == RunOptions.OutputFormat.json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("cluster", inventory.cluster().name());
                 doc.put("healthy", healthy);
                 doc.put("problems", problems(status, inventory));
+                doc.put("interrupted", interrupted.map(dev.dcsprov.journal.InterruptedOperation::json).orElse(null));
                 doc.put("via", status.via());
                 doc.put("unreachable", status.unreachable());
                 doc.put("members", status.members());
@@ -90,6 +92,7 @@ final class StatusCommand extends InventoryCommand {
                 printJson(doc);
             } else {
                 text(status, healthy, inventory);
+                interrupted.ifPresent(i -> i.lines().forEach(out()::println));
             }
             out().flush();
             return healthy ? ExitCode.OK.code() : ExitCode.UNHEALTHY.code();
@@ -130,6 +133,22 @@ final class StatusCommand extends InventoryCommand {
         table("Certificates", rows);
         out().println(healthy ? "healthy: every member answers, with one cluster ID, one leader and no alarms"
                 : "NOT HEALTHY: " + String.join("; ", problems(s, inventory)));
+    }
+
+    /** A run that did not end, from the local journal and the members' (read with cat; a member that cannot say is skipped). */
+    private static java.util.Optional<dev.dcsprov.journal.InterruptedOperation> interrupted(Inventory inventory, Map<String, Connection> open) {
+        Map<String, dev.dcsprov.journal.JournalEntry> members = new LinkedHashMap<>();
+        for (Host h : inventory.members()) {
+            Connection c = open.get(h.name());
+            if (c != null) {
+                try {
+                    dev.dcsprov.journal.HostJournals.read(c).ifPresent(e -> members.put(h.name(), e));
+                } catch (RuntimeException e) {
+                    // status reports what it can: this member's journal is simply not shown
+                }
+            }
+        }
+        return dev.dcsprov.journal.InterruptedOperation.of(dev.dcsprov.journal.Journal.readDir(inventory.cluster().pkiDir()), members);
     }
 
     /** Why not healthy, as the gates of apply and rotate-certs would say it. */
