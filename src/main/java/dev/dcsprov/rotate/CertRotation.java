@@ -124,8 +124,9 @@ public final class CertRotation {
             progress.accept("issued new certificates for " + String.join(", ", pending)
                     + (all ? " and dcsprov's admin client" : "") + "; the old ones are in " + store.directory().resolve("archive"));
         } else {
-            progress.accept("continuing an interrupted rotation: " + String.join(", ", pending)
-                    + " still carry their previous certificate (nothing new is issued)");
+            progress.accept("continuing an interrupted rotation: " + (pending.isEmpty() ? "" : String.join(", ", pending)
+                    + " still carry their previous certificate") + interrupted.map(m -> (pending.isEmpty() ? "" : "; ") + m
+                    + " was left mid-step and goes first").orElse("") + " (nothing new is issued)");
         }
         boolean adminPushed = pushAdmin(rows, issued && all);
         roll(pending, this::replace, "its new certificate", LEAF);
