@@ -124,8 +124,8 @@ public final class CertRotation {
             progress.accept("issued new certificates for " + String.join(", ", pending)
                     + (all ? " and dcsprov's admin client" : "") + "; the old ones are in " + store.directory().resolve("archive"));
         } else {
-            progress.accept("continuing an interrupted rotation: " + (pending.isEmpty() ? "" : String.join(", ", pending)
-                    + " still carry their previous certificate") + interrupted.map(m -> (pending.isEmpty() ? "" : "; ") + m
+            String carry = pending.isEmpty() ? "" : String.join(", ", pending) + " still carry their previous certificate";
+            progress.accept("continuing an interrupted rotation: " + carry + interrupted.map(m -> (carry.isEmpty() ? "" : "; ") + m
                     + " was left mid-step and goes first").orElse("") + " (nothing new is issued)");
         }
         boolean adminPushed = pushAdmin(rows, issued && all);
