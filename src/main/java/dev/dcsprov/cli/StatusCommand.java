@@ -82,11 +82,13 @@ final class StatusCommand extends InventoryCommand {
             List<MemberSpace> overQuota = SpaceReport.above(space, quotaWarn);
             List<String> patroniUnanswered = new ArrayList<>();
             List<PatroniStatus> patroni = patroni(inventory, open, patroniUnanswered);
+            java.util.Optional<dev.dcsprov.journal.InterruptedOperation> interrupted = interrupted(inventory, open);
             if (options.output == RunOptions.OutputFormat.json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("cluster", inventory.cluster().name());
                 doc.put("healthy", healthy);
                 doc.put("problems", problems(status, inventory));
+                doc.put("interrupted", interrupted.map(dev.dcsprov.journal.InterruptedOperation::json).orElse(null));
                 doc.put("via", status.via());
                 doc.put("unreachable", status.unreachable());
                 doc.put("members", status.members());
@@ -133,6 +135,7 @@ final class StatusCommand extends InventoryCommand {
             } else {
                 text(status, healthy, inventory, space, overQuota);
                 patroniText(inventory, patroni, patroniUnanswered);
+                interrupted.ifPresent(i -> i.lines().forEach(out()::println));
             }
             out().flush();
             return !healthy ? ExitCode.UNHEALTHY.code() : !overQuota.isEmpty() ? ExitCode.QUOTA.code() : ExitCode.OK.code();
@@ -225,6 +228,22 @@ final class StatusCommand extends InventoryCommand {
                     + " (as Patroni on " + c.askedOn() + " reports it)", rows);
         }
         unanswered.forEach(u -> out().println("Patroni on " + u));
+    }
+
+    /** A run that did not end, from the local journal and the members' (read with cat; a member that cannot say is skipped). */
+    private static java.util.Optional<dev.dcsprov.journal.InterruptedOperation> interrupted(Inventory inventory, Map<String, Connection> open) {
+        Map<String, dev.dcsprov.journal.JournalEntry> members = new LinkedHashMap<>();
+        for (Host h : inventory.members()) {
+            Connection c = open.get(h.name());
+            if (c != null) {
+                try {
+                    dev.dcsprov.journal.HostJournals.read(c).ifPresent(e -> members.put(h.name(), e));
+                } catch (RuntimeException e) {
+                    // status reports what it can: this member's journal is simply not shown
+                }
+            }
+        }
+        return dev.dcsprov.journal.InterruptedOperation.of(dev.dcsprov.journal.Journal.readDir(inventory.cluster().pkiDir()), members);
     }
 
     /** Why not healthy, as the gates of apply and rotate-certs would say it. */

@@ -236,9 +236,10 @@ public final class RollingRestart {
                 restarter.restart(member);
                 progress.accept("waiting for " + current + " to rejoin and catch up");
                 awaitCaughtUp(member);
-                progress.accept(current + " is back with " + labels.carries() + " and caught up");
                 hooks.after(member);
+                // Recorded before it is said: whoever acts on the message (a person, a test killing the run) finds it done.
                 resume.recorder().done(member);
+                progress.accept(current + " is back with " + labels.carries() + " and caught up");
                 todo.remove(current);
                 done.add(current);
             } catch (Refused r) {

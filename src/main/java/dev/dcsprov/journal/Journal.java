@@ -132,7 +132,10 @@ public final class Journal {
         record(new JournalEntry(operation, phase, "", "finished", JournalEntry.FINISHED, resume, now(), pid()), "");
     }
 
-    /** The rolling restart's records for one phase: "files" before the member's new files, "restart" before its restart. */
+    /**
+     * The rolling restart's records for one phase: "files" before the member's new files, "restart" before its
+     * restart, "done" once it is back and caught up (kill points name these steps).
+     */
     public RollingRestart.Recorder recorder(String phase) {
         if (file == null) {
             return RollingRestart.Recorder.none();
@@ -145,7 +148,7 @@ public final class Journal {
 
             @Override
             public void done(ClusterMember member) {
-                Journal.this.done(phase, member.name(), "restart");
+                Journal.this.done(phase, member.name(), "done");
             }
         };
     }

@@ -90,6 +90,7 @@ public record JournalEntry(String operation, String phase, String member, String
         String what = switch (step) {
             case "files" -> "installing new files" + where;
             case "restart" -> "restarting" + where + " with its new files";
+            case "done" -> "finishing" + where;
             default -> step + where;
         };
         return operation + " (" + phase + "): " + (state.equals(STARTED) ? "stopped while " + what : "stopped after " + what)

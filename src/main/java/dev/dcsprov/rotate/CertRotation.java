@@ -136,8 +136,9 @@ public final class CertRotation {
             progress.accept("issued new certificates for " + String.join(", ", pending)
                     + (all ? " and dcsprov's admin client" : "") + "; the old ones are in " + store.directory().resolve("archive"));
         } else {
-            progress.accept("continuing an interrupted rotation: " + String.join(", ", pending)
-                    + " still carry their previous certificate (nothing new is issued)");
+            String carry = pending.isEmpty() ? "" : String.join(", ", pending) + " still carry their previous certificate";
+            progress.accept("continuing an interrupted rotation: " + carry + interrupted.map(m -> (carry.isEmpty() ? "" : "; ") + m
+                    + " was left mid-step and goes first").orElse("") + " (nothing new is issued)");
         }
         boolean adminPushed = pushAdmin(rows, issued && all);
         // A new client certificate of the same CA works at once: the clients switch before any member restarts.

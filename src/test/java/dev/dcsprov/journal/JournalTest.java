@@ -32,9 +32,9 @@ class JournalTest {
         assertEquals("files", e.step());
         assertTrue(e.inStep());
         assertEquals("dcsprov rotate-certs --ca inv.yml", e.resume());
-        j.done("NEW_LEAVES", "dcs-81", "restart");
+        j.done("NEW_LEAVES", "dcs-81", "done");
         j.mark("NEW_LEAVES", "phase-start");
-        assertEquals(List.of("dcs-81 files started", "dcs-81 restart done"), remote, "operation-wide marks stay local");
+        assertEquals(List.of("dcs-81 files started", "dcs-81 done done"), remote, "operation-wide marks stay local");
         try (var left = Files.list(pki)) {
             assertEquals(List.of(Journal.FILE), left.map(p -> p.getFileName().toString()).toList(), "no temp file left");
         }
@@ -58,7 +58,7 @@ class JournalTest {
     @Test
     void aRunStoppedBetweenMembersIsInterruptedButLeftNoMemberMidStep() {
         Journal j = Journal.open(pki, "rotate-certs", "r", Journal.MemberJournals.NONE);
-        j.done("leaf", "dcs-80", "restart");
+        j.done("leaf", "dcs-80", "done");
         Journal next = Journal.open(pki, "rotate-certs", "r", Journal.MemberJournals.NONE);
         assertTrue(next.interrupted().isPresent());
         assertEquals(Optional.empty(), next.interruptedMember());
