@@ -29,7 +29,7 @@ final class ApplyCommand extends InventoryCommand {
         PhaseTimer timer = new PhaseTimer();
         Inventory inventory = command.loadInventory();
         timer.mark("inventory");
-        try (var lock = apply ? command.lockRun(inventory) : null; Hosts hosts = command.connect(inventory)) {
+        try (var lock = apply ? command.lockRun(inventory) : null; Hosts hosts = command.connect(inventory, true)) {
             if (lock != null) {
                 lock.onMembers(hosts);
             }

@@ -61,7 +61,7 @@ final class RotateCertsCommand extends InventoryCommand {
         List<String> progress = new ArrayList<>();
         long started = System.nanoTime();
         CertRotation.Result result;
-        try (var lock = lockRun(inventory); Hosts hosts = connect(inventory)) {
+        try (var lock = lockRun(inventory); Hosts hosts = connect(inventory, true)) {
             lock.onMembers(hosts);
             result = new CertRotation(inventory, hosts, store, progressTo(progress)).carrying(patroni(inventory, hosts, store, progress)).run(new CertRotation.Options(Set.copyOf(new LinkedHashSet<>(limit)), clients));
         }
@@ -114,7 +114,7 @@ final class RotateCertsCommand extends InventoryCommand {
         List<String> progress = new ArrayList<>();
         long started = System.nanoTime();
         CaRotation.Result result;
-        try (var lock = lockRun(inventory); Hosts hosts = connect(inventory)) {
+        try (var lock = lockRun(inventory); Hosts hosts = connect(inventory, true)) {
             lock.onMembers(hosts);
             result = new CaRotation(inventory, hosts, store, progressTo(progress)).carrying(patroni(inventory, hosts, store, progress)).run(new CaRotation.Options(stopAfterPhase));
         }
