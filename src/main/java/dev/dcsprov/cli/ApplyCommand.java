@@ -30,7 +30,7 @@ final class ApplyCommand extends InventoryCommand implements TakesLimit {
         Inventory inventory = command.loadInventory();
         java.util.Set<String> limit = command.limit(inventory);
         timer.mark("inventory");
-        try (var lock = apply ? command.lockRun(inventory) : null; Hosts hosts = command.connect(inventory)) {
+        try (var lock = apply ? command.lockRun(inventory) : null; Hosts hosts = command.connect(inventory, true)) {
             if (lock != null) {
                 lock.onMembers(hosts);
             }

@@ -95,9 +95,17 @@ abstract class InventoryCommand implements Callable<Integer> {
         return json() ? new JsonReporter(out()) : new TextReporter(out());
     }
 
-    /** Connects to every member and Patroni host, all or nothing: no change starts while one is unreachable. */
+    /** Connects to every member, all or nothing: no change starts while a member is unreachable. */
     Hosts connect(Inventory inventory) {
-        List<SshTarget> targets = inventory.allHosts().stream().map(InventoryCommand::target).toList();
+        return connect(inventory, false);
+    }
+
+    /**
+     * As {@link #connect(Inventory)}, with the Patroni hosts too when {@code withPatroni} (apply, plan, rotate-certs:
+     * the commands that deliver to them); the others need no Patroni host and are not stopped by one.
+     */
+    Hosts connect(Inventory inventory, boolean withPatroni) {
+        List<SshTarget> targets = (withPatroni ? inventory.allHosts() : inventory.members()).stream().map(InventoryCommand::target).toList();
         HostKeyPolicy policy = options.acceptNewHostKeys
                 ? HostKeyPolicy.acceptNew(inventory.cluster().knownHostsFiles())
                 : HostKeyPolicy.strict(inventory.cluster().knownHostsFiles());

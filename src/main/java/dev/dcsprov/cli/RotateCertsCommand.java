@@ -59,7 +59,7 @@ final class RotateCertsCommand extends InventoryCommand implements TakesLimit {
         List<String> progress = new ArrayList<>();
         long started = System.nanoTime();
         CertRotation.Result result;
-        try (var lock = lockRun(inventory); Hosts hosts = connect(inventory)) {
+        try (var lock = lockRun(inventory); Hosts hosts = connect(inventory, true)) {
             lock.onMembers(hosts);
             result = new CertRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs")).carrying(patroni(inventory, hosts, store, progress)).run(new CertRotation.Options(limit, clients));
         }
@@ -112,7 +112,7 @@ final class RotateCertsCommand extends InventoryCommand implements TakesLimit {
         List<String> progress = new ArrayList<>();
         long started = System.nanoTime();
         CaRotation.Result result;
-        try (var lock = lockRun(inventory); Hosts hosts = connect(inventory)) {
+        try (var lock = lockRun(inventory); Hosts hosts = connect(inventory, true)) {
             lock.onMembers(hosts);
             result = new CaRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs-ca")).carrying(patroni(inventory, hosts, store, progress)).run(new CaRotation.Options(stopAfterPhase));
         }

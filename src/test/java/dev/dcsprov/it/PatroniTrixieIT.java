@@ -42,12 +42,21 @@ class PatroniTrixieIT {
 
     @Test
     @Order(2)
+    void statusShowsPatronisOwnView() throws Exception {
+        assertTrue(s.dcsprovOk("status", s.inventory.toString()).out().contains("Patroni cluster 'main': leader dcs-65"));
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(s.dcsprovOk("status", "-o", "json", s.inventory.toString()).out());
+        assertEquals("dcs-65", doc.path("patroni").path(0).path("leader").asText(), doc.toString());
+        assertEquals(2, doc.path("patroni").path(0).path("members").size(), doc.toString());
+    }
+
+    @Test
+    @Order(3)
     void oneCommandCaRotation() {
         s.underPatroni("CA rotation (3 phases)", "rotate-certs", "--ca", s.inventory.toString());
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void memberReplace() {
         s.underPatroni("member replace dcs-67", "member", "replace", s.inventory.toString(), "dcs-67");
         s.log("done");
