@@ -18,6 +18,8 @@ final class ConnectionVars {
     private final Map<String, Var> vars;
     private final VarReader reader;
     private final Problems problems;
+    /** Jump hosts from ProxyJump / -J in the ssh args, first hop first. */
+    private final java.util.List<String> jumps = new java.util.ArrayList<>();
 
     ConnectionVars(String host, Map<String, Var> vars, VarReader reader, Problems problems) {
         this.host = host;
@@ -87,13 +89,38 @@ final class ConnectionVars {
             return;
         }
         for (SshArgs.Finding f : findings) {
-            if (f.refused()) {
+            if (f.jump() != null) {
+                jumps(name, f.jump());
+            } else if (f.refused()) {
                 refuse(name, name + " has '" + f.option() + "': " + f.why(),
                         "remove it from " + name + " for the etcd members (dcsprov connects directly to ansible_host:ansible_port)");
             } else {
                 problems.warnFor(name + " '" + f.option() + "' " + f.why(), host);
             }
         }
+    }
+
+    /** ssh takes the first ProxyJump it is given: a later one is ignored, as by ssh. */
+    private void jumps(String name, String value) {
+        if (!jumps.isEmpty()) {
+            return;
+        }
+        if (value.equalsIgnoreCase("none")) {
+            return;
+        }
+        for (String hop : value.split(",")) {
+            if (!hop.strip().matches("([A-Za-z0-9._-]+@)?[A-Za-z0-9._-]+(:[0-9]{1,5})?")) {
+                refuse(name, name + " has jump host '" + hop.strip() + "', which is not [user@]host[:port]",
+                        "write -J user@host:port (several separated by commas, first hop first)");
+                return;
+            }
+            jumps.add(hop.strip());
+        }
+    }
+
+    /** The jump hosts the ssh args name, first hop first; empty to connect directly. */
+    java.util.List<String> jumps() {
+        return java.util.List.copyOf(jumps);
     }
 
     private void refuse(String name, String message, String fix) {

@@ -56,7 +56,8 @@ final class HostResolver {
                 .filter(s -> !Addresses.isHostAddress(s.startsWith("*.") ? s.substring(2) : s))
                 .forEach(s -> vars.error(v, "etcd_extra_sans entry '" + s + "' is not an IP address or DNS name", "")));
 
-        return new Host(name, address, port, user, key, become, memberName, advertise, listen, extraSans, def.location);
+        return new Host(name, address, port, user, key, become, memberName, advertise, listen, extraSans, def.location,
+                connection.jumps());
     }
 
     private static void checkAddress(VarReader vars, Var var, String name, String value) {
