@@ -76,7 +76,7 @@ public final class InventoryLoader {
         Path absolute = file.toAbsolutePath().normalize();
         Path dir = Files.isDirectory(absolute) ? absolute : absolute.getParent();
         LocalPaths paths = new LocalPaths(dir, home);
-        HostResolver hostResolver = new HostResolver(paths);
+        HostResolver hostResolver = new HostResolver(paths, sshConfig(home, problems));
         ClusterSettingsResolver clusterResolver = new ClusterSettingsResolver(paths);
         AuthSettingsResolver authResolver = new AuthSettingsResolver(paths);
         List<Optional<AuthSettings>> auths = new ArrayList<>();
@@ -106,6 +106,17 @@ public final class InventoryLoader {
         MemberChecks.warnAboutSize(groupName, hosts.size(), problems);
         return new Inventory(file, groupName, List.copyOf(hosts), cluster, problems.warnings(),
                 auths.get(0).orElseThrow());
+    }
+
+    /** ~/.ssh/config, or an empty one (an unreadable file is an error at it). */
+    private static dev.dcsprov.ssh.SshConfig sshConfig(Path home, Problems problems) {
+        Path file = home.resolve(".ssh").resolve("config");
+        try {
+            return dev.dcsprov.ssh.SshConfig.load(file);
+        } catch (IOException e) {
+            problems.error(new SourceLocation(file, 1, 1), "cannot read " + file + ": " + e.getMessage(), "make it readable, or move it aside");
+            return dev.dcsprov.ssh.SshConfig.empty(file);
+        }
     }
 
     /** Every host's name, members or not, whichever parser built the tree. */
