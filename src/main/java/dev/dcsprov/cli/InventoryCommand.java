@@ -43,7 +43,7 @@ abstract class InventoryCommand implements Callable<Integer> {
                     spec.qualifiedName() + " " + TakesLimit.WHY_NOT, "leave --limit out; it works with apply, plan and rotate-certs");
         }
         Inventory inventory = InventoryLoader.load(options.sources(), options.group, java.nio.file.Path.of(System.getProperty("user.home")),
-                options.extraVars);
+                options.extraVars, options.vault());
         inventory.warnings().forEach(w -> err().println("warning: " + w));
         err().flush();
         return inventory;
@@ -55,7 +55,7 @@ abstract class InventoryCommand implements Callable<Integer> {
             return java.util.Set.of();
         }
         List<String> selected = dev.dcsprov.inventory.LimitPattern.select(options.limit,
-                dev.dcsprov.inventory.InventoryView.load(options.sources()));
+                dev.dcsprov.inventory.InventoryView.load(options.sources(), List.of(), options.vault()));
         java.util.Set<String> members = new java.util.LinkedHashSet<>();
         inventory.members().stream().map(Host::name).filter(selected::contains).forEach(members::add);
         if (members.isEmpty()) {

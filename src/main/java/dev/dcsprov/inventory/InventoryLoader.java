@@ -57,7 +57,12 @@ public final class InventoryLoader {
 
     /** As {@link #load(List, String, Path)}, with -e/--extra-vars winning over every inventory variable. */
     public static Inventory load(List<Path> sources, String group, Path home, List<String> extraVars) {
-        Problems problems = new Problems();
+        return load(sources, group, home, extraVars, VaultKeys.none());
+    }
+
+    /** As {@link #load(List, String, Path, List)}, decrypting vault files and !vault values with these passwords. */
+    public static Inventory load(List<Path> sources, String group, Path home, List<String> extraVars, VaultKeys vault) {
+        Problems problems = new Problems().withVault(vault);
         Path file = sources.get(0);
         InventoryTree tree = new InventorySources(problems).read(sources);
         tree.extraVars.putAll(ExtraVars.read(extraVars, problems));
