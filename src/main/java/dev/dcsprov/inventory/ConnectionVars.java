@@ -14,6 +14,9 @@ final class ConnectionVars {
     private static final Set<String> SSH_CONNECTIONS = Set.of("ssh", "smart", "paramiko", "paramiko_ssh",
             "ansible.builtin.ssh", "ansible.builtin.paramiko_ssh");
 
+    /** A jump host as ssh's -J takes it (IPv6 literals aside): [user@]host[:port]. */
+    static final String JUMP = "([A-Za-z0-9._-]+@)?[A-Za-z0-9._-]+(:[0-9]{1,5})?";
+
     private final String host;
     private final Map<String, Var> vars;
     private final VarReader reader;
@@ -109,7 +112,7 @@ final class ConnectionVars {
             return;
         }
         for (String hop : value.split(",")) {
-            if (!hop.strip().matches("([A-Za-z0-9._-]+@)?[A-Za-z0-9._-]+(:[0-9]{1,5})?")) {
+            if (!hop.strip().matches(JUMP)) {
                 refuse(name, name + " has jump host '" + hop.strip() + "', which is not [user@]host[:port]",
                         "write -J user@host:port (several separated by commas, first hop first)");
                 return;

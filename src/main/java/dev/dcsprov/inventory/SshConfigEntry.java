@@ -57,8 +57,16 @@ final class SshConfigEntry {
     }
 
     List<String> jumps() {
-        return config.first(host, "ProxyJump").filter(v -> !v.text().equalsIgnoreCase("none"))
-                .map(v -> Arrays.stream(v.text().split(",")).map(String::strip).toList()).orElse(List.of());
+        Optional<SshConfig.Value> v = config.first(host, "ProxyJump").filter(x -> !x.text().equalsIgnoreCase("none"));
+        List<String> hops = v.map(x -> Arrays.stream(x.text().split(",")).map(String::strip).toList()).orElse(List.of());
+        for (String hop : hops) {
+            if (!hop.matches(ConnectionVars.JUMP)) {
+                problems.error(at(v.get()), "ProxyJump '" + hop + "' for " + host + " is not [user@]host[:port]",
+                        "write ProxyJump user@host:port (several separated by commas, first hop first)");
+                return List.of();
+            }
+        }
+        return hops;
     }
 
     private SourceLocation at(SshConfig.Value v) {

@@ -66,10 +66,12 @@ class SshConfigTest {
                   ProxyCommand ssh -W %h:%p gw
                 Host 10.0.0.2
                   Port none
+                  ProxyJump gw:ssh
                 """, "[etcd]\na ansible_host=10.0.0.1\nb ansible_host=10.0.0.2\n"));
         String all = e.problems().toString();
         assertTrue(all.contains(home.resolve(".ssh/config") + ":2:1: ProxyCommand for 10.0.0.1"), all);
         assertTrue(all.contains(home.resolve(".ssh/config") + ":4:1: Port 'none' for 10.0.0.2 is not a port number"), all);
-        assertEquals(2, e.problems().size(), all);
+        assertTrue(all.contains(home.resolve(".ssh/config") + ":5:1: ProxyJump 'gw:ssh' for 10.0.0.2 is not [user@]host[:port]"), all);
+        assertEquals(3, e.problems().size(), all);
     }
 }
