@@ -43,7 +43,7 @@ abstract class InventoryCommand implements Callable<Integer> {
                     spec.qualifiedName() + " " + TakesLimit.WHY_NOT, "leave --limit out; it works with apply, plan and rotate-certs");
         }
         Inventory inventory = InventoryLoader.load(options.sources(), options.group, options.patroniGroup, java.nio.file.Path.of(System.getProperty("user.home")),
-                options.extraVars);
+                options.extraVars, options.vault());
         inventory.warnings().forEach(w -> err().println("warning: " + w));
         err().flush();
         return inventory;
@@ -55,7 +55,7 @@ abstract class InventoryCommand implements Callable<Integer> {
             return java.util.Set.of();
         }
         List<String> selected = dev.dcsprov.inventory.LimitPattern.select(options.limit,
-                dev.dcsprov.inventory.InventoryView.load(options.sources()));
+                dev.dcsprov.inventory.InventoryView.load(options.sources(), List.of(), options.vault()));
         java.util.Set<String> members = new java.util.LinkedHashSet<>();
         inventory.members().stream().map(Host::name).filter(selected::contains).forEach(members::add);
         if (members.isEmpty()) {
@@ -150,6 +150,16 @@ abstract class InventoryCommand implements Callable<Integer> {
     }
 
     static SshTarget target(Host h) {
-        return new SshTarget(h.name(), h.address(), h.sshPort(), h.sshUser(), h.privateKey(), h.become());
+        return new SshTarget(h.name(), h.address(), h.sshPort(), h.sshUser(), h.privateKey(), h.become(),
+                h.jumps().stream().map(j -> hop(j, h)).toList());
+    }
+
+    /** A jump host from [user@]host[:port]: the member's user and key unless it names its own user, port 22 unless given. */
+    static SshTarget hop(String spec, Host member) {
+        String user = spec.contains("@") ? spec.substring(0, spec.indexOf('@')) : member.sshUser();
+        String hostPort = spec.substring(spec.indexOf('@') + 1);
+        String host = hostPort.contains(":") ? hostPort.substring(0, hostPort.indexOf(':')) : hostPort;
+        int port = hostPort.contains(":") ? Integer.parseInt(hostPort.substring(hostPort.indexOf(':') + 1)) : 22;
+        return new SshTarget(host, host, port, user, member.privateKey(), false);
     }
 }

@@ -37,7 +37,7 @@ final class InventoryShowCommand extends InventoryCommand implements ConnectsToN
     @Override
     public Integer call() {
         loadInventory(); // dcsprov's checks of the members: an inventory apply would refuse exits 3 here too
-        InventoryView view = InventoryView.load(options.sources(), options.extraVars);
+        InventoryView view = InventoryView.load(options.sources(), options.extraVars, options.vault());
         if (mode.graph) {
             graph(view).forEach(out()::println);
         } else if (mode.host != null) {
@@ -47,7 +47,7 @@ final class InventoryShowCommand extends InventoryCommand implements ConnectsToN
                         "The hosts are: " + String.join(", ", view.hostVars().keySet()) + ".", "name a host of the inventory");
             }
             // ansible-inventory --host shows the inventory's variables, without -e
-            Map<String, Object> own = InventoryView.load(options.sources()).hostVars().get(mode.host);
+            Map<String, Object> own = InventoryView.load(options.sources(), List.of(), options.vault()).hostVars().get(mode.host);
             printJson(new TreeMap<>(own));
         } else {
             printJson(list(view));

@@ -41,6 +41,27 @@ final class RunOptions {
     @Option(names = "--list-hosts", description = "Print the members the command would work on (after --limit) and exit; connects to no host")
     boolean listHosts;
 
+    @Option(names = "--vault-password-file", paramLabel = "FILE", description = "Ansible Vault password file (an executable one is run); "
+            + "repeatable. Default: ANSIBLE_VAULT_PASSWORD_FILE")
+    java.util.List<Path> vaultPasswordFiles = new java.util.ArrayList<>();
+
+    @Option(names = "--vault-id", paramLabel = "ID@SOURCE", description = "Vault id and its password: ID@FILE or ID@prompt; repeatable")
+    java.util.List<String> vaultIds = new java.util.ArrayList<>();
+
+    @Option(names = {"-J", "--ask-vault-pass"}, description = "Ask for the vault password on the terminal")
+    boolean askVaultPass;
+
+    /** The vault passwords, read once per run. */
+    dev.dcsprov.inventory.VaultKeys vault() {
+        if (vault == null) {
+            vault = dev.dcsprov.inventory.VaultKeys.from(vaultPasswordFiles, vaultIds, askVaultPass,
+                    System.getenv("ANSIBLE_VAULT_PASSWORD_FILE"));
+        }
+        return vault;
+    }
+
+    private dev.dcsprov.inventory.VaultKeys vault;
+
     @Option(names = "--diff", description = "Accepted for Ansible habits: plans always show the diffs of config files")
     boolean diff;
 

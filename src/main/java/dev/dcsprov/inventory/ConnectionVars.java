@@ -14,10 +14,15 @@ final class ConnectionVars {
     private static final Set<String> SSH_CONNECTIONS = Set.of("ssh", "smart", "paramiko", "paramiko_ssh",
             "ansible.builtin.ssh", "ansible.builtin.paramiko_ssh");
 
+    /** A jump host as ssh's -J takes it (IPv6 literals aside): [user@]host[:port]. */
+    static final String JUMP = "([A-Za-z0-9._-]+@)?[A-Za-z0-9._-]+(:[0-9]{1,5})?";
+
     private final String host;
     private final Map<String, Var> vars;
     private final VarReader reader;
     private final Problems problems;
+    /** Jump hosts from ProxyJump / -J in the ssh args, first hop first. */
+    private final java.util.List<String> jumps = new java.util.ArrayList<>();
 
     ConnectionVars(String host, Map<String, Var> vars, VarReader reader, Problems problems) {
         this.host = host;
@@ -87,13 +92,38 @@ final class ConnectionVars {
             return;
         }
         for (SshArgs.Finding f : findings) {
-            if (f.refused()) {
+            if (f.jump() != null) {
+                jumps(name, f.jump());
+            } else if (f.refused()) {
                 refuse(name, name + " has '" + f.option() + "': " + f.why(),
                         "remove it from " + name + " for the etcd members (dcsprov connects directly to ansible_host:ansible_port)");
             } else {
                 problems.warnFor(name + " '" + f.option() + "' " + f.why(), host);
             }
         }
+    }
+
+    /** ssh takes the first ProxyJump it is given: a later one is ignored, as by ssh. */
+    private void jumps(String name, String value) {
+        if (!jumps.isEmpty()) {
+            return;
+        }
+        if (value.equalsIgnoreCase("none")) {
+            return;
+        }
+        for (String hop : value.split(",")) {
+            if (!hop.strip().matches(JUMP)) {
+                refuse(name, name + " has jump host '" + hop.strip() + "', which is not [user@]host[:port]",
+                        "write -J user@host:port (several separated by commas, first hop first)");
+                return;
+            }
+            jumps.add(hop.strip());
+        }
+    }
+
+    /** The jump hosts the ssh args name, first hop first; empty to connect directly. */
+    java.util.List<String> jumps() {
+        return java.util.List.copyOf(jumps);
     }
 
     private void refuse(String name, String message, String fix) {

@@ -52,22 +52,28 @@ public final class InventoryLoader {
      * group_vars/ and host_vars/ beside each. Relative paths in variables are relative to the first source's directory.
      */
     public static Inventory load(List<Path> sources, String group, Path home) {
-        return load(sources, group, null, home, List.of());
+        return load(sources, group, null, home, List.of(), VaultKeys.none());
     }
 
     /** @param patroniGroup the group of Patroni hosts; null for {@code dcsprov_patroni_group}, else "patroni" (absent: none) */
     public static Inventory load(List<Path> sources, String group, String patroniGroup, Path home) {
-        return load(sources, group, patroniGroup, home, List.of());
+        return load(sources, group, patroniGroup, home, List.of(), VaultKeys.none());
     }
 
     /** As {@link #load(List, String, Path)}, with -e/--extra-vars winning over every inventory variable. */
     public static Inventory load(List<Path> sources, String group, Path home, List<String> extraVars) {
-        return load(sources, group, null, home, extraVars);
+        return load(sources, group, null, home, extraVars, VaultKeys.none());
     }
 
-    /** The whole load: {@code patroniGroup} as above, {@code extraVars} winning over every inventory variable. */
-    public static Inventory load(List<Path> sources, String group, String patroniGroup, Path home, List<String> extraVars) {
-        Problems problems = new Problems();
+    /** As {@link #load(List, String, Path, List)}, decrypting vault files and !vault values with these passwords. */
+    public static Inventory load(List<Path> sources, String group, Path home, List<String> extraVars, VaultKeys vault) {
+        return load(sources, group, null, home, extraVars, vault);
+    }
+
+    /** The whole load: {@code patroniGroup} as above, {@code extraVars} winning over every inventory variable, {@code vault} to decrypt with. */
+    public static Inventory load(List<Path> sources, String group, String patroniGroup, Path home, List<String> extraVars,
+                                 VaultKeys vault) {
+        Problems problems = new Problems().withVault(vault);
         Path file = sources.get(0);
         InventoryTree tree = new InventorySources(problems).read(sources);
         tree.extraVars.putAll(ExtraVars.read(extraVars, problems));
@@ -87,7 +93,7 @@ public final class InventoryLoader {
         Path absolute = file.toAbsolutePath().normalize();
         Path dir = Files.isDirectory(absolute) ? absolute : absolute.getParent();
         LocalPaths paths = new LocalPaths(dir, home);
-        HostResolver hostResolver = new HostResolver(paths);
+        HostResolver hostResolver = new HostResolver(paths, sshConfig(home, problems));
         ClusterSettingsResolver clusterResolver = new ClusterSettingsResolver(paths);
         AuthSettingsResolver authResolver = new AuthSettingsResolver(paths);
         List<Optional<AuthSettings>> auths = new ArrayList<>();
@@ -151,6 +157,17 @@ public final class InventoryLoader {
             PatroniResolver.resolve(h, reader, auth).ifPresent(out::add);
         }
         return List.copyOf(out);
+    }
+
+    /** ~/.ssh/config, or an empty one (an unreadable file is an error at it). */
+    private static dev.dcsprov.ssh.SshConfig sshConfig(Path home, Problems problems) {
+        Path file = home.resolve(".ssh").resolve("config");
+        try {
+            return dev.dcsprov.ssh.SshConfig.load(file);
+        } catch (IOException e) {
+            problems.error(new SourceLocation(file, 1, 1), "cannot read " + file + ": " + e.getMessage(), "make it readable, or move it aside");
+            return dev.dcsprov.ssh.SshConfig.empty(file);
+        }
     }
 
     /** Every host's name, members or not, whichever parser built the tree. */

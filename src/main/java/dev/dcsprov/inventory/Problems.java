@@ -17,6 +17,45 @@ final class Problems {
     /** A warning about many hosts is listed once, naming them. */
     private final java.util.Map<String, java.util.Set<String>> hostWarnings = new java.util.LinkedHashMap<>();
 
+    /** The vault passwords of this read, so every reader that reports here can decrypt (files and !vault values). */
+    private VaultKeys vault = VaultKeys.none();
+    /** Files that were vault-encrypted: their values are secrets, like !vault ones. */
+    private final Set<java.nio.file.Path> vaultedFiles = new java.util.HashSet<>();
+
+    Problems withVault(VaultKeys keys) {
+        this.vault = keys;
+        return this;
+    }
+
+    VaultKeys vault() {
+        return vault;
+    }
+
+    void vaulted(java.nio.file.Path file) {
+        vaultedFiles.add(file);
+    }
+
+    boolean isVaulted(java.nio.file.Path file) {
+        return vaultedFiles.contains(file);
+    }
+
+    /** A !vault value decrypted, or null after an error at it. */
+    String decrypt(org.yaml.snakeyaml.nodes.ScalarNode node, SourceLocation at, String name) {
+        try {
+            return AnsibleVault.decrypt(node.getValue(), vault.passwords());
+        } catch (AnsibleVault.CannotDecrypt e) {
+            error(at, "cannot decrypt the !vault value of " + name + ": " + e.getMessage(), VAULT_FIX);
+            return null;
+        }
+    }
+
+    static final String VAULT_FIX = "give the vault password with --vault-password-file FILE, --vault-id ID@FILE, --ask-vault-pass "
+            + "or ANSIBLE_VAULT_PASSWORD_FILE (the one ansible-vault used)";
+
+    static boolean isVault(org.yaml.snakeyaml.nodes.Node node) {
+        return node instanceof org.yaml.snakeyaml.nodes.ScalarNode && node.getTag().getValue().equals("!vault");
+    }
+
     void error(SourceLocation at, String message, String fix) {
         errors.add(new Problem(at, message, fix == null ? "" : fix));
     }

@@ -10,10 +10,14 @@ import java.util.Set;
  * would mean to dcsprov, which has its own SSH client: options that only tune a connection are ignored with a
  * warning; options that choose where, through what or as whom to connect (ProxyCommand, Port, User, HostName,
  * IdentityFile, -p, -l, -i, ...) and unknown ones are refused, since ignoring them would connect elsewhere.
+ * ProxyJump and -J are honoured: dcsprov tunnels through the jump hosts itself, verifying each one's host key.
  */
 final class SshArgs {
-    /** One option and what it means here. */
-    record Finding(boolean refused, String option, String why) {
+    /** One option and what it means here; {@code jump} is the ProxyJump value when the option names jump hosts. */
+    record Finding(boolean refused, String option, String why, String jump) {
+        Finding(boolean refused, String option, String why) {
+            this(refused, option, why, null);
+        }
     }
 
     /** -o options with no effect on where or as whom: ignoring them is safe. */
@@ -51,9 +55,9 @@ final class SshArgs {
                 out.add(option(key, value));
             } else if (TUNING_FLAGS.contains(w)) {
                 out.add(new Finding(false, w, "has no effect in dcsprov"));
-            } else if (w.equals("-J")) {
-                out.add(new Finding(true, "-J " + (i + 1 < words.size() ? words.get(++i) : ""),
-                        "dcsprov does not connect through jump hosts yet"));
+            } else if (w.equals("-J") && i + 1 < words.size()) {
+                String jump = words.get(++i);
+                out.add(new Finding(false, "-J " + jump, "honoured", jump));
             } else if (WITH_ARGUMENT.contains(w) && i + 1 < words.size()) {
                 out.add(new Finding(true, w + " " + words.get(++i),
                         "dcsprov cannot honour this ssh option, and ignoring it could connect elsewhere or as someone else"));
@@ -78,7 +82,7 @@ final class SshArgs {
             return new Finding(false, shown, "not read: name the file in dcsprov_known_hosts");
         }
         if (k.equals("proxyjump")) {
-            return new Finding(true, shown, "dcsprov does not connect through jump hosts yet");
+            return new Finding(false, shown, "honoured", value);
         }
         return new Finding(true, shown, "dcsprov cannot honour this ssh option, and ignoring it could connect elsewhere or as someone else");
     }

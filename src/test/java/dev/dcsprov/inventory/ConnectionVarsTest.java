@@ -70,12 +70,35 @@ class ConnectionVarsTest {
 
     @Test
     void sshArgsSplitAsSshReadsThem() throws Exception {
-        List<SshArgs.Finding> f = SshArgs.read("-o 'ProxyJump bastion' -oControlMaster=auto -C -J a,b");
+        List<SshArgs.Finding> f = SshArgs.read("-o 'ProxyCommand nc x' -oControlMaster=auto -C -J a,b");
         assertEquals(4, f.size());
         assertTrue(f.get(0).refused());
-        assertEquals("-o ProxyJump=bastion", f.get(0).option());
+        assertEquals("-o ProxyCommand=nc x", f.get(0).option());
         assertFalse(f.get(1).refused());
         assertFalse(f.get(2).refused());
-        assertTrue(f.get(3).refused());
+        assertFalse(f.get(3).refused());
+        assertEquals("a,b", f.get(3).jump());
+        assertEquals("bastion", SshArgs.read("-o 'ProxyJump bastion'").get(0).jump());
+    }
+
+    @Test
+    void jumpHostsFromProxyJumpOrDashJFirstOneWinningAsInSsh() throws Exception {
+        Path f = java.nio.file.Files.createTempFile("jump", ".ini");
+        java.nio.file.Files.writeString(f, "[etcd]\n"
+                + "dcs-00 ansible_host=10.0.0.1 ansible_ssh_common_args='-o ProxyJump=admin@bastion:2222,hop2' ansible_ssh_extra_args='-J other'\n"
+                + "dcs-01 ansible_host=10.0.0.2 ansible_ssh_common_args='-J bastion'\n"
+                + "dcs-02 ansible_host=10.0.0.3\n");
+        Inventory inv = InventoryLoader.load(List.of(f), null, Fixtures.HOME);
+        assertEquals(List.of("admin@bastion:2222", "hop2"), inv.member("dcs-00").orElseThrow().jumps());
+        assertEquals(List.of("bastion"), inv.member("dcs-01").orElseThrow().jumps());
+        assertEquals(List.of(), inv.member("dcs-02").orElseThrow().jumps());
+        assertFalse(inv.warnings().stream().anyMatch(w -> w.contains("ProxyJump") || w.contains("-J")), inv.warnings().toString());
+        java.nio.file.Files.writeString(f, "[etcd]\ndcs-00 ansible_host=10.0.0.1 ansible_ssh_common_args='-J \"a b\"'\n");
+        assertTrue(assertThrowsInventory(f).contains("jump host 'a b', which is not [user@]host[:port]"));
+    }
+
+    private static String assertThrowsInventory(Path f) {
+        return org.junit.jupiter.api.Assertions.assertThrows(InventoryException.class,
+                () -> InventoryLoader.load(List.of(f), null, Fixtures.HOME)).problems().toString();
     }
 }
