@@ -13,6 +13,9 @@ final class LabHosts {
     /** dcs-30..32: RotateCertsIT, RotateCaIT. */
     static final String ROTATION = "lab hosts dcs-30..32";
 
+    /** dcs-75..77: LimitIT, BastionIT. */
+    static final String ANSIBLE = "lab hosts dcs-75..77";
+
     private LabHosts() {
     }
 }
