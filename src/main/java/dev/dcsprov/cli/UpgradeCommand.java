@@ -16,8 +16,8 @@ import java.util.Optional;
 
 /** dcsprov upgrade: a rolling etcd upgrade (or roll-back) with gates, a snapshot first and a way back. */
 @Command(name = "upgrade", mixinStandardHelpOptions = true,
-        description = {"Moves every member to the etcd version the inventory's source offers (etcd_package_release, or the "
-                + "distribution's), or to --to VERSION, one member at a time.",
+        description = {"Moves every member to the etcd version of the inventory's source (etcd_package_release, etcd_tarball, or the "
+                + "distribution's package), or to --to VERSION, one member at a time.",
                 "Refuses unless every member is healthy, no learner is pending and the move is one etcd supports (one minor "
                         + "at a time, the patch floors etcd documents); takes a verified snapshot first; followers first, the "
                         + "leader last after leadership moved; a member that does not come back healthy on the new version is "
