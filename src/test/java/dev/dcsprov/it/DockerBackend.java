@@ -100,7 +100,7 @@ final class DockerBackend implements LabBackend {
             docker.inspectImageCmd(IMAGE).exec();
         } catch (NotFoundException e) {
             throw new AssertionError("-Pdocker: the image " + IMAGE + " is not there (it is never pulled). "
-                    + "Fix: 'sudo lab/up --backend docker --prepare' imports it from the lab's base rootfs");
+                    + "Fix: 'sudo lab/up --backend docker --release " + RELEASE + " --prepare' imports it from the lab's base rootfs");
         }
         URI proxy = URI.create(PROXY);
         try (Socket s = new Socket()) {
