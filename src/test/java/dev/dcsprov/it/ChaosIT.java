@@ -121,6 +121,11 @@ class ChaosIT {
             // The member's own journal (read with ssh, not dcsprov) says what the run was doing to it.
             assertTrue(Lab.sshOk(member, "cat /var/lib/dcsprov/journal").contains("state=started"), member);
             Lab.sshOk(member, "systemctl stop etcd");
+            // status names the interrupted operation and the command that finishes it: the same one.
+            Proc.Result status = Cli.dcsprov("status", inventory.toString());
+            assertEquals(7, status.exit(), status::toString);
+            assertTrue(status.out().contains("INTERRUPTED: " + op + " ") && status.out().contains("on " + member), status::toString);
+            assertTrue(status.out().contains("finish it with: dcsprov " + String.join(" ", args)), status::toString);
         }
     }
 
