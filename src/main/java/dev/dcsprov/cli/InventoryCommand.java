@@ -37,10 +37,49 @@ abstract class InventoryCommand implements Callable<Integer> {
     }
 
     Inventory loadInventory() {
-        Inventory inventory = InventoryLoader.load(options.sources(), options.group, java.nio.file.Path.of(System.getProperty("user.home")));
+        dev.dcsprov.Verbosity.set(options.verbose.length);
+        if (options.limit != null && !(this instanceof TakesLimit)) {
+            throw new DcsprovException(ExitCode.USAGE, spec.qualifiedName() + " takes no --limit",
+                    spec.qualifiedName() + " " + TakesLimit.WHY_NOT, "leave --limit out; it works with apply, plan and rotate-certs");
+        }
+        Inventory inventory = InventoryLoader.load(options.sources(), options.group, options.patroniGroup, java.nio.file.Path.of(System.getProperty("user.home")),
+                options.extraVars, options.vault());
         inventory.warnings().forEach(w -> err().println("warning: " + w));
         err().flush();
         return inventory;
+    }
+
+    /** The members --limit selects, in inventory order; empty without --limit. No member selected is an error. */
+    java.util.Set<String> limit(Inventory inventory) {
+        if (options.limit == null) {
+            return java.util.Set.of();
+        }
+        List<String> selected = dev.dcsprov.inventory.LimitPattern.select(options.limit,
+                dev.dcsprov.inventory.InventoryView.load(options.sources(), List.of(), options.vault()));
+        java.util.Set<String> members = new java.util.LinkedHashSet<>();
+        inventory.members().stream().map(Host::name).filter(selected::contains).forEach(members::add);
+        if (members.isEmpty()) {
+            throw new DcsprovException(ExitCode.USAGE, "--limit '" + options.limit + "' matches no member of group '" + inventory.group() + "'",
+                    "It selects " + (selected.isEmpty() ? "no host" : String.join(", ", selected)) + "; the members are "
+                            + String.join(", ", inventory.members().stream().map(Host::name).toList()) + ".",
+                    "name members of group '" + inventory.group() + "'; nothing was touched");
+        }
+        return members;
+    }
+
+    /** --list-hosts: the members this command would work on, as Ansible prints them. Connects to no host. */
+    Integer listHosts() {
+        Inventory inventory = loadInventory();
+        java.util.Set<String> limited = limit(inventory);
+        List<String> hosts = inventory.members().stream().map(Host::name).filter(n -> limited.isEmpty() || limited.contains(n)).toList();
+        if (json()) {
+            printJson(Map.of("hosts", hosts));
+        } else {
+            out().println("  hosts (" + hosts.size() + "):");
+            hosts.forEach(h -> out().println("    " + h));
+            out().flush();
+        }
+        return ExitCode.OK.code();
     }
 
     boolean json() {
@@ -58,7 +97,15 @@ abstract class InventoryCommand implements Callable<Integer> {
 
     /** Connects to every member, all or nothing: no change starts while a member is unreachable. */
     Hosts connect(Inventory inventory) {
-        List<SshTarget> targets = inventory.members().stream().map(InventoryCommand::target).toList();
+        return connect(inventory, false);
+    }
+
+    /**
+     * As {@link #connect(Inventory)}, with the Patroni hosts too when {@code withPatroni} (apply, plan, rotate-certs:
+     * the commands that deliver to them); the others need no Patroni host and are not stopped by one.
+     */
+    Hosts connect(Inventory inventory, boolean withPatroni) {
+        List<SshTarget> targets = (withPatroni ? inventory.allHosts() : inventory.members()).stream().map(InventoryCommand::target).toList();
         HostKeyPolicy policy = options.acceptNewHostKeys
                 ? HostKeyPolicy.acceptNew(inventory.cluster().knownHostsFiles())
                 : HostKeyPolicy.strict(inventory.cluster().knownHostsFiles());
@@ -103,6 +150,16 @@ abstract class InventoryCommand implements Callable<Integer> {
     }
 
     static SshTarget target(Host h) {
-        return new SshTarget(h.name(), h.address(), h.sshPort(), h.sshUser(), h.privateKey(), h.become());
+        return new SshTarget(h.name(), h.address(), h.sshPort(), h.sshUser(), h.privateKey(), h.become(),
+                h.jumps().stream().map(j -> hop(j, h)).toList());
+    }
+
+    /** A jump host from [user@]host[:port]: the member's user and key unless it names its own user, port 22 unless given. */
+    static SshTarget hop(String spec, Host member) {
+        String user = spec.contains("@") ? spec.substring(0, spec.indexOf('@')) : member.sshUser();
+        String hostPort = spec.substring(spec.indexOf('@') + 1);
+        String host = hostPort.contains(":") ? hostPort.substring(0, hostPort.indexOf(':')) : hostPort;
+        int port = hostPort.contains(":") ? Integer.parseInt(hostPort.substring(hostPort.indexOf(':') + 1)) : 22;
+        return new SshTarget(host, host, port, user, member.privateKey(), false);
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +36,11 @@ public final class RollingRestart {
     @FunctionalInterface
     public interface Restarter {
         void restart(ClusterMember member);
+
+        /** What {@link #restart} does, for progress: a restart, or e.g. a defragmentation that keeps etcd running. */
+        default String doing() {
+            return "restarting";
+        }
     }
 
     /** Work around each member's restart: files to put in place before, checks after (e.g. a Patroni check). */
@@ -140,12 +146,21 @@ public final class RollingRestart {
 
     public RollingRestart(EtcdCluster etcd, List<ClusterMember> members, Restarter restarter, Consumer<String> progress,
                           Waiting waiting) {
+        this(etcd, members, restarter, progress, waiting, Set.of());
+    }
+
+    /**
+     * @param toleratedAlarms alarm types the health gate overlooks: maintenance defragments members
+     *                        while a NOSPACE alarm is active, since freeing space is what clears it
+     */
+    public RollingRestart(EtcdCluster etcd, List<ClusterMember> members, Restarter restarter, Consumer<String> progress,
+                          Waiting waiting, Set<String> toleratedAlarms) {
         this.etcd = etcd;
         this.members = List.copyOf(members);
         this.restarter = restarter;
         this.progress = progress;
         this.waiting = waiting;
-        this.gate = new HealthGate(etcd, this.members.stream().map(ClusterMember::clientUrl).toList(), waiting);
+        this.gate = new HealthGate(etcd, this.members.stream().map(ClusterMember::clientUrl).toList(), waiting, toleratedAlarms);
     }
 
     public HealthGate gate() {
@@ -217,7 +232,7 @@ public final class RollingRestart {
                 resume.recorder().step(member, "files");
                 hooks.before(member);
                 resume.recorder().step(member, "restart");
-                progress.accept("restarting " + current);
+                progress.accept(restarter.doing() + " " + current);
                 restarter.restart(member);
                 progress.accept("waiting for " + current + " to rejoin and catch up");
                 awaitCaughtUp(member);

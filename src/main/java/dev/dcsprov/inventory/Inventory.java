@@ -6,7 +6,19 @@ import java.util.Optional;
 
 /** A validated inventory: the members of the etcd group, in inventory order, and the cluster settings. */
 public record Inventory(Path file, String group, List<Host> members, ClusterSettings cluster, List<String> warnings,
-                        AuthSettings auth) {
+                        AuthSettings auth, List<PatroniHost> patroni) {
+
+    public Inventory(Path file, String group, List<Host> members, ClusterSettings cluster, List<String> warnings,
+                     AuthSettings auth) {
+        this(file, group, members, cluster, warnings, auth, List.of());
+    }
+
+    /** Every host of the run: the members, then Patroni hosts that are not members, each once. */
+    public List<Host> allHosts() {
+        List<Host> all = new java.util.ArrayList<>(members);
+        patroni.stream().map(PatroniHost::host).filter(p -> member(p.name()).isEmpty()).forEach(all::add);
+        return List.copyOf(all);
+    }
 
     /** An inventory that leaves authentication alone. */
     public Inventory(Path file, String group, List<Host> members, ClusterSettings cluster, List<String> warnings) {

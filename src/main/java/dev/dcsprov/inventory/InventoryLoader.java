@@ -52,15 +52,38 @@ public final class InventoryLoader {
      * group_vars/ and host_vars/ beside each. Relative paths in variables are relative to the first source's directory.
      */
     public static Inventory load(List<Path> sources, String group, Path home) {
-        Problems problems = new Problems();
+        return load(sources, group, null, home, List.of(), VaultKeys.none());
+    }
+
+    /** @param patroniGroup the group of Patroni hosts; null for {@code dcsprov_patroni_group}, else "patroni" (absent: none) */
+    public static Inventory load(List<Path> sources, String group, String patroniGroup, Path home) {
+        return load(sources, group, patroniGroup, home, List.of(), VaultKeys.none());
+    }
+
+    /** As {@link #load(List, String, Path)}, with -e/--extra-vars winning over every inventory variable. */
+    public static Inventory load(List<Path> sources, String group, Path home, List<String> extraVars) {
+        return load(sources, group, null, home, extraVars, VaultKeys.none());
+    }
+
+    /** As {@link #load(List, String, Path, List)}, decrypting vault files and !vault values with these passwords. */
+    public static Inventory load(List<Path> sources, String group, Path home, List<String> extraVars, VaultKeys vault) {
+        return load(sources, group, null, home, extraVars, vault);
+    }
+
+    /** The whole load: {@code patroniGroup} as above, {@code extraVars} winning over every inventory variable, {@code vault} to decrypt with. */
+    public static Inventory load(List<Path> sources, String group, String patroniGroup, Path home, List<String> extraVars,
+                                 VaultKeys vault) {
+        Problems problems = new Problems().withVault(vault);
         Path file = sources.get(0);
         InventoryTree tree = new InventorySources(problems).read(sources);
+        tree.extraVars.putAll(ExtraVars.read(extraVars, problems));
         problems.throwIfErrors(file);
-        return validate(file, tree, group, home, problems);
+        return validate(file, tree, group, patroniGroup, home, problems);
     }
 
     /** The checks and resolution every source format goes through, on the one merged model. */
-    private static Inventory validate(Path file, InventoryTree tree, String group, Path home, Problems problems) {
+    private static Inventory validate(Path file, InventoryTree tree, String group, String patroniGroup, Path home,
+                                      Problems problems) {
         UnknownVariables.check(tree, problems);
         checkHostNames(tree, problems);
         VariableMerger merger = new VariableMerger(tree, problems);
@@ -70,7 +93,7 @@ public final class InventoryLoader {
         Path absolute = file.toAbsolutePath().normalize();
         Path dir = Files.isDirectory(absolute) ? absolute : absolute.getParent();
         LocalPaths paths = new LocalPaths(dir, home);
-        HostResolver hostResolver = new HostResolver(paths);
+        HostResolver hostResolver = new HostResolver(paths, sshConfig(home, problems));
         ClusterSettingsResolver clusterResolver = new ClusterSettingsResolver(paths);
         AuthSettingsResolver authResolver = new AuthSettingsResolver(paths);
         List<Optional<AuthSettings>> auths = new ArrayList<>();
@@ -78,9 +101,13 @@ public final class InventoryLoader {
         List<Host> hosts = new ArrayList<>();
         Map<String, Map<String, Var>> varsByHost = new HashMap<>();
         for (String name : memberNames) {
-            Map<String, Var> vars = merger.mergedFor(name);
+            Map<String, Var> merged = merger.mergedFor(name);
+            Map<String, Var> vars = Templates.refuse(merged, problems);
             varsByHost.put(name, vars);
-            Host host = hostResolver.resolve(tree.hosts.get(name), new VarReader(vars, problems), problems);
+            if (vars.size() < merged.size()) {
+                continue; // values derived from a template cannot be judged: the template is the error
+            }
+            Host host = hostResolver.resolve(tree.hosts.get(name), vars, new VarReader(vars, problems), problems);
             hosts.add(host);
             clusterResolver.resolve(new VarReader(vars, problems))
                     .ifPresent(c -> resolved.add(new ClusterConsistency.Resolved(host, vars, c)));
@@ -93,9 +120,54 @@ public final class InventoryLoader {
 
         ClusterSettings cluster = ClusterConsistency.withExtraSans(
                 Optional.of(resolved.get(0).settings()), ClusterConsistency.commonExtraSans(hosts)).orElseThrow();
+        AuthSettings auth = auths.get(0).orElseThrow();
+        List<PatroniHost> patroni = patroniHosts(file, tree, merger, patroniGroup, hosts, hostResolver, auth, problems);
+        problems.throwIfErrors(file);
         MemberChecks.warnAboutSize(groupName, hosts.size(), problems);
-        return new Inventory(file, groupName, List.copyOf(hosts), cluster, problems.warnings(),
-                auths.get(0).orElseThrow());
+        return new Inventory(file, groupName, List.copyOf(hosts), cluster, problems.warnings(), auth, patroni);
+    }
+
+    /**
+     * The Patroni group's hosts (none when the group does not exist: Patroni is optional). A host that is also a
+     * member keeps the member's connection settings.
+     */
+    private static List<PatroniHost> patroniHosts(Path file, InventoryTree tree, VariableMerger merger, String explicit, List<Host> members,
+                                                  HostResolver resolver, AuthSettings auth, Problems problems) {
+        String name = explicit;
+        Var chosenBy = allVars(tree).get("dcsprov_patroni_group");
+        if (name == null && chosenBy != null) {
+            name = new VarReader(Map.of("dcsprov_patroni_group", chosenBy), problems).string("dcsprov_patroni_group", PatroniHost.DEFAULT_GROUP);
+        }
+        boolean asked = name != null;
+        name = asked ? name : PatroniHost.DEFAULT_GROUP;
+        if (!tree.groups.containsKey(name)) {
+            if (asked) {
+                problems.error(chosenBy != null ? chosenBy.location() : new SourceLocation(file, 1, 1),
+                        "Patroni group '" + name + "' is not in the inventory" + Suggestions.hint(name, tree.groups.keySet()),
+                        "list the Patroni hosts under 'all: children: " + name + ": hosts:', or choose the group with --patroni-group");
+            }
+            return List.of();
+        }
+        List<PatroniHost> out = new ArrayList<>();
+        for (String host : merger.membersOf(name)) {
+            Map<String, Var> vars = merger.mergedFor(host);
+            VarReader reader = new VarReader(vars, problems);
+            Host h = members.stream().filter(m -> m.name().equals(host)).findFirst()
+                    .orElseGet(() -> resolver.resolve(tree.hosts.get(host), vars, reader, problems));
+            PatroniResolver.resolve(h, reader, auth).ifPresent(out::add);
+        }
+        return List.copyOf(out);
+    }
+
+    /** ~/.ssh/config, or an empty one (an unreadable file is an error at it). */
+    private static dev.dcsprov.ssh.SshConfig sshConfig(Path home, Problems problems) {
+        Path file = home.resolve(".ssh").resolve("config");
+        try {
+            return dev.dcsprov.ssh.SshConfig.load(file);
+        } catch (IOException e) {
+            problems.error(new SourceLocation(file, 1, 1), "cannot read " + file + ": " + e.getMessage(), "make it readable, or move it aside");
+            return dev.dcsprov.ssh.SshConfig.empty(file);
+        }
     }
 
     /** Every host's name, members or not, whichever parser built the tree. */
@@ -128,6 +200,7 @@ public final class InventoryLoader {
     private static Map<String, Var> allVars(InventoryTree tree) {
         Map<String, Var> vars = new HashMap<>(tree.all().vars);
         tree.varsDirs.forEach(d -> vars.putAll(d.groups.getOrDefault(InventoryTree.ALL, Map.of())));
+        vars.putAll(tree.extraVars);
         return vars;
     }
 

@@ -34,6 +34,9 @@ public final class Variables {
             new Variable("etcd_auto_compaction_mode", "periodic", "auto-compaction mode: periodic or revision"),
             new Variable("etcd_auto_compaction_retention", "1h", "auto-compaction retention"),
             new Variable("etcd_snapshot_count", "100000", "committed transactions before a snapshot"),
+            new Variable("etcd_package_release", "", "a newer Debian release (e.g. trixie) to take etcd-server/etcd-client from, pinned; dcsprov upgrade moves to it"),
+            new Variable("etcd_tarball", "", "an etcd release tarball on this machine (etcd-vX.Y.Z-linux-ARCH.tar.gz) to run instead of the package"),
+            new Variable("etcd_tarball_sha256", "", "the SHA-256 of etcd_tarball (required with it)"),
             new Variable("etcd_auth_enabled", "not managed", "turn etcd authentication on (true) or off (false); unset leaves it alone"),
             new Variable("etcd_auth_root_password", "", "source of the root password: {env: NAME}, {file: path} or {prompt: true}"),
             new Variable("etcd_auth_remove_unmanaged", "false", "delete etcd users and roles that are not in the inventory"),
@@ -52,7 +55,15 @@ public final class Variables {
             new Variable("dcsprov_backup_keep", "7", "snapshots dcsprov backup keeps locally; older ones are removed"),
             new Variable("dcsprov_backup_schedule", "", "systemd OnCalendar for scheduled snapshots on every member (daily, hourly ...); none if unset"),
             new Variable("dcsprov_backup_host_dir", "/var/lib/dcs/backup", "directory of scheduled snapshots on the members"),
-            new Variable("dcsprov_backup_host_keep", "7", "scheduled snapshots kept on each member"));
+            new Variable("dcsprov_backup_host_keep", "7", "scheduled snapshots kept on each member"),
+            new Variable("dcsprov_patroni_group", "patroni", "inventory group whose hosts run Patroni (all.vars only); none is fine"),
+            new Variable("dcsprov_patroni_etcd_user", "", "the etcd user (with a password, in etcd_users) Patroni logs in as; required on Patroni hosts"),
+            new Variable("dcsprov_patroni_os_user", "postgres", "the account Patroni runs as: owns its client key"),
+            new Variable("dcsprov_patroni_unit", "patroni", "Patroni's systemd unit, reloaded after its etcd material changed"),
+            new Variable("dcsprov_patroni_rest_port", "8008", "Patroni's REST API port, asked on the Patroni host itself"),
+            new Variable("dcsprov_patroni_config", "/etc/patroni/config.yml", "Patroni's config file: only read, it must have no DCS section"),
+            new Variable("dcsprov_patroni_tls_dir", "/etc/patroni/dcs", "where Patroni's CA, client certificate and key go (generations and a current link)"),
+            new Variable("dcsprov_patroni_env_file", "/etc/patroni_env.conf", "the unit's EnvironmentFile with the PATRONI_ETCD3_* settings"));
 
     /** Accepted without being modelled yet: later features will read them. */
     private static final List<String> RESERVED_PREFIXES =

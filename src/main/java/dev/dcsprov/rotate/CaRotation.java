@@ -73,6 +73,12 @@ public final class CaRotation {
         this.rolling = new CertRotation(inventory, hosts, store, progress, journal);
     }
 
+    /** The clients (Patroni) this rotation carries through: the bundle before phase 2's members, the new CA alone at the end. */
+    public CaRotation carrying(ClientDelivery clients) {
+        rolling.carrying(clients);
+        return this;
+    }
+
     public Result run(Options options) {
         if (store.caInfo().isEmpty()) {
             throw new DcsprovException(ExitCode.PKI, "there is no CA in " + store.directory(),
@@ -93,12 +99,14 @@ public final class CaRotation {
                         "finish the leaf rotation (dcsprov rotate-certs) or run dcsprov apply, check with 'dcsprov certs', then try again");
             }
             rolling.precheckHealth(gate);
+            rolling.clients().preflight();
             store.startCaRotation(cluster.name(), cluster.keyAlgorithm(), cluster.caDays());
             journal.mark(CaRotationPhase.TRUST_BOTH.name(), "new-ca");
             progress.accept("created a new CA in " + store.caNextCertificateFile() + " ("
                     + CertificateSurvey.local(store.caNextCertificateFile()).get(0).subject() + ")");
         } else {
             rolling.precheckHealth(gate);
+            rolling.clients().preflight();
             progress.accept("continuing the CA rotation at " + recorded.get().describe());
         }
         List<CaRotationPhase> run = new ArrayList<>();
@@ -121,6 +129,7 @@ public final class CaRotation {
             progress.accept(phase.describe() + ": done on every member");
             if (phase == CaRotationPhase.DROP_OLD) {
                 store.finishCaRotation();
+                rolling.clients().deliver("the new CA alone, now that no member presents an old-CA certificate");
                 journal.finished(phase.name());
                 progress.accept("the new CA is now " + store.caCertificateFile() + "; the old one is in "
                         + store.directory().resolve("archive"));
@@ -178,6 +187,9 @@ public final class CaRotation {
         }
         List<CertificateRow> rows = survey();
         rolling.pushAdmin(rows, false);
+        // Before any member presents a new-CA certificate (the clients trust both CAs from here) and long
+        // before phase 3 drops the old CA (their own certificate is already from the new one).
+        rolling.clients().deliver("old + new CA and the client certificate from the new CA, before any member gets one");
         List<String> pending = CertificateSelection.notYetDeployed(rows.stream().filter(r -> r.role().equals("server")).toList());
         rolling.roll(pending, rolling::replace, "its certificate from the new CA", CaRotationPhase.NEW_LEAVES.name());
     }

@@ -66,6 +66,7 @@ public final class CertRotation {
     private final PkiStore store;
     private final Consumer<String> progress;
     private final Journal journal;
+    private ClientDelivery clients = ClientDelivery.NONE;
 
     public CertRotation(Inventory inventory, Hosts hosts, PkiStore store, Consumer<String> progress) {
         this(inventory, hosts, store, progress, Journal.none());
@@ -80,6 +81,16 @@ public final class CertRotation {
         this.hosts = hosts;
         this.store = store;
         this.progress = progress;
+    }
+
+    /** The clients (Patroni) this rotation carries through; none by default. */
+    public CertRotation carrying(ClientDelivery clients) {
+        this.clients = clients;
+        return this;
+    }
+
+    ClientDelivery clients() {
+        return clients;
     }
 
     public Result run(Options options) {
@@ -99,6 +110,7 @@ public final class CertRotation {
         requireSameCa(rows);
         HealthGate gate = gate();
         precheckHealth(gate);
+        this.clients.preflight();
 
         List<CertificateRow> serverRows = rows.stream().filter(r -> r.role().equals("server")
                 && scope.stream().anyMatch(h -> h.name().equals(r.host()))).toList();
@@ -129,6 +141,8 @@ public final class CertRotation {
                     + " was left mid-step and goes first").orElse("") + " (nothing new is issued)");
         }
         boolean adminPushed = pushAdmin(rows, issued && all);
+        // A new client certificate of the same CA works at once: the clients switch before any member restarts.
+        this.clients.deliver("the client certificates as the local PKI has them");
         roll(pending, this::replace, "its new certificate", LEAF);
         journal.finished(LEAF);
         List<MemberResult> results = new ArrayList<>();
@@ -227,7 +241,13 @@ public final class CertRotation {
      * @param what what a restarted member now carries, for progress messages ("its new certificate")
      */
     void roll(List<String> pending, Consumer<String> install, String what, String phase) {
-        rolling().run(pending, RollingRestart.Hooks.before(m -> install.accept(m.name())),
+        RollingRestart.Hooks afterEach = new RollingRestart.Hooks() {
+            @Override
+            public void after(ClusterMember member) {
+                clients.afterMember(member.name());
+            }
+        };
+        rolling().run(pending, RollingRestart.Hooks.before(m -> install.accept(m.name())).then(afterEach),
                 new RollingRestart.Labels("the rotation", "run rotate-certs again with the same options", what),
                 new RollingRestart.Resume(journal.interruptedMember(), journal.recorder(phase)));
     }

@@ -1,0 +1,22 @@
+package dev.dcsprov.rotate;
+
+/**
+ * The clients a rotation carries through (Patroni): checked before any member is touched, handed their new CA
+ * bundle or client certificate at the right moment, and watched after each member's restart.
+ */
+public interface ClientDelivery {
+    ClientDelivery NONE = new ClientDelivery() {
+    };
+
+    /** Refuses, before anything changes, when a client host is not ready. */
+    default void preflight() {
+    }
+
+    /** Delivers what differs from the local PKI now and waits until the clients use it. */
+    default void deliver(String why) {
+    }
+
+    /** After a member restarted: the clients still reach etcd, or the rotation stops here. */
+    default void afterMember(String member) {
+    }
+}
