@@ -65,6 +65,7 @@ class ChaosIT {
     void leafRotationKilledAtEachStepBoundaryFinishesWithTheSameCommand() throws Exception {
         List<String> points = new ArrayList<>(List.of("rotate-certs:leaf:issued", "rotate-certs:leaf:files#1",
                 "rotate-certs:leaf:restart#2", "rotate-certs:leaf:restart#3"));
+        Set<String> ids = memberIds();
         Writer writer = Writer.start(pki, endpoints, "/chaos-leaf/");
         for (String point : points) {
             Map<String, String> before = checks.servedSerials(material());
@@ -80,12 +81,13 @@ class ChaosIT {
             assertEndStateOfLeafRotation(before);
         }
         writer.stopAndAssertEveryAcknowledgedWriteStored(checks);
-        assertDataDirsKept();
+        assertDataDirsKept(ids);
     }
 
     @Test
     @Order(2)
     void caRotationKilledInEveryPhaseFinishesWithTheSameCommand() throws Exception {
+        Set<String> ids = memberIds();
         Writer writer = Writer.start(pki, endpoints, "/chaos-ca/");
         String oldCa = Files.readString(pki.resolve("ca.crt"));
         // One rotation, killed in each phase in turn; the restart kill leaves its member stopped (the reported failure).
@@ -102,7 +104,7 @@ class ChaosIT {
             assertOnlyTheNewCa(previous);
         }
         writer.stopAndAssertEveryAcknowledgedWriteStored(checks);
-        assertDataDirsKept();
+        assertDataDirsKept(ids);
     }
 
     // ---- kills and re-runs ------------------------------------------------------------------------
@@ -119,6 +121,11 @@ class ChaosIT {
             // The member's own journal (read with ssh, not dcsprov) says what the run was doing to it.
             assertTrue(Lab.sshOk(member, "cat /var/lib/dcsprov/journal").contains("state=started"), member);
             Lab.sshOk(member, "systemctl stop etcd");
+            // status names the interrupted operation and the command that finishes it: the same one.
+            Proc.Result status = Cli.dcsprov("status", inventory.toString());
+            assertEquals(7, status.exit(), status::toString);
+            assertTrue(status.out().contains("INTERRUPTED: " + op + " ") && status.out().contains("on " + member), status::toString);
+            assertTrue(status.out().contains("finish it with: dcsprov " + String.join(" ", args)), status::toString);
         }
     }
 
@@ -193,9 +200,17 @@ class ChaosIT {
         }
     }
 
-    private void assertDataDirsKept() {
+    /** The members etcd lists (IDs): a data dir deleted and recreated would show as a new ID. */
+    private Set<String> memberIds() {
+        Proc.Result r = Cli.etcdctl(pki, endpoints, "member", "list");
+        assertEquals(0, r.exit(), r::toString);
+        return new java.util.TreeSet<>(r.out().lines().filter(l -> !l.isBlank()).map(l -> l.split(",")[0].strip()).toList());
+    }
+
+    private void assertDataDirsKept(Set<String> idsBefore) {
+        assertEquals(idsBefore, memberIds(), "the same members, with the same IDs: no data dir was recreated");
         for (String h : HOSTS) {
-            assertEquals(0, Lab.ssh(h, "test -d /var/lib/etcd/" + h + "/member/snap && test -d /var/lib/etcd/" + h + "/member/wal").exit(),
+            assertEquals(0, Lab.ssh(h, "test -d /var/lib/etcd/dcs/member/snap && test -d /var/lib/etcd/dcs/member/wal").exit(),
                     h + " keeps its data dir");
         }
     }
