@@ -102,6 +102,10 @@ public final class Provisioner {
         MembershipPlan membership = condition == ClusterCondition.BOOTSTRAP ? MembershipPlan.none()
                 : membershipPlanner.plan(facts, membershipPlanner.read(facts, hosts), removeAbsentMembers);
         timer.mark("membership");
+        if (apply && condition == ClusterCondition.BOOTSTRAP) {
+            // before any certificate is made, locally or remotely: a limited bootstrap is refused with nothing done
+            refuseOutsideLimit(condition, membership, List.of());
+        }
         if (apply) {
             // Before any certificate is issued locally: a refused run must leave the PKI dir as it was.
             membership.refuseAbsentUnlessAsked(inventory.file().toString());
