@@ -219,6 +219,9 @@ public final class Provisioner {
             return;
         }
         List<String> left = inventory.members().stream().map(Host::name).filter(n -> !inLimit(n)).toList();
+        if (left.isEmpty()) {
+            return; // a limit that selects every member is no limit
+        }
         String why = null;
         if (condition == ClusterCondition.BOOTSTRAP) {
             why = "a new cluster is bootstrapped on all members at once";
