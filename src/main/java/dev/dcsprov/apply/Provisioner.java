@@ -328,6 +328,8 @@ public final class Provisioner {
                 changes.add(new Change(h.name(), "service", Action.START, "etcd", "etcd is not running", "", false, false,
                         List.of(RemoteCommand.of("systemctl enable --quiet etcd && systemctl start etcd && rm -f "
                                 + Shell.quote(HostPlanner.restartMarker(cluster))).withTimeout(MEMBER_TIMEOUT))));
+            } else if (!plans.containsKey(h.name())) {
+                continue; // outside --limit: no file changes, so nothing to restart (a stopped etcd above is refused)
             } else if (plans.get(h.name()).restartsEtcd() || f.etcdRunsStaleFiles()) {
                 String why = plans.get(h.name()).changes().stream().filter(Change::restartsEtcd).map(Change::subject).distinct()
                         .reduce((a, b) -> a + ", " + b)
