@@ -102,6 +102,10 @@ public final class Provisioner {
         MembershipPlan membership = condition == ClusterCondition.BOOTSTRAP ? MembershipPlan.none()
                 : membershipPlanner.plan(facts, membershipPlanner.read(facts, hosts), removeAbsentMembers);
         timer.mark("membership");
+        if (apply && condition == ClusterCondition.BOOTSTRAP) {
+            // before any certificate is made, locally or remotely: a limited bootstrap is refused with nothing done
+            refuseOutsideLimit(condition, membership, List.of());
+        }
         if (apply) {
             // Before any certificate is issued locally: a refused run must leave the PKI dir as it was.
             membership.refuseAbsentUnlessAsked(inventory.file().toString());
@@ -215,6 +219,9 @@ public final class Provisioner {
             return;
         }
         List<String> left = inventory.members().stream().map(Host::name).filter(n -> !inLimit(n)).toList();
+        if (left.isEmpty()) {
+            return; // a limit that selects every member is no limit
+        }
         String why = null;
         if (condition == ClusterCondition.BOOTSTRAP) {
             why = "a new cluster is bootstrapped on all members at once";
@@ -321,6 +328,8 @@ public final class Provisioner {
                 changes.add(new Change(h.name(), "service", Action.START, "etcd", "etcd is not running", "", false, false,
                         List.of(RemoteCommand.of("systemctl enable --quiet etcd && systemctl start etcd && rm -f "
                                 + Shell.quote(HostPlanner.restartMarker(cluster))).withTimeout(MEMBER_TIMEOUT))));
+            } else if (!plans.containsKey(h.name())) {
+                continue; // outside --limit: no file changes, so nothing to restart (a stopped etcd above is refused)
             } else if (plans.get(h.name()).restartsEtcd() || f.etcdRunsStaleFiles()) {
                 String why = plans.get(h.name()).changes().stream().filter(Change::restartsEtcd).map(Change::subject).distinct()
                         .reduce((a, b) -> a + ", " + b)
