@@ -87,3 +87,72 @@ lab_ssh() {  # lab_ssh HOST COMMAND... : strict host key checking against the la
         -o UserKnownHostsFile="$LAB_KNOWN_HOSTS" -o GlobalKnownHostsFile=/dev/null \
         -o ConnectTimeout=3 "root@$(host_addr "$host")" "$@"
 }
+
+# ---- what the nspawn lab needs from the machine's firewall and forwarding ----------------------
+# Docker (its package, a daemon started with default flags) turns ip_forward on and sets the
+# iptables FORWARD policy to DROP; with bridge netfilter on, that drops the traffic between
+# nspawn hosts on the lab bridge. These read the values, so lab/up can say so and lab/dockerd can
+# put them back.
+net_state() {  # prints "forward_policy=... ip_forward=... bridge_nf=..."
+    local policy=none nf=absent
+    if command -v iptables >/dev/null; then
+        policy=$(iptables -S FORWARD 2>/dev/null | awk '$1 == "-P" {print $3}')
+        policy=${policy:-none}
+    fi
+    [ -f /proc/sys/net/bridge/bridge-nf-call-iptables ] && nf=$(cat /proc/sys/net/bridge/bridge-nf-call-iptables)
+    echo "forward_policy=$policy ip_forward=$(cat /proc/sys/net/ipv4/ip_forward) bridge_nf=$nf"
+}
+
+# The bridge drops lab traffic when netfilter sees bridged frames and the FORWARD policy drops them.
+check_net_for_nspawn() {
+    local s; s=$(net_state)
+    case $s in
+        *forward_policy=DROP*bridge_nf=1*|*forward_policy=REJECT*bridge_nf=1*)
+            die "the iptables FORWARD policy drops bridged traffic ($s): the nspawn hosts on $LAB_BRIDGE cannot reach each other (Docker does this when its daemon runs with --iptables=true)" \
+                "run 'iptables -P FORWARD ACCEPT' (and stop dockerd or start it with lab/dockerd, which runs it with --iptables=false --ip-forward=false)" ;;
+    esac
+    case $s in
+        *ip_forward=1*) say "warning: ip_forward is on ($s): lab hosts may reach beyond this machine; 'sysctl -w net.ipv4.ip_forward=0' turns it off (Docker turns it on unless run with --ip-forward=false, as lab/dockerd does)" ;;
+    esac
+}
+
+# ---- the Docker backend -----------------------------------------------------------------------
+# Hosts as containers booting systemd, from an image imported from the same base rootfs, on a
+# docker network of their own. dcs-NN is $LAB_DOCKER_NET.(10+NN) there. They reach the apt proxy
+# at $LAB_GATEWAY too: their default route is the docker network's gateway on this machine, and
+# $LAB_GATEWAY is an address of this machine, so packets to it are delivered locally (no forwarding).
+LAB_DOCKER_NET=${DCSLAB_DOCKER_NET:-192.168.57}
+LAB_DOCKER_NETWORK=dcslab1
+LAB_DOCKER_GATEWAY=$LAB_DOCKER_NET.1
+LAB_DOCKER_KNOWN_HOSTS=$LAB_STATE/ssh/known_hosts.docker   # their own: a docker dcs-NN never replaces an nspawn dcs-NN's keys
+LAB_DOCKER_DIR=$LAB_STATE/docker                            # per host: hosts file, empty resolv.conf, host keys
+LAB_DOCKER_SOCK=${DCSLAB_DOCKER_SOCK:-/var/run/docker.sock}
+# The flags that boot systemd as PID 1 here (--privileged is refused on this kind of machine).
+LAB_DOCKER_RUN_FLAGS=(--cap-add SYS_ADMIN --cap-add NET_ADMIN --security-opt seccomp=unconfined --cgroupns=private
+                      --tmpfs /run --tmpfs /run/lock -e container=docker --stop-signal SIGRTMIN+3)
+
+dk() { docker -H "unix://$LAB_DOCKER_SOCK" "$@"; }
+docker_image() { echo "dcslab/$1:latest"; }
+docker_addr() { echo "$LAB_DOCKER_NET.$(host_octet "$1")"; }
+
+# Names of the lab's containers (any state), from their label.
+docker_hosts() {
+    [ -S "$LAB_DOCKER_SOCK" ] && command -v docker >/dev/null || return 0
+    dk ps -a --filter label=dcslab.host --format '{{.Names}}' 2>/dev/null | sort || true
+}
+docker_up() { [ "$(dk inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = true ]; }
+
+# A clear cause and fix when there is no daemon to talk to.
+need_docker() {
+    command -v docker >/dev/null || die "docker is not installed" "apt-get install docker.io (see README 'The local lab'), then lab/dockerd start"
+    [ -S "$LAB_DOCKER_SOCK" ] || die "no Docker daemon: $LAB_DOCKER_SOCK does not exist" "start one with lab/dockerd start (it keeps the machine's firewall and forwarding as they are)"
+    dk version --format '{{.Server.Version}}' >/dev/null 2>&1 \
+        || die "the Docker daemon at $LAB_DOCKER_SOCK does not answer" "start it with lab/dockerd start, or check 'docker -H unix://$LAB_DOCKER_SOCK info'"
+}
+
+docker_ssh() {  # docker_ssh HOST COMMAND...
+    local host=$1; shift
+    ssh -q -i "$LAB_SSH_KEY" -o BatchMode=yes -o StrictHostKeyChecking=yes \
+        -o UserKnownHostsFile="$LAB_DOCKER_KNOWN_HOSTS" -o GlobalKnownHostsFile=/dev/null \
+        -o ConnectTimeout=3 "root@$(docker_addr "$host")" "$@"
+}

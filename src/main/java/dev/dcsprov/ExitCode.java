@@ -12,7 +12,8 @@ public enum ExitCode {
     UNHEALTHY(7, "status: the cluster is not fully healthy or has no leader"),
     PKI(8, "local certificate authority or certificate problem"),
     CERTS(9, "certs: a certificate expires within the threshold, or a host's differs from the local PKI"),
-    LOCKED(10, "another dcsprov run holds the cluster's run lock; nothing was changed");
+    LOCKED(10, "another dcsprov run holds the cluster's run lock; nothing was changed"),
+    QUOTA(11, "status: healthy, but a member's database is above --quota-warn percent of its quota");
 
     private final int code;
     private final String meaning;

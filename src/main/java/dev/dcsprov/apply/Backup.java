@@ -1,5 +1,6 @@
 package dev.dcsprov.apply;
 
+import dev.dcsprov.etcd.EtcdctlInvocation;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.backup.LocalBackups;
@@ -109,9 +110,8 @@ public final class Backup {
     private String save(Connection c) {
         String script = "set -eu\numask 077\nd=$(mktemp -d /var/tmp/dcsprov-backup.XXXXXX)\n"
                 // etcdctl 3.4's snapshot save waits forever for a member that went down meanwhile.
-                + "if ! ETCDCTL_API=3 timeout " + TRANSFER_TIMEOUT.toSeconds() + " etcdctl --endpoints=" + quote("https://127.0.0.1:" + cluster.clientPort())
-                + " --cacert=" + quote(paths.caCert()) + " --cert=" + quote(paths.adminCert()) + " --key=" + quote(paths.adminKey())
-                + " --dial-timeout=5s snapshot save \"$d/snapshot.db\" >\"$d/save.log\" 2>&1; then\n"
+                + "if ! " + EtcdctlInvocation.of("https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey())
+                        .bounded(TRANSFER_TIMEOUT.toSeconds()) + " --dial-timeout=5s snapshot save \"$d/snapshot.db\" >\"$d/save.log\" 2>&1; then\n"
                 + "  tail -n 5 \"$d/save.log\" >&2; rm -rf \"$d\"; exit 1\nfi\n"
                 + "printf '%s\\n' \"$d\"\n";
         return mustRun(c, script, "etcdctl snapshot save").stdout().strip();

@@ -105,7 +105,7 @@ public final class HostPlanner {
     List<Step> steps(HostFacts facts, HostMaterial m, String config) {
         List<Step> steps = new ArrayList<>();
         cluster.aptProxy().ifPresent(proxy -> steps.add(new FileStep(aptProxyFile(proxy), Optional.empty())));
-        steps.add(new PackagesStep());
+        steps.add(new PackagesStep(cluster.etcdSource()));
         // Root owns all of it (see Ownership): etcd reads its certificates, key and directories, writes nothing here.
         steps.add(new DirectoryStep(cluster.configDir(), Ownership.ETCD_READS_DIR));
         steps.add(new DirectoryStep(cluster.certDir(), Ownership.ETCD_READS_DIR));

@@ -128,7 +128,7 @@ public final class Hosts implements AutoCloseable {
         return "";
     }
 
-    static String lastLines(String text, int n) {
+    public static String lastLines(String text, int n) {
         List<String> lines = text.strip().lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
     }

@@ -52,6 +52,8 @@ public final class Provisioner {
     private final CertificateService pki;
     private final Reporter reporter;
     private final boolean removeAbsentMembers;
+    /** --limit: the members that get file changes and restarts; empty for all. Health gates still look at every member. */
+    private java.util.Set<String> limit = java.util.Set.of();
     /** The members health gates look at: all of them, except hosts still to join. */
     private List<Host> gateMembers;
 
@@ -70,6 +72,20 @@ public final class Provisioner {
         this.reporter = reporter;
     }
 
+    /**
+     * Restricts file changes and restarts to these members (--limit); facts are still read from, and health gates
+     * still look at, every member. A bootstrap, membership changes and auth changes concern the whole cluster:
+     * a limited apply refuses the first two unless the limit covers them, and leaves auth for a run without --limit.
+     */
+    public Provisioner limitedTo(java.util.Set<String> members) {
+        this.limit = java.util.Set.copyOf(members);
+        return this;
+    }
+
+    private boolean inLimit(String host) {
+        return limit.isEmpty() || limit.contains(host);
+    }
+
     /** Runs plan (apply=false) or apply; returns how the run ended. */
     public ExitCode run(boolean apply) {
         PhaseTimer timer = new PhaseTimer();
@@ -86,6 +102,10 @@ public final class Provisioner {
         MembershipPlan membership = condition == ClusterCondition.BOOTSTRAP ? MembershipPlan.none()
                 : membershipPlanner.plan(facts, membershipPlanner.read(facts, hosts), removeAbsentMembers);
         timer.mark("membership");
+        if (apply) {
+            // Before any certificate is issued locally: a refused run must leave the PKI dir as it was.
+            membership.refuseAbsentUnlessAsked(inventory.file().toString());
+        }
         MembershipChanges membershipChanges = new MembershipChanges(inventory, paths, membership, hosts, renderer, reporter);
         gateMembers = membershipChanges.settled();
 
@@ -95,7 +115,7 @@ public final class Provisioner {
             TrustAnchorGuard.check(h.name(), facts.get(h.name()).deployedCa(), localCa, cluster.pkiDir().toString());
         }
         Map<String, HostPlan> hostPlans = new LinkedHashMap<>();
-        for (Host h : inventory.members()) {
+        for (Host h : inventory.members().stream().filter(h -> inLimit(h.name())).toList()) {
             HostMaterial material = pki.materialFor(h, facts.get(h.name()), apply);
             String config = renderer.render(inventory, h, membership.joiner(h)
                     .map(MembershipPlan.Joiner::initialCluster).orElse(inventory.initialCluster()), state);
@@ -108,24 +128,34 @@ public final class Provisioner {
         List<Change> clusterChanges = new ArrayList<>(condition == ClusterCondition.BOOTSTRAP
                 ? bootstrapChanges(renderer)
                 : convergeChanges(facts, hostPlans, membership));
+        List<Change> outsideLimit = clusterChanges.stream().filter(c -> !inLimit(c.host())).toList();
+        clusterChanges.removeAll(outsideLimit);
         List<Change> memberChanges = new ArrayList<>(membership.changes());
         memberChanges.addAll(membershipChanges.finalConfigChanges());
         clusterChanges.addAll(memberChanges);
         var authPlan = auth.plan(facts, condition == ClusterCondition.BOOTSTRAP);
         timer.mark("auth");
         List<String> notes = planNotes(condition);
+        boolean authLeftOut = !limit.isEmpty() && !authPlan.changes().isEmpty();
+        if (!limit.isEmpty()) {
+            notes.add("--limit: only " + String.join(", ", hostPlans.keySet()) + " get changes and restarts; "
+                    + "health gates still look at every member"
+                    + (authLeftOut ? "; users, roles and auth are cluster-wide and are left for a run without --limit" : ""));
+        }
         notes.addAll(membership.notes());
         notes.addAll(authPlan.notes());
         notes.addAll(clientNotes);
+        notes.addAll(versionNotes(facts));
         // Users, roles and auth come last: they need the cluster healthy with its final membership.
         Plan plan = new Plan(cluster.name(), List.copyOf(hostPlans.values()),
-                java.util.stream.Stream.concat(clusterChanges.stream(), authPlan.changes().stream()).toList(), notes);
+                java.util.stream.Stream.concat(clusterChanges.stream(), authLeftOut ? java.util.stream.Stream.<Change>empty()
+                        : authPlan.changes().stream()).toList(), notes);
         reporter.plan(plan);
         timer.mark("plan shown");
         if (!apply) {
             return ExitCode.OK;
         }
-        membership.refuseAbsentUnlessAsked(inventory.file().toString());
+        refuseOutsideLimit(condition, membership, outsideLimit);
 
         // Patroni's files go last, once users, roles and the membership are final.
         Map<String, String> failures = hosts.applyInParallel(plan.hosts().stream().map(Provisioner::withoutPatroni).toList(), reporter);
@@ -144,7 +174,9 @@ public final class Provisioner {
                     FactsHealth.require(inventory, facts);
                 }
                 timer.mark("cluster changes");
-                auth.apply(reporter);
+                if (!authLeftOut) {
+                    auth.apply(reporter);
+                }
                 patroni.run(patroniChanges, reporter);
             } catch (DcsprovException e) {
                 reporter.recap(recap(plan, failures));
@@ -177,6 +209,33 @@ public final class Provisioner {
         return new HostPlan(p.host(), p.changes().stream().filter(c -> !c.step().equals(PatroniSteps.STEP)).toList(), p.unchanged());
     }
 
+    /** A limited apply never changes the cluster as a whole behind the back of the members it leaves out. */
+    private void refuseOutsideLimit(ClusterCondition condition, MembershipPlan membership, List<Change> outsideLimit) {
+        if (limit.isEmpty()) {
+            return;
+        }
+        List<String> left = inventory.members().stream().map(Host::name).filter(n -> !inLimit(n)).toList();
+        String why = null;
+        if (condition == ClusterCondition.BOOTSTRAP) {
+            why = "a new cluster is bootstrapped on all members at once";
+        } else if (!membership.absent().isEmpty() && removeAbsentMembers) {
+            why = "removing members the inventory no longer lists changes the cluster as a whole";
+        } else if (membership.joiners().stream().anyMatch(j -> !inLimit(j.host().name()))) {
+            why = "a member outside the limit would join the cluster";
+        } else if (membership.promotions().stream().anyMatch(h -> !inLimit(h.name()))) {
+            why = "a learner outside the limit would be promoted";
+        } else if (outsideLimit.stream().anyMatch(c -> c.action() == Action.START)) {
+            why = "etcd is not running on " + String.join(", ", outsideLimit.stream().filter(c -> c.action() == Action.START)
+                    .map(Change::host).toList()) + ", outside the limit";
+        }
+        if (why != null) {
+            throw new DcsprovException(ExitCode.UNSAFE, "refused with --limit: " + why,
+                    "--limit restricts file changes and restarts to some members; it never changes membership, bootstraps "
+                            + "or starts members it leaves out (" + String.join(", ", left) + "). Nothing was changed.",
+                    "run apply without --limit (or with a limit that includes those members)");
+        }
+    }
+
     private FactsProbe.Request factsRequest() {
         List<String> files = new ArrayList<>(List.of(cluster.configDir(), cluster.certDir(), paths.caCert(), paths.serverCert(),
                 paths.serverKey(), paths.adminCert(), paths.adminKey(), paths.configFile(), HostPlanner.APT_PROXY_FILE,
@@ -185,6 +244,22 @@ public final class Provisioner {
         return new FactsProbe.Request(files, paths.configFile(), paths.defaultsLink(), cluster.dataDir(),
                 "https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey(),
                 List.of(HostPlanner.restartMarker(cluster)));
+    }
+
+    /** With etcd from elsewhere than the distribution: what each member has, and that moving it is 'dcsprov upgrade'. */
+    private List<String> versionNotes(Map<String, HostFacts> facts) {
+        if (cluster.etcdSource().isDistribution()) {
+            return List.of();
+        }
+        List<String> installed = inventory.members().stream().filter(h -> facts.get(h.name()) != null
+                        && facts.get(h.name()).hasPackage("etcd-server"))
+                .map(h -> h.name() + " etcd-server " + facts.get(h.name()).packages().get("etcd-server")).toList();
+        if (installed.isEmpty()) {
+            return List.of();
+        }
+        return List.of("etcd comes from " + cluster.etcdSource().describe() + "; installed: " + String.join(", ", installed)
+                + ". apply never changes an installed etcd: 'dcsprov upgrade --check' shows the version each member runs and will run, "
+                + "'dcsprov upgrade' moves them");
     }
 
     private List<String> planNotes(ClusterCondition condition) {

@@ -1,5 +1,6 @@
 package dev.dcsprov.apply;
 
+import dev.dcsprov.etcd.EtcdctlInvocation;
 import dev.dcsprov.etcd.SnapshotTool;
 import dev.dcsprov.facts.HostFacts;
 import dev.dcsprov.inventory.BackupSettings;
@@ -132,9 +133,8 @@ public final class ScheduledSnapshots {
                 + "trap 'rm -rf -- \"$tmp\"' EXIT\n"
                 + "s=\"$tmp/snapshot.db\"\n"
                 + "# etcdctl 3.4's snapshot save waits forever for a member that is down: bound it.\n"
-                + "ETCDCTL_API=3 timeout 600 etcdctl --endpoints=" + quote("https://127.0.0.1:" + cluster.clientPort())
-                + " --cacert=" + quote(paths.caCert()) + " --cert=" + quote(paths.adminCert()) + " --key=" + quote(paths.adminKey())
-                + " --dial-timeout=5s snapshot save \"$s\" >/dev/null\n"
+                + EtcdctlInvocation.of("https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey())
+                        .bounded(600) + " --dial-timeout=5s snapshot save \"$s\" >/dev/null\n"
                 + "# etcd appends the SHA-256 of the database; 'snapshot status' alone does not notice damage.\n"
                 + "n=$(stat -c %s \"$s\")\n"
                 + "if [ $((n % 512)) -ne 32 ] || [ \"$(head -c $((n - 32)) \"$s\" | sha256sum | cut -d' ' -f1)\" != "

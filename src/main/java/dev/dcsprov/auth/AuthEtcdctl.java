@@ -1,5 +1,6 @@
 package dev.dcsprov.auth;
 
+import dev.dcsprov.etcd.EtcdctlInvocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dcsprov.DcsprovException;
@@ -36,9 +37,7 @@ public final class AuthEtcdctl {
 
     public AuthEtcdctl(Connection via, List<String> endpoints, String caCert, String cert, String key) {
         this.via = via;
-        this.prefix = "ETCDCTL_API=3 etcdctl --endpoints=" + quote(String.join(",", endpoints))
-                + " --cacert=" + quote(caCert) + " --cert=" + quote(cert) + " --key=" + quote(key)
-                + " --dial-timeout=2s --command-timeout=5s ";
+        this.prefix = new EtcdctlInvocation(endpoints, caCert, cert, key).command() + " --dial-timeout=2s --command-timeout=5s ";
     }
 
     public String host() {

@@ -11,6 +11,18 @@ import static dev.dcsprov.Shell.quote;
  */
 public record EtcdctlEnv(List<String> endpoints, String caCert, String cert, String key, Optional<String> user) {
 
+    /** The same variables as a map, for -o json. */
+    public java.util.Map<String, String> variables() {
+        java.util.Map<String, String> v = new java.util.LinkedHashMap<>();
+        v.put("ETCDCTL_API", "3");
+        v.put("ETCDCTL_ENDPOINTS", String.join(",", endpoints));
+        v.put("ETCDCTL_CACERT", caCert);
+        v.put("ETCDCTL_CERT", cert);
+        v.put("ETCDCTL_KEY", key);
+        user.ifPresent(u -> v.put("ETCDCTL_USER", u));
+        return v;
+    }
+
     public String render(String comment) {
         StringBuilder s = new StringBuilder();
         s.append("# ").append(comment).append('\n');

@@ -40,6 +40,8 @@ public final class Secrets {
             value = fromEnv(e, what);
         } else if (source instanceof SecretSource.File f) {
             value = fromFile(f, what);
+        } else if (source instanceof SecretSource.Vaulted v) {
+            value = v.value();
         } else {
             value = fromPrompt(what);
         }

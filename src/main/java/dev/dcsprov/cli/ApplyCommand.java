@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "apply", mixinStandardHelpOptions = true,
         description = {"Installs, configures and starts etcd on every member so the cluster matches the inventory.",
                 "A new cluster is bootstrapped; an existing one is converged one member at a time."})
-final class ApplyCommand extends InventoryCommand {
+final class ApplyCommand extends InventoryCommand implements TakesLimit {
     @Option(names = "--check", description = "Only show the plan, as 'dcsprov plan' does")
     boolean check;
 
@@ -28,6 +28,7 @@ final class ApplyCommand extends InventoryCommand {
     static Integer run(InventoryCommand command, boolean apply, boolean removeAbsentMembers) {
         PhaseTimer timer = new PhaseTimer();
         Inventory inventory = command.loadInventory();
+        java.util.Set<String> limit = command.limit(inventory);
         timer.mark("inventory");
         try (var lock = apply ? command.lockRun(inventory) : null; Hosts hosts = command.connect(inventory, true)) {
             if (lock != null) {
@@ -36,7 +37,7 @@ final class ApplyCommand extends InventoryCommand {
             timer.mark("connect");
             var reporter = command.reporter();
             var exit = new Provisioner(inventory, hosts, new CertificateService(inventory.cluster()), reporter,
-                    removeAbsentMembers).run(apply);
+                    removeAbsentMembers).limitedTo(limit).run(apply);
             if (!apply && reporter instanceof JsonReporter json) {
                 json.printPlanOnly();
             }

@@ -40,11 +40,15 @@ final class EnvCommand extends InventoryCommand implements ConnectsToNoHost {
             }
             user = Optional.of(AuthSettings.ROOT + ":" + new Secrets().read(inventory.auth().rootPassword().orElseThrow(), "etcd user root"));
         }
-        String text = new EtcdctlEnv(inventory.members().stream().map(h -> h.clientUrl(inventory.cluster())).toList(),
+        EtcdctlEnv env = new EtcdctlEnv(inventory.members().stream().map(h -> h.clientUrl(inventory.cluster())).toList(),
                 pki.clientTrustFile().toAbsolutePath().toString(), // the bundle of both CAs during rotate-certs --ca
                 pki.clientCertificateFile(AuthSettings.ROOT).toAbsolutePath().toString(),
-                pki.clientKeyFile(AuthSettings.ROOT).toAbsolutePath().toString(), user)
-                .render("cluster '" + inventory.cluster().name() + "': eval \"$(dcsprov env " + options.inventory + ")\"");
+                pki.clientKeyFile(AuthSettings.ROOT).toAbsolutePath().toString(), user);
+        if (json()) {
+            printJson(env.variables());
+            return ExitCode.OK.code();
+        }
+        String text = env.render("cluster '" + inventory.cluster().name() + "': eval \"$(dcsprov env " + options.inventory + ")\"");
         out().print(text);
         out().flush();
         return ExitCode.OK.code();

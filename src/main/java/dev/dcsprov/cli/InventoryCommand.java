@@ -37,10 +37,49 @@ abstract class InventoryCommand implements Callable<Integer> {
     }
 
     Inventory loadInventory() {
-        Inventory inventory = InventoryLoader.load(options.sources(), options.group, options.patroniGroup, java.nio.file.Path.of(System.getProperty("user.home")));
+        dev.dcsprov.Verbosity.set(options.verbose.length);
+        if (options.limit != null && !(this instanceof TakesLimit)) {
+            throw new DcsprovException(ExitCode.USAGE, spec.qualifiedName() + " takes no --limit",
+                    spec.qualifiedName() + " " + TakesLimit.WHY_NOT, "leave --limit out; it works with apply, plan and rotate-certs");
+        }
+        Inventory inventory = InventoryLoader.load(options.sources(), options.group, options.patroniGroup, java.nio.file.Path.of(System.getProperty("user.home")),
+                options.extraVars, options.vault());
         inventory.warnings().forEach(w -> err().println("warning: " + w));
         err().flush();
         return inventory;
+    }
+
+    /** The members --limit selects, in inventory order; empty without --limit. No member selected is an error. */
+    java.util.Set<String> limit(Inventory inventory) {
+        if (options.limit == null) {
+            return java.util.Set.of();
+        }
+        List<String> selected = dev.dcsprov.inventory.LimitPattern.select(options.limit,
+                dev.dcsprov.inventory.InventoryView.load(options.sources(), List.of(), options.vault()));
+        java.util.Set<String> members = new java.util.LinkedHashSet<>();
+        inventory.members().stream().map(Host::name).filter(selected::contains).forEach(members::add);
+        if (members.isEmpty()) {
+            throw new DcsprovException(ExitCode.USAGE, "--limit '" + options.limit + "' matches no member of group '" + inventory.group() + "'",
+                    "It selects " + (selected.isEmpty() ? "no host" : String.join(", ", selected)) + "; the members are "
+                            + String.join(", ", inventory.members().stream().map(Host::name).toList()) + ".",
+                    "name members of group '" + inventory.group() + "'; nothing was touched");
+        }
+        return members;
+    }
+
+    /** --list-hosts: the members this command would work on, as Ansible prints them. Connects to no host. */
+    Integer listHosts() {
+        Inventory inventory = loadInventory();
+        java.util.Set<String> limited = limit(inventory);
+        List<String> hosts = inventory.members().stream().map(Host::name).filter(n -> limited.isEmpty() || limited.contains(n)).toList();
+        if (json()) {
+            printJson(Map.of("hosts", hosts));
+        } else {
+            out().println("  hosts (" + hosts.size() + "):");
+            hosts.forEach(h -> out().println("    " + h));
+            out().flush();
+        }
+        return ExitCode.OK.code();
     }
 
     boolean json() {
@@ -96,7 +135,31 @@ abstract class InventoryCommand implements Callable<Integer> {
                 dev.dcsprov.lock.RunHolder.current(parsed == null ? java.util.List.of(spec.name()) : parsed.originalArgs()));
     }
 
+    /** This run's command line as the user typed it, to name in a journal as the command that finishes the job. */
+    String commandLine() {
+        var parsed = spec.root().commandLine().getParseResult();
+        List<String> args = parsed == null ? List.of(spec.name()) : parsed.originalArgs();
+        return "dcsprov " + args.stream().map(a -> a.matches("[A-Za-z0-9_./=:,@+-]+") ? a : dev.dcsprov.Shell.quote(a))
+                .collect(Collectors.joining(" "));
+    }
+
+    /** The run journal of an operation that changes members, its member copies written through {@code hosts}. */
+    dev.dcsprov.journal.Journal journal(Inventory inventory, Hosts hosts, String operation) {
+        return dev.dcsprov.journal.Journal.open(inventory.cluster().pkiDir(), operation, commandLine(),
+                new dev.dcsprov.journal.HostJournals(hosts::connection));
+    }
+
     static SshTarget target(Host h) {
-        return new SshTarget(h.name(), h.address(), h.sshPort(), h.sshUser(), h.privateKey(), h.become());
+        return new SshTarget(h.name(), h.address(), h.sshPort(), h.sshUser(), h.privateKey(), h.become(),
+                h.jumps().stream().map(j -> hop(j, h)).toList());
+    }
+
+    /** A jump host from [user@]host[:port]: the member's user and key unless it names its own user, port 22 unless given. */
+    static SshTarget hop(String spec, Host member) {
+        String user = spec.contains("@") ? spec.substring(0, spec.indexOf('@')) : member.sshUser();
+        String hostPort = spec.substring(spec.indexOf('@') + 1);
+        String host = hostPort.contains(":") ? hostPort.substring(0, hostPort.indexOf(':')) : hostPort;
+        int port = hostPort.contains(":") ? Integer.parseInt(hostPort.substring(hostPort.indexOf(':') + 1)) : 22;
+        return new SshTarget(host, host, port, user, member.privateKey(), false);
     }
 }

@@ -26,12 +26,15 @@ import java.util.Set;
                 PlanCommand.class,
                 CertsCommand.class,
                 RotateCertsCommand.class,
+                UpgradeCommand.class,
                 MemberCommand.class,
                 StatusCommand.class,
                 EnvCommand.class,
                 PatroniConfigCommand.class,
+                InventoryShowCommand.class,
                 BackupCommand.class,
                 RestoreCommand.class,
+                MaintainCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class,
                 CompletionCommand.class,
@@ -51,7 +54,7 @@ import java.util.Set;
         })
 public final class Main implements Runnable {
     /** Options of {@link RunOptions} that only matter to commands that connect to hosts. */
-    static final Set<String> HOST_OPTIONS = Set.of("--forks", "--accept-new-host-keys", "--limit", "--output");
+    static final Set<String> HOST_OPTIONS = Set.of("--forks", "--accept-new-host-keys", "--limit", "--list-hosts", "--diff");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -74,19 +77,83 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns the exit code; tests call this instead of main. */
     public static int execute(String... args) {
+        return configured(args).execute(args);
+    }
+
+    /** The command line with the error handling {@link #execute} uses (text on stderr, and JSON on stdout with -o json). */
+    static CommandLine configured(String... args) {
         boolean stacktrace = Arrays.asList(args).contains("--stacktrace");
+        boolean json = wantsJson(args);
         CommandLine cli = commandLine();
-        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> report(ex, cmd.getErr(), stacktrace));
-        return cli.execute(args);
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            int code = report(ex, cmd.getErr(), stacktrace);
+            if (json) {
+                jsonError(cmd.getOut(), code, ex);
+            }
+            return code;
+        });
+        if (json) {
+            CommandLine.IParameterExceptionHandler text = cli.getParameterExceptionHandler();
+            cli.setParameterExceptionHandler((ex, a) -> {
+                int code = text.handleParseException(ex, a);
+                jsonError(ex.getCommandLine().getOut(), code, ex);
+                return code;
+            });
+        }
+        return cli;
+    }
+
+    /** -o json / --output json / --output=json / -ojson anywhere: errors then also end in a JSON document on stdout. */
+    static boolean wantsJson(String... args) {
+        List<String> a = Arrays.asList(args);
+        for (int i = 0; i < a.size(); i++) {
+            String w = a.get(i);
+            if (w.equals("--output=json") || w.equals("-ojson") || w.equals("-o=json")
+                    || ((w.equals("-o") || w.equals("--output")) && i + 1 < a.size() && a.get(i + 1).equals("json"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {"error": {...}} with the same summary, detail, fix and exit code as the text on stderr; never a stack trace. */
+    static void jsonError(PrintWriter out, int code, Exception ex) {
+        java.util.Map<String, Object> error = new java.util.LinkedHashMap<>();
+        error.put("exit_code", code);
+        if (ex instanceof DcsprovException e) {
+            error.put("summary", e.summary());
+            error.put("detail", e.detail().orElse(""));
+            error.put("fix", e.fix().orElse(""));
+            if (e instanceof dev.dcsprov.inventory.InventoryException ie) {
+                error.put("problems", ie.problems().stream().map(p -> java.util.Map.of("file", p.location().file().toString(),
+                        "line", p.location().line(), "column", p.location().column(), "message", p.message(), "fix", p.fix())).toList());
+            }
+        } else {
+            error.put("summary", ex instanceof CommandLine.ParameterException ? ex.getMessage()
+                    : "unexpected " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
+        }
+        JsonReporter.print(out, java.util.Map.of("error", error));
     }
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         dropHostOptions(cli);
-        // picocli skips its check for unmatched arguments when --help is given ("dcsprov maintain --help"
+        // picocli skips its check for unmatched arguments when --help is given ("dcsprov frobnicate --help"
         // would print the top-level help and exit 0): check them before running anything.
         cli.setExecutionStrategy(parsed -> {
             rejectUnmatched(parsed);
+            ParseResult last = parsed;
+            while (last.subcommand() != null) {
+                last = last.subcommand();
+            }
+            if (last.commandSpec().userObject() instanceof InventoryCommand c && c.options != null && c.options.listHosts
+                    && !last.isUsageHelpRequested()) {
+                try {
+                    return c.listHosts();
+                } catch (RuntimeException e) {
+                    throw new CommandLine.ExecutionException(last.commandSpec().commandLine(), String.valueOf(e.getMessage()), e);
+                }
+            }
             return new CommandLine.RunLast().execute(parsed);
         });
         CommandLine.IParameterExceptionHandler picocliDefault = cli.getParameterExceptionHandler();
@@ -114,7 +181,7 @@ public final class Main implements Runnable {
         }
     }
 
-    /** An unmatched word where a command with subcommands expects its subcommand: "dcsprov maintain". */
+    /** An unmatched word where a command with subcommands expects its subcommand: "dcsprov frobnicate". */
     private static boolean unknownCommand(CommandLine.ParameterException ex) {
         if (!(ex instanceof UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
             return false;

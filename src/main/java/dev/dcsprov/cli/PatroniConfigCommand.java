@@ -69,6 +69,11 @@ final class PatroniConfigCommand extends InventoryCommand implements ConnectsToN
             y.append("  password: CHANGE-ME  # from ").append(spec.password().orElseThrow().describe())
                     .append("; --with-password prints it\n");
         }
+        if (json()) { // the same document; the YAML's comments (which local file goes where) are left out
+            printJson(new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(new org.yaml.snakeyaml.LoaderOptions()))
+                    .load(y.toString()));
+            return ExitCode.OK.code();
+        }
         out().print(y);
         out().flush();
         return ExitCode.OK.code();

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = {"Shows per host what apply would change and why, with diffs of config files.",
                 "Key material and passwords are shown as (sensitive). Changes nothing, locally or on hosts."})
-final class PlanCommand extends InventoryCommand {
+final class PlanCommand extends InventoryCommand implements TakesLimit {
     @picocli.CommandLine.Option(names = "--remove-absent-members",
             description = "Show the removal of cluster members the inventory no longer lists, as apply --remove-absent-members does it")
     boolean removeAbsentMembers;

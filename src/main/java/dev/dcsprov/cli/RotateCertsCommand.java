@@ -26,10 +26,7 @@ import java.util.Set;
                 "Refuses to start unless every member is healthy. If it stops midway, run it again: it continues with "
                         + "the members that still carry their previous certificate.",
                 "With --ca it replaces the CA itself, in three rolling phases, each resumable."})
-final class RotateCertsCommand extends InventoryCommand {
-    @Option(names = "--limit", split = ",", paramLabel = "HOST", description = "Rotate only these members (comma-separated)")
-    List<String> limit = new ArrayList<>();
-
+final class RotateCertsCommand extends InventoryCommand implements TakesLimit {
     @Option(names = "--clients", description = "Also reissue the application client certificates in the PKI dir "
             + "(clients/*; dcsprov's own admin certificate is always rotated in a run without --limit)")
     boolean clients;
@@ -45,7 +42,7 @@ final class RotateCertsCommand extends InventoryCommand {
 
     @Override
     public Integer call() {
-        if (ca && (!limit.isEmpty() || clients)) {
+        if (ca && (options.limit != null || clients)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--ca rotates every member and every client certificate; it takes neither --limit nor --clients");
         }
@@ -56,6 +53,7 @@ final class RotateCertsCommand extends InventoryCommand {
             return rotateCa();
         }
         Inventory inventory = loadInventory();
+        Set<String> limit = limit(inventory);
         PkiStore store = new PkiStore(inventory.cluster().pkiDir());
         boolean json = json();
         List<String> progress = new ArrayList<>();
@@ -63,7 +61,7 @@ final class RotateCertsCommand extends InventoryCommand {
         CertRotation.Result result;
         try (var lock = lockRun(inventory); Hosts hosts = connect(inventory, true)) {
             lock.onMembers(hosts);
-            result = new CertRotation(inventory, hosts, store, progressTo(progress)).carrying(patroni(inventory, hosts, store, progress)).run(new CertRotation.Options(Set.copyOf(new LinkedHashSet<>(limit)), clients));
+            result = new CertRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs")).carrying(patroni(inventory, hosts, store, progress)).run(new CertRotation.Options(limit, clients));
         }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -116,7 +114,7 @@ final class RotateCertsCommand extends InventoryCommand {
         CaRotation.Result result;
         try (var lock = lockRun(inventory); Hosts hosts = connect(inventory, true)) {
             lock.onMembers(hosts);
-            result = new CaRotation(inventory, hosts, store, progressTo(progress)).carrying(patroni(inventory, hosts, store, progress)).run(new CaRotation.Options(stopAfterPhase));
+            result = new CaRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs-ca")).carrying(patroni(inventory, hosts, store, progress)).run(new CaRotation.Options(stopAfterPhase));
         }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();

@@ -26,8 +26,48 @@ final class RunOptions {
     @Option(names = "--patroni-group", paramLabel = "NAME", description = "Inventory group of the Patroni hosts (default: patroni, or dcsprov_patroni_group; none is fine)")
     String patroniGroup;
 
-    @Option(names = "--forks", paramLabel = "N", defaultValue = "10", description = "Hosts worked on at once (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-f", "--forks"}, paramLabel = "N", defaultValue = "10", description = "Hosts worked on at once (default: ${DEFAULT-VALUE})")
     int forks;
+
+    @Option(names = {"-e", "--extra-vars"}, paramLabel = "VARS", description = "Variables above every inventory variable, as Ansible's -e: "
+            + "key=value ..., a JSON mapping, or @FILE (YAML or JSON); repeatable, later ones win")
+    java.util.List<String> extraVars = new java.util.ArrayList<>();
+
+    @Option(names = {"-l", "--limit"}, paramLabel = "PATTERN", description = "Only these members, as Ansible's --limit: names, groups, "
+            + "wildcards, ~regex, ',' or ':' for or, '&' and, '!' not, @FILE. apply and plan change and restart only these; "
+            + "health gates still look at every member")
+    String limit;
+
+    @Option(names = "--list-hosts", description = "Print the members the command would work on (after --limit) and exit; connects to no host")
+    boolean listHosts;
+
+    @Option(names = "--vault-password-file", paramLabel = "FILE", description = "Ansible Vault password file (an executable one is run); "
+            + "repeatable. Default: ANSIBLE_VAULT_PASSWORD_FILE")
+    java.util.List<Path> vaultPasswordFiles = new java.util.ArrayList<>();
+
+    @Option(names = "--vault-id", paramLabel = "ID@SOURCE", description = "Vault id and its password: ID@FILE or ID@prompt; repeatable")
+    java.util.List<String> vaultIds = new java.util.ArrayList<>();
+
+    @Option(names = {"-J", "--ask-vault-pass"}, description = "Ask for the vault password on the terminal")
+    boolean askVaultPass;
+
+    /** The vault passwords, read once per run. */
+    dev.dcsprov.inventory.VaultKeys vault() {
+        if (vault == null) {
+            vault = dev.dcsprov.inventory.VaultKeys.from(vaultPasswordFiles, vaultIds, askVaultPass,
+                    System.getenv("ANSIBLE_VAULT_PASSWORD_FILE"));
+        }
+        return vault;
+    }
+
+    private dev.dcsprov.inventory.VaultKeys vault;
+
+    @Option(names = "--diff", description = "Accepted for Ansible habits: plans always show the diffs of config files")
+    boolean diff;
+
+    @Option(names = "-v", description = "More output on stderr, as Ansible's -v: -v phase timings, -vv also each connection and "
+            + "remote command (host, exit status, time), -vvv the whole remote scripts (never a secret: those travel on stdin)")
+    boolean[] verbose = new boolean[0];
 
     @Option(names = "--accept-new-host-keys", description = "Record unknown SSH host keys on first use (a changed key still stops the run)")
     boolean acceptNewHostKeys;

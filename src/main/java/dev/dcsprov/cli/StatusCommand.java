@@ -8,7 +8,11 @@ import dev.dcsprov.etcd.EndpointHealth;
 import dev.dcsprov.etcd.EndpointStatus;
 import dev.dcsprov.etcd.RemoteEtcdctl;
 import dev.dcsprov.etcd.StatusProbe;
+import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.inventory.Host;
+import dev.dcsprov.maintain.Bytes;
+import dev.dcsprov.maintain.MemberSpace;
+import dev.dcsprov.maintain.SpaceReport;
 import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.inventory.PatroniHost;
 import dev.dcsprov.patroni.PatroniFacts;
@@ -30,11 +34,19 @@ import java.util.Map;
 /** dcsprov status: the cluster as etcdctl sees it, through any member that can be reached. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Shows the member list, endpoint health, endpoint status and certificate expiry of every member.",
-                "Exit code 0 only when every member answers, with one cluster ID, one agreed leader and no alarms (as apply requires), else 7. Changes nothing."})
+                "Space per member: database size, size in use, quota (etcd_quota_backend_bytes) and the share used, and the alarms each member raised.",
+                "Exit code 0 only when every member answers, with one cluster ID, one agreed leader and no alarms (as apply requires), else 7; "
+                        + "11 when healthy but a member's database is above --quota-warn percent of the quota. Changes nothing."})
 final class StatusCommand extends InventoryCommand {
+    @picocli.CommandLine.Option(names = "--quota-warn", paramLabel = "PCT", description = "Exit 11 when a member's database file is above "
+            + "PCT percent of the quota (default ${DEFAULT-VALUE}; etcd refuses writes with a NOSPACE alarm at 100)")
+    int quotaWarn = 80;
 
     @Override
     public Integer call() throws JsonProcessingException {
+        if (quotaWarn < 1 || quotaWarn > 100) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--quota-warn takes a percentage from 1 to 100");
+        }
         Inventory inventory = loadInventory();
         RemotePaths paths = RemotePaths.of(inventory.cluster());
         HostKeyPolicy policy = options.acceptNewHostKeys
@@ -65,13 +77,18 @@ final class StatusCommand extends InventoryCommand {
             ClusterStatus status = new StatusProbe(new RemoteEtcdctl(via, paths.caCert(), paths.adminCert(), paths.adminKey()))
                     .gather(endpoints, open, paths.serverCert(), unreachable, Instant.now());
             boolean healthy = status.healthy(inventory.members().size());
+            long quota = inventory.cluster().tuning().quotaBackendBytes();
+            List<SpaceReport.Row> space = SpaceReport.rows(status.status(), ClusterMember.of(inventory.members(), inventory.cluster()), quota);
+            List<MemberSpace> overQuota = SpaceReport.above(space, quotaWarn);
             List<String> patroniUnanswered = new ArrayList<>();
             List<PatroniStatus> patroni = patroni(inventory, open, patroniUnanswered);
+            java.util.Optional<dev.dcsprov.journal.InterruptedOperation> interrupted = interrupted(inventory, open);
             if (options.output == RunOptions.OutputFormat.json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("cluster", inventory.cluster().name());
                 doc.put("healthy", healthy);
                 doc.put("problems", problems(status, inventory));
+                doc.put("interrupted", interrupted.map(dev.dcsprov.journal.InterruptedOperation::json).orElse(null));
                 doc.put("via", status.via());
                 doc.put("unreachable", status.unreachable());
                 doc.put("members", status.members());
@@ -94,6 +111,19 @@ final class StatusCommand extends InventoryCommand {
                 }
                 status.statusErrors().forEach(e -> st.add(Map.of("endpoint", e.endpoint(), "errors", List.of(e.error()))));
                 doc.put("endpoint_status", st);
+                doc.put("quota_warn_percent", quotaWarn);
+                doc.put("space", space.stream().map(r -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("member", r.space().member());
+                    m.put("db_size", r.space().dbSize());
+                    m.put("db_size_in_use", r.space().inUse());
+                    m.put("quota", r.space().quota());
+                    m.put("quota_percent", r.space().quotaPercent());
+                    m.put("reclaimable_percent", r.space().reclaimablePercent());
+                    m.put("above_quota_warn", overQuota.contains(r.space()));
+                    m.put("alarms", r.alarms());
+                    return m;
+                }).toList());
                 doc.put("certificates", status.certificates().stream().map(c -> Map.of("member", c.member(),
                         "not_after", c.notAfter().map(Instant::toString).orElse(""), "days_left", c.daysLeft(), "error", c.error())).toList());
                 if (!inventory.patroni().isEmpty()) {
@@ -103,17 +133,18 @@ final class StatusCommand extends InventoryCommand {
                 }
                 printJson(doc);
             } else {
-                text(status, healthy, inventory);
+                text(status, healthy, inventory, space, overQuota);
                 patroniText(inventory, patroni, patroniUnanswered);
+                interrupted.ifPresent(i -> i.lines().forEach(out()::println));
             }
             out().flush();
-            return healthy ? ExitCode.OK.code() : ExitCode.UNHEALTHY.code();
+            return !healthy ? ExitCode.UNHEALTHY.code() : !overQuota.isEmpty() ? ExitCode.QUOTA.code() : ExitCode.OK.code();
         } finally {
             connections.close();
         }
     }
 
-    private void text(ClusterStatus s, boolean healthy, Inventory inventory) {
+    private void text(ClusterStatus s, boolean healthy, Inventory inventory, List<SpaceReport.Row> space, List<MemberSpace> overQuota) {
         out().println("Cluster '" + inventory.cluster().name() + "' (etcdctl on " + s.via() + ")");
         s.unreachable().forEach(u -> out().println("  unreachable over SSH: " + u));
         out().println();
@@ -143,8 +174,26 @@ final class StatusCommand extends InventoryCommand {
         s.certificates().forEach(c -> rows.add(List.of(c.member(), c.notAfter().map(Instant::toString).orElse(""),
                 c.notAfter().isPresent() ? String.valueOf(c.daysLeft()) : "", c.error())));
         table("Certificates", rows);
+        spaceTable(space);
         out().println(healthy ? "healthy: every member answers, with one cluster ID, one leader and no alarms"
                 : "NOT HEALTHY: " + String.join("; ", problems(s, inventory)));
+        if (!overQuota.isEmpty()) {
+            out().println((healthy ? "QUOTA: " : "also: ") + String.join(", ", overQuota.stream().map(m -> m.member() + " at "
+                    + m.quotaPercent() + "%").toList()) + " of the quota, above --quota-warn " + quotaWarn
+                    + "%: run 'dcsprov maintain' (compaction and defragmentation), or raise etcd_quota_backend_bytes");
+        }
+    }
+
+    /** Space per member, after the verdict on health: the figures to act on with 'dcsprov maintain'. */
+    private void spaceTable(List<SpaceReport.Row> space) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("MEMBER", "DB SIZE", "IN USE", "RECLAIMABLE", "QUOTA", "USED", "ALARMS"));
+        for (SpaceReport.Row r : space) {
+            MemberSpace m = r.space();
+            rows.add(List.of(m.member(), Bytes.show(m.dbSize()), Bytes.show(m.inUse()), m.reclaimablePercent() + "%",
+                    Bytes.show(m.quota()), m.quotaPercent() + "%", String.join(",", r.alarms())));
+        }
+        table("Space", rows);
     }
 
     /** Patroni's own view of each of its clusters, asked on the Patroni hosts (their REST API on the host itself). */
@@ -179,6 +228,22 @@ final class StatusCommand extends InventoryCommand {
                     + " (as Patroni on " + c.askedOn() + " reports it)", rows);
         }
         unanswered.forEach(u -> out().println("Patroni on " + u));
+    }
+
+    /** A run that did not end, from the local journal and the members' (read with cat; a member that cannot say is skipped). */
+    private static java.util.Optional<dev.dcsprov.journal.InterruptedOperation> interrupted(Inventory inventory, Map<String, Connection> open) {
+        Map<String, dev.dcsprov.journal.JournalEntry> members = new LinkedHashMap<>();
+        for (Host h : inventory.members()) {
+            Connection c = open.get(h.name());
+            if (c != null) {
+                try {
+                    dev.dcsprov.journal.HostJournals.read(c).ifPresent(e -> members.put(h.name(), e));
+                } catch (RuntimeException e) {
+                    // status reports what it can: this member's journal is simply not shown
+                }
+            }
+        }
+        return dev.dcsprov.journal.InterruptedOperation.of(dev.dcsprov.journal.Journal.readDir(inventory.cluster().pkiDir()), members);
     }
 
     /** Why not healthy, as the gates of apply and rotate-certs would say it. */

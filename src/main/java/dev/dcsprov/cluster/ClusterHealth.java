@@ -5,6 +5,8 @@ import dev.dcsprov.etcd.EndpointStatus;
 import dev.dcsprov.etcd.EtcdId;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -30,6 +32,16 @@ public record ClusterHealth(List<String> problems, List<EndpointStatus> status) 
      * @param status    endpoint status of those that answered
      */
     public static ClusterHealth judge(List<String> endpoints, Optional<List<EndpointHealth>> health, List<EndpointStatus> status) {
+        return judge(endpoints, health, status, Set.of());
+    }
+
+    /**
+     * The same judgement, except that alarms of the {@code tolerated} types (e.g. NOSPACE, while
+     * maintenance frees space) do not count: neither in status errors nor as etcd 3.5's unhealthy
+     * "Active Alarm(s): NOSPACE" endpoint health. Every other rule stays.
+     */
+    public static ClusterHealth judge(List<String> endpoints, Optional<List<EndpointHealth>> health, List<EndpointStatus> status,
+                                      Set<String> tolerated) {
         List<String> problems = new ArrayList<>();
         health.ifPresent(hs -> {
             List<String> bad = new ArrayList<>();
@@ -37,7 +49,7 @@ public record ClusterHealth(List<String> problems, List<EndpointStatus> status) 
                 Optional<EndpointHealth> h = hs.stream().filter(x -> x.endpoint().equals(e)).findFirst();
                 if (h.isEmpty()) {
                     bad.add(e + " (no answer)");
-                } else if (!h.get().healthy()) {
+                } else if (!healthyEnough(h.get(), tolerated)) {
                     bad.add(e + h.get().error().map(x -> " (" + x + ")").orElse(""));
                 }
             }
@@ -60,8 +72,8 @@ public record ClusterHealth(List<String> problems, List<EndpointStatus> status) 
         } else if (status.stream().anyMatch(s -> !s.hasLeader())) {
             problems.add("no leader");
         }
-        List<String> alarms = status.stream().filter(s -> !s.errors().isEmpty())
-                .map(s -> s.endpoint() + ": " + String.join("; ", s.errors())).toList();
+        List<String> alarms = status.stream().filter(s -> !errorsBeyond(s, tolerated).isEmpty())
+                .map(s -> s.endpoint() + ": " + String.join("; ", errorsBeyond(s, tolerated))).toList();
         if (!alarms.isEmpty()) {
             problems.add("alarms or errors: " + String.join(", ", alarms));
         }
@@ -69,6 +81,30 @@ public record ClusterHealth(List<String> problems, List<EndpointStatus> status) 
             problems.add("no members to ask");
         }
         return new ClusterHealth(problems, status);
+    }
+
+    /** An endpoint that answered healthy, or (etcd 3.5) unhealthy only for alarms that are tolerated. */
+    static boolean healthyEnough(EndpointHealth h, Set<String> tolerated) {
+        if (h.healthy()) {
+            return true;
+        }
+        String error = h.error().orElse("");
+        if (tolerated.isEmpty() || !error.startsWith(ACTIVE_ALARMS)) {
+            return false;
+        }
+        return Arrays.stream(error.substring(ACTIVE_ALARMS.length()).split("[,\\s]+")).filter(a -> !a.isBlank())
+                .allMatch(tolerated::contains);
+    }
+
+    /** etcd 3.5's etcdctl endpoint health error while an alarm is active. */
+    static final String ACTIVE_ALARMS = "Active Alarm(s):";
+
+    /** Status errors except the alarms of a tolerated type. */
+    private static List<String> errorsBeyond(EndpointStatus s, Set<String> tolerated) {
+        return s.errors().stream().filter(e -> {
+            List<EtcdCluster.Alarm> a = EtcdctlCluster.parseAlarms(e);
+            return a.isEmpty() || !a.stream().allMatch(x -> tolerated.contains(x.type()));
+        }).toList();
     }
 
     public boolean healthy() {

@@ -36,4 +36,26 @@ public interface EtcdCluster {
     Optional<String> tryPromote(List<String> endpoints, EtcdId id);
 
     void remove(List<String> endpoints, EtcdId id, String name);
+
+    /** The cluster version etcd agreed on (the lowest minor every member runs, "3.4.0"), when it can be asked. */
+    Optional<String> clusterVersion(List<String> endpoints);
+
+    /** Active alarms, cluster-wide (etcd replicates them): which member raised which (NOSPACE, CORRUPT). */
+    List<Alarm> alarms(List<String> endpoints);
+
+    /** Disarms every active alarm ({@code etcdctl alarm disarm}); callers make sure only NOSPACE is active. */
+    void disarmAlarms(List<String> endpoints);
+
+    /**
+     * Compacts the key-value history up to {@code revision}, waiting until the compaction is applied on
+     * every member ({@code --physical}). A revision already compacted is not an error.
+     */
+    void compact(List<String> endpoints, long revision);
+
+    /** Defragments the one member behind {@code endpoint}; it serves no request while it runs. */
+    void defragment(String endpoint);
+
+    /** An alarm as etcd keeps it: the member that raised it and its type ("NOSPACE", "CORRUPT"). */
+    record Alarm(EtcdId member, String type) {
+    }
 }

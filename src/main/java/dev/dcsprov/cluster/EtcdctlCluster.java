@@ -12,15 +12,35 @@ import dev.dcsprov.render.RemotePaths;
 import dev.dcsprov.ssh.CommandResult;
 import dev.dcsprov.ssh.Connection;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** {@link EtcdCluster} through Debian's etcdctl on one member host, with dcsprov's admin certificate. */
 public final class EtcdctlCluster implements EtcdCluster {
     private final RemoteEtcdctl etcdctl;
+    private final Optional<VersionEndpoint> versions;
 
     public EtcdctlCluster(RemoteEtcdctl etcdctl) {
+        this(etcdctl, Optional.empty());
+    }
+
+    public EtcdctlCluster(RemoteEtcdctl etcdctl, Optional<VersionEndpoint> versions) {
         this.etcdctl = etcdctl;
+        this.versions = versions;
+    }
+
+    /** The same, asking the cluster version through {@code versions} (etcdctl cannot). */
+    public EtcdctlCluster withVersions(VersionEndpoint versions) {
+        return new EtcdctlCluster(etcdctl, Optional.of(versions));
+    }
+
+    @Override
+    public Optional<String> clusterVersion(List<String> endpoints) {
+        return versions.flatMap(v -> v.clusterVersion(endpoints));
     }
 
     /** etcdctl on {@code host} with the admin certificate where apply put it. */
@@ -75,5 +95,58 @@ public final class EtcdctlCluster implements EtcdCluster {
     @Override
     public void remove(List<String> endpoints, EtcdId id, String name) {
         new Membership(etcdctl, endpoints).remove(id, name);
+    }
+
+    /** {@code etcdctl alarm list} prints one "memberID:<decimal> alarm:<TYPE>" per line. */
+    private static final Pattern ALARM = Pattern.compile("memberID:(\\d+)\\s+alarm:([A-Z_]+)");
+    /** Long enough for a 8 GiB database on a slow disk; etcd answers once the member is done. */
+    static final Duration DEFRAG_TIMEOUT = Duration.ofMinutes(10);
+
+    @Override
+    public List<Alarm> alarms(List<String> endpoints) {
+        CommandResult r = etcdctl.run(endpoints, "alarm list");
+        if (!r.ok()) {
+            throw failed("alarm list", endpoints, r);
+        }
+        return parseAlarms(r.stdout());
+    }
+
+    /** The alarms in etcdctl's text, also as etcd lists them in endpoint status {@code errors}. */
+    public static List<Alarm> parseAlarms(String text) {
+        List<Alarm> alarms = new ArrayList<>();
+        Matcher m = ALARM.matcher(text);
+        while (m.find()) {
+            alarms.add(new Alarm(EtcdId.fromDecimal(m.group(1)), m.group(2)));
+        }
+        return alarms;
+    }
+
+    @Override
+    public void disarmAlarms(List<String> endpoints) {
+        CommandResult r = etcdctl.run(endpoints, "alarm disarm");
+        if (!r.ok()) {
+            throw failed("alarm disarm", endpoints, r);
+        }
+    }
+
+    @Override
+    public void compact(List<String> endpoints, long revision) {
+        CommandResult r = etcdctl.run(endpoints, "compact --physical " + revision, DEFRAG_TIMEOUT);
+        if (!r.ok() && !r.stderr().contains("required revision has been compacted")) {
+            throw failed("compact " + revision, endpoints, r);
+        }
+    }
+
+    @Override
+    public void defragment(String endpoint) {
+        CommandResult r = etcdctl.run(List.of(endpoint), "defrag", DEFRAG_TIMEOUT);
+        if (!r.ok()) {
+            throw failed("defrag", List.of(endpoint), r);
+        }
+    }
+
+    private DcsprovException failed(String what, List<String> endpoints, CommandResult r) {
+        return new DcsprovException(ExitCode.HOST_FAILED, "etcdctl " + what + " failed",
+                "etcdctl via " + etcdctl.host() + " against " + String.join(",", endpoints) + ": " + r.stderr().strip(), "");
     }
 }

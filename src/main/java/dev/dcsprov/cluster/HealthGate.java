@@ -8,6 +8,7 @@ import dev.dcsprov.etcd.EndpointStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Asks the cluster and judges it by {@link ClusterHealth}: every cluster-wide change waits on this
@@ -21,15 +22,22 @@ public final class HealthGate {
     private final EtcdCluster etcd;
     private final List<String> endpoints;
     private final Waiting waiting;
+    private final Set<String> toleratedAlarms;
 
     public HealthGate(EtcdCluster etcd, List<String> endpoints) {
         this(etcd, endpoints, Waiting.REAL);
     }
 
     public HealthGate(EtcdCluster etcd, List<String> endpoints, Waiting waiting) {
+        this(etcd, endpoints, waiting, Set.of());
+    }
+
+    /** @param toleratedAlarms alarm types that do not count against health (see {@link ClusterHealth#judge}) */
+    public HealthGate(EtcdCluster etcd, List<String> endpoints, Waiting waiting, Set<String> toleratedAlarms) {
         this.etcd = etcd;
         this.endpoints = List.copyOf(endpoints);
         this.waiting = waiting;
+        this.toleratedAlarms = Set.copyOf(toleratedAlarms);
     }
 
     public List<String> endpoints() {
@@ -39,9 +47,10 @@ public final class HealthGate {
     /** One look. Status is asked only when every endpoint is healthy: etcdctl stops at the first one that does not answer. */
     public ClusterHealth check() {
         List<EndpointHealth> health = etcd.health(endpoints);
-        boolean allHealthy = endpoints.stream().allMatch(e -> health.stream().anyMatch(h -> h.endpoint().equals(e) && h.healthy()));
+        boolean allHealthy = endpoints.stream().allMatch(e -> health.stream()
+                .anyMatch(h -> h.endpoint().equals(e) && ClusterHealth.healthyEnough(h, toleratedAlarms)));
         List<EndpointStatus> status = allHealthy ? etcd.status(endpoints) : List.of();
-        return ClusterHealth.judge(endpoints, Optional.of(health), status);
+        return ClusterHealth.judge(endpoints, Optional.of(health), status, toleratedAlarms);
     }
 
     /** Waits until healthy, or fails (exit 6) saying what was last wrong. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +36,11 @@ public final class RollingRestart {
     @FunctionalInterface
     public interface Restarter {
         void restart(ClusterMember member);
+
+        /** What {@link #restart} does, for progress: a restart, or e.g. a defragmentation that keeps etcd running. */
+        default String doing() {
+            return "restarting";
+        }
     }
 
     /** Work around each member's restart: files to put in place before, checks after (e.g. a Patroni check). */
@@ -81,6 +87,42 @@ public final class RollingRestart {
     }
 
     /**
+     * What the run records before each step that changes a member and after the member is done,
+     * so a run killed in between leaves what to finish (see {@code dev.dcsprov.journal.Journal}).
+     * Steps: {@code files} before {@link Hooks#before} (new files go in), {@code restart} before the restart.
+     */
+    public interface Recorder {
+        void step(ClusterMember member, String step);
+
+        void done(ClusterMember member);
+
+        static Recorder none() {
+            return new Recorder() {
+                @Override
+                public void step(ClusterMember member, String step) {
+                }
+
+                @Override
+                public void done(ClusterMember member) {
+                }
+            };
+        }
+    }
+
+    /**
+     * How a run continues an interrupted one.
+     *
+     * @param interrupted the member the interrupted run left mid-step: it goes first, and may be down
+     *                    as long as the others keep quorum ({@link ResumeGate})
+     * @param recorder    what is recorded around each member's steps
+     */
+    public record Resume(Optional<String> interrupted, Recorder recorder) {
+        public static Resume none() {
+            return new Resume(Optional.empty(), Recorder.none());
+        }
+    }
+
+    /**
      * How a stop is reported.
      *
      * @param operation what stopped, e.g. "the rotation"
@@ -104,12 +146,21 @@ public final class RollingRestart {
 
     public RollingRestart(EtcdCluster etcd, List<ClusterMember> members, Restarter restarter, Consumer<String> progress,
                           Waiting waiting) {
+        this(etcd, members, restarter, progress, waiting, Set.of());
+    }
+
+    /**
+     * @param toleratedAlarms alarm types the health gate overlooks: maintenance defragments members
+     *                        while a NOSPACE alarm is active, since freeing space is what clears it
+     */
+    public RollingRestart(EtcdCluster etcd, List<ClusterMember> members, Restarter restarter, Consumer<String> progress,
+                          Waiting waiting, Set<String> toleratedAlarms) {
         this.etcd = etcd;
         this.members = List.copyOf(members);
         this.restarter = restarter;
         this.progress = progress;
         this.waiting = waiting;
-        this.gate = new HealthGate(etcd, this.members.stream().map(ClusterMember::clientUrl).toList(), waiting);
+        this.gate = new HealthGate(etcd, this.members.stream().map(ClusterMember::clientUrl).toList(), waiting, toleratedAlarms);
     }
 
     public HealthGate gate() {
@@ -122,8 +173,23 @@ public final class RollingRestart {
      * @return the members in the order they were restarted
      */
     public List<String> run(Collection<String> pending, Hooks hooks, Labels labels) {
+        return run(pending, hooks, labels, Resume.none());
+    }
+
+    /**
+     * As {@link #run(Collection, Hooks, Labels)}, continuing an interrupted run: its member goes first
+     * (added to {@code pending} if missing: files in place do not prove the restart happened), and
+     * before the first restart it may be down when the others keep quorum.
+     */
+    public List<String> run(Collection<String> pending, Hooks hooks, Labels labels, Resume resume) {
         List<String> names = members.stream().map(ClusterMember::name).toList();
-        List<String> todo = new ArrayList<>(names.stream().filter(pending::contains).toList());
+        Optional<String> interrupted = resume.interrupted().filter(names::contains);
+        List<String> todo = new ArrayList<>(names.stream().filter(n -> pending.contains(n) || interrupted.filter(n::equals).isPresent())
+                .toList());
+        interrupted.ifPresent(i -> {
+            todo.remove(i);
+            todo.add(0, i);
+        });
         List<String> unknown = pending.stream().filter(p -> !names.contains(p)).toList();
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("not members of the gate: " + unknown);
@@ -133,29 +199,47 @@ public final class RollingRestart {
         while (!todo.isEmpty()) {
             try {
                 ClusterHealth before;
+                Optional<String> downFirst = Optional.empty();
                 try {
-                    before = gate.await(HealthGate.MEMBER_TIMEOUT, "before the next member");
+                    if (done.isEmpty() && interrupted.isPresent()) {
+                        ResumeGate.Admission a = resumeGate().admit(interrupted, HealthGate.MEMBER_TIMEOUT, labels.operation(), labels.resume());
+                        before = a.health();
+                        downFirst = a.downMember();
+                    } else {
+                        before = gate.await(HealthGate.MEMBER_TIMEOUT, "before the next member");
+                    }
                 } catch (DcsprovException e) {
                     if (done.isEmpty()) {
-                        throw refusal(e, labels);
+                        throw e instanceof ResumeGate.Refusal ? new Refused(e) : refusal(e, labels);
                     }
                     throw e;
                 }
+                ClusterHealth health = before;
                 String leader = leaderName(before).orElseThrow(() -> new DcsprovException(ExitCode.UNSAFE,
-                        "the leader is not a member dcsprov looks at", before.problem(), ""));
-                RollingOrder.Next next = RollingOrder.next(todo, leader, names).orElseThrow();
-                current = next.member();
-                if (next.moveLeaderTo().isPresent()) {
-                    moveLeader(before, leader, next.moveLeaderTo().get());
+                        "the leader is not a member dcsprov looks at", health.problem(), ""));
+                if (downFirst.isPresent()) {
+                    // The interrupted run took it down: finish it first, nothing to move (it cannot lead while down).
+                    current = downFirst.get();
+                    progress.accept(current + " is down: the interrupted run was changing it; finishing it first");
+                } else {
+                    RollingOrder.Next next = RollingOrder.next(todo, leader, names).orElseThrow();
+                    current = next.member();
+                    if (next.moveLeaderTo().isPresent()) {
+                        moveLeader(before, leader, next.moveLeaderTo().get());
+                    }
                 }
                 ClusterMember member = member(current);
+                resume.recorder().step(member, "files");
                 hooks.before(member);
-                progress.accept("restarting " + current);
+                resume.recorder().step(member, "restart");
+                progress.accept(restarter.doing() + " " + current);
                 restarter.restart(member);
                 progress.accept("waiting for " + current + " to rejoin and catch up");
                 awaitCaughtUp(member);
-                progress.accept(current + " is back with " + labels.carries() + " and caught up");
                 hooks.after(member);
+                // Recorded before it is said: whoever acts on the message (a person, a test killing the run) finds it done.
+                resume.recorder().done(member);
+                progress.accept(current + " is back with " + labels.carries() + " and caught up");
                 todo.remove(current);
                 done.add(current);
             } catch (Refused r) {
@@ -172,6 +256,10 @@ public final class RollingRestart {
             }
         }
         return done;
+    }
+
+    private ResumeGate resumeGate() {
+        return new ResumeGate(etcd, members, gate, waiting);
     }
 
     /** Thrown past the stop report: before the first restart nothing was changed, and the message says so. */

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-import static dev.dcsprov.Shell.quote;
 
 /**
  * Debian's etcdctl, run on a member host over SSH with dcsprov's admin client certificate
@@ -32,10 +31,14 @@ public final class RemoteEtcdctl {
     }
 
     public CommandResult run(List<String> endpoints, String args) {
-        String script = "ETCDCTL_API=3 exec etcdctl --endpoints=" + quote(String.join(",", endpoints))
-                + " --cacert=" + quote(caCert) + " --cert=" + quote(cert) + " --key=" + quote(key)
-                + " --dial-timeout=2s --command-timeout=5s " + args;
-        return via.run(RemoteCommand.of(script).withTimeout(Duration.ofSeconds(30)));
+        return run(endpoints, args, Duration.ofSeconds(5));
+    }
+
+    /** With a longer command timeout, for work that takes as long as the data (defragmentation, compaction). */
+    public CommandResult run(List<String> endpoints, String args, Duration commandTimeout) {
+        String script = new EtcdctlInvocation(endpoints, caCert, cert, key).exec()
+                + " --dial-timeout=2s --command-timeout=" + commandTimeout.toSeconds() + "s " + args;
+        return via.run(RemoteCommand.of(script).withTimeout(commandTimeout.plusSeconds(25)));
     }
 
     /** Health of each endpoint; an unreachable endpoint is reported unhealthy, not thrown. */

@@ -1,5 +1,6 @@
 package dev.dcsprov.facts;
 
+import dev.dcsprov.etcd.EtcdctlInvocation;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.ssh.CommandResult;
 import dev.dcsprov.ssh.Connection;
@@ -66,9 +67,8 @@ public final class FactsProbe {
         // The local member's own view of the cluster: its cluster ID, member ID and the leader.
         s.append("if [ \"$(systemctl is-active etcd 2>/dev/null)\" = active ] && [ -r ").append(quote(r.adminKey()))
                 .append(" ] && command -v etcdctl >/dev/null; then\n")
-                .append("  st=$(ETCDCTL_API=3 timeout 5 etcdctl --endpoints=").append(quote(r.localClientUrl()))
-                .append(" --cacert=").append(quote(r.caCert())).append(" --cert=").append(quote(r.adminCert()))
-                .append(" --key=").append(quote(r.adminKey())).append(" --dial-timeout=2s --command-timeout=3s")
+                .append("  st=$(").append(EtcdctlInvocation.of(r.localClientUrl(), r.caCert(), r.adminCert(), r.adminKey()).bounded(5))
+                .append(" --dial-timeout=2s --command-timeout=3s")
                 .append(" endpoint status -w json 2>/dev/null) && printf 'status\\t%s\\n' \"$(printf '%s' \"$st\" | base64 -w0)\"\n")
                 .append("fi\n");
         s.append("[ -f ").append(quote(r.caCert())).append(" ] && printf 'ca\\t%s\\n' \"$(base64 -w0 < ").append(quote(r.caCert())).append(")\"\n");

@@ -207,6 +207,12 @@ final class AuthSettingsResolver {
 
     /** A secret source; a password written in clear is an error. */
     private Optional<SecretSource> secret(VarReader vars, Var var, Node node, String what, String label) {
+        if (Problems.isVault(node)) {
+            return Optional.ofNullable(vars.decrypt((ScalarNode) node, var, what)).map(v -> new SecretSource.Vaulted(v, "an Ansible Vault value"));
+        }
+        if (node instanceof ScalarNode s && !YamlNodes.isNull(node) && vars.isVaulted(var)) {
+            return Optional.of(new SecretSource.Vaulted(s.getValue(), "the vault-encrypted " + var.location().file()));
+        }
         if (node instanceof ScalarNode && !YamlNodes.isNull(node)) {
             error(vars, var, node, what + " is written in clear; passwords never go into the inventory", SECRET_HINT);
             return Optional.empty();

@@ -43,6 +43,9 @@ final class ClusterConsistency {
         SETTINGS.put("dcsprov_backup_schedule", c -> c.backup().schedule().orElse("none"));
         SETTINGS.put("dcsprov_backup_host_dir", c -> c.backup().hostDir());
         SETTINGS.put("dcsprov_backup_host_keep", c -> c.backup().hostKeep());
+        SETTINGS.put("etcd_package_release", c -> c.etcdSource().release().orElse("none"));
+        SETTINGS.put("etcd_tarball", c -> c.etcdSource().tarball().map(Object::toString).orElse("none"));
+        SETTINGS.put("etcd_tarball_sha256", c -> c.etcdSource().tarballSha256().orElse("none"));
     }
 
     /** One member as resolved: its host, merged vars and settings. */
@@ -107,6 +110,6 @@ final class ClusterConsistency {
     static Optional<ClusterSettings> withExtraSans(Optional<ClusterSettings> settings, List<String> sans) {
         return settings.map(c -> new ClusterSettings(c.name(), c.token(), c.dataDir(), c.configDir(), c.configFile(),
                 c.certDir(), c.clientPort(), c.peerPort(), c.tuning(), c.aptProxy(), c.pkiDir(), c.keyAlgorithm(),
-                c.certDays(), c.caDays(), c.renewBeforeDays(), sans, c.knownHostsFiles(), c.templateDir(), c.backup()));
+                c.certDays(), c.caDays(), c.renewBeforeDays(), sans, c.knownHostsFiles(), c.templateDir(), c.backup(), c.etcdSource()));
     }
 }

@@ -62,12 +62,43 @@ final class ClusterSettingsResolver {
                 .stream().map(paths::resolve).toList();
         Optional<Path> templateDir = vars.string("dcsprov_template_dir").map(paths::resolve);
         BackupSettings backup = backup(vars, name);
+        EtcdSource source = etcdSource(vars);
 
         if (vars.failed()) {
             return Optional.empty();
         }
         return Optional.of(new ClusterSettings(name, token, dataDir, configDir, configFile, certDir, clientPort, peerPort,
-                tuning, aptProxy, pkiDir, algorithm, certDays, caDays, renewBefore, List.of(), knownHosts, templateDir, backup));
+                tuning, aptProxy, pkiDir, algorithm, certDays, caDays, renewBefore, List.of(), knownHosts, templateDir, backup, source));
+    }
+
+    private EtcdSource etcdSource(VarReader vars) {
+        Optional<String> release = vars.string("etcd_package_release").map(String::strip);
+        release.ifPresent(r -> {
+            // A codename goes into an apt source line and a pin: letters only.
+            if (!r.matches("[a-z]+")) {
+                vars.error(vars.var("etcd_package_release").orElseThrow(), "etcd_package_release '" + r
+                        + "' is not a Debian release codename", "for example: trixie");
+            }
+        });
+        Optional<Path> tarball = vars.string("etcd_tarball").map(paths::resolve);
+        Optional<String> sha = vars.string("etcd_tarball_sha256").map(s -> s.strip().toLowerCase(java.util.Locale.ROOT));
+        if (tarball.isPresent() && release.isPresent()) {
+            vars.error(vars.var("etcd_tarball").orElseThrow(), "etcd_tarball and etcd_package_release are both set; etcd comes from one place",
+                    "keep one of them");
+        }
+        if (tarball.isPresent() && sha.isEmpty()) {
+            vars.error(vars.var("etcd_tarball").orElseThrow(), "etcd_tarball needs etcd_tarball_sha256",
+                    "add etcd_tarball_sha256: the output of 'sha256sum " + tarball.get() + "'");
+        }
+        sha.ifPresent(s -> {
+            if (!s.matches("[0-9a-f]{64}")) {
+                vars.error(vars.var("etcd_tarball_sha256").orElseThrow(), "etcd_tarball_sha256 is not a SHA-256 (64 hex digits)",
+                        "the first field of 'sha256sum FILE'");
+            } else if (tarball.isEmpty()) {
+                vars.error(vars.var("etcd_tarball_sha256").orElseThrow(), "etcd_tarball_sha256 without etcd_tarball", "add etcd_tarball or remove it");
+            }
+        });
+        return new EtcdSource(release, tarball, sha);
     }
 
     private BackupSettings backup(VarReader vars, String cluster) {

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param extraSans     {@code etcd_extra_sans}: further DNS names or IPs for this host's certificate
  *                      (cluster-wide extras from group vars are merged in)
  * @param location      where the host is defined, for error messages
+ * @param jumps         jump hosts to reach it through ([user@]host[:port], first hop first; ProxyJump / -J)
  */
 public record Host(
         String name,
@@ -33,7 +34,15 @@ public record Host(
         String advertiseAddress,
         List<String> listenAddresses,
         List<String> extraSans,
-        SourceLocation location) {
+        SourceLocation location,
+        List<String> jumps) {
+
+    public Host(String name, String address, int sshPort, String sshUser, Optional<Path> privateKey, boolean become,
+                String memberName, String advertiseAddress, List<String> listenAddresses, List<String> extraSans,
+                SourceLocation location) {
+        this(name, address, sshPort, sshUser, privateKey, become, memberName, advertiseAddress, listenAddresses, extraSans,
+                location, List.of());
+    }
 
     public String clientUrl(ClusterSettings cluster) {
         return "https://" + urlHost(advertiseAddress) + ":" + cluster.clientPort();

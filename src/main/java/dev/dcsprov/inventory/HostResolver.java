@@ -2,30 +2,41 @@ package dev.dcsprov.inventory;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Builds a {@link Host} from one member's merged variables, reporting bad values where they are written. */
 final class HostResolver {
     private final LocalPaths paths;
+    private final dev.dcsprov.ssh.SshConfig sshConfig;
 
-    HostResolver(LocalPaths paths) {
+    HostResolver(LocalPaths paths, dev.dcsprov.ssh.SshConfig sshConfig) {
         this.paths = paths;
+        this.sshConfig = sshConfig;
     }
 
-    Host resolve(InventoryTree.HostDef def, VarReader vars, Problems problems) {
+    Host resolve(InventoryTree.HostDef def, Map<String, Var> merged, VarReader vars, Problems problems) {
         String name = def.name;
-        Optional<String> ansibleHost = vars.string("ansible_host");
+        ConnectionVars connection = new ConnectionVars(name, merged, vars, problems);
+        Optional<String> addressVar = connection.winner(AnsibleVariables.ADDRESS);
+        Optional<String> ansibleHost = addressVar.flatMap(vars::string);
         String address = ansibleHost.orElse(name);
         if (ansibleHost.isPresent()) {
-            checkAddress(vars, vars.var("ansible_host").orElseThrow(), "ansible_host", address);
-        } else if (!vars.isSet("ansible_host") && !Addresses.isHostAddress(name)) {
+            checkAddress(vars, vars.var(addressVar.get()).orElseThrow(), addressVar.get(), address);
+        } else if (addressVar.isEmpty() && !Addresses.isHostAddress(name)) {
             problems.error(def.location, "host name '" + name + "' is not an IP address or DNS name and no ansible_host is set",
                     "add 'ansible_host: <address>' under the host");
         }
-        int port = vars.integer("ansible_port", 22, 1, 65535);
-        String user = vars.string("ansible_user", "root");
-        Optional<Path> key = vars.string("ansible_ssh_private_key_file").map(paths::resolve);
+        // ~/.ssh/config fills in what the inventory leaves unset, as ssh does under Ansible (its -o options win).
+        SshConfigEntry config = new SshConfigEntry(sshConfig, address, paths, problems);
+        Optional<String> portVar = connection.winner(AnsibleVariables.PORT);
+        int port = portVar.isPresent() ? vars.integer(portVar.get(), 22, 1, 65535) : config.port().orElse(22);
+        String user = connection.string(AnsibleVariables.USER).or(config::user).orElse("root");
+        Optional<Path> key = connection.string(AnsibleVariables.KEY).map(paths::resolve).or(config::identityFile);
         boolean become = vars.bool("ansible_become", false);
+        connection.check(become);
+        List<String> jumps = connection.jumps().isEmpty() ? config.jumps() : connection.jumps();
+        String sshAddress = config.hostName().orElse(address);
 
         String memberName = vars.string("etcd_name", name);
         if (!memberName.matches("[A-Za-z0-9][A-Za-z0-9._:-]*")) {
@@ -52,7 +63,8 @@ final class HostResolver {
                 .filter(s -> !Addresses.isHostAddress(s.startsWith("*.") ? s.substring(2) : s))
                 .forEach(s -> vars.error(v, "etcd_extra_sans entry '" + s + "' is not an IP address or DNS name", "")));
 
-        return new Host(name, address, port, user, key, become, memberName, advertise, listen, extraSans, def.location);
+        return new Host(name, sshAddress, port, user, key, become, memberName, advertise, listen, extraSans, def.location,
+                jumps);
     }
 
     private static void checkAddress(VarReader vars, Var var, String name, String value) {

@@ -52,14 +52,31 @@ public final class InventoryLoader {
      * group_vars/ and host_vars/ beside each. Relative paths in variables are relative to the first source's directory.
      */
     public static Inventory load(List<Path> sources, String group, Path home) {
-        return load(sources, group, null, home);
+        return load(sources, group, null, home, List.of(), VaultKeys.none());
     }
 
     /** @param patroniGroup the group of Patroni hosts; null for {@code dcsprov_patroni_group}, else "patroni" (absent: none) */
     public static Inventory load(List<Path> sources, String group, String patroniGroup, Path home) {
-        Problems problems = new Problems();
+        return load(sources, group, patroniGroup, home, List.of(), VaultKeys.none());
+    }
+
+    /** As {@link #load(List, String, Path)}, with -e/--extra-vars winning over every inventory variable. */
+    public static Inventory load(List<Path> sources, String group, Path home, List<String> extraVars) {
+        return load(sources, group, null, home, extraVars, VaultKeys.none());
+    }
+
+    /** As {@link #load(List, String, Path, List)}, decrypting vault files and !vault values with these passwords. */
+    public static Inventory load(List<Path> sources, String group, Path home, List<String> extraVars, VaultKeys vault) {
+        return load(sources, group, null, home, extraVars, vault);
+    }
+
+    /** The whole load: {@code patroniGroup} as above, {@code extraVars} winning over every inventory variable, {@code vault} to decrypt with. */
+    public static Inventory load(List<Path> sources, String group, String patroniGroup, Path home, List<String> extraVars,
+                                 VaultKeys vault) {
+        Problems problems = new Problems().withVault(vault);
         Path file = sources.get(0);
         InventoryTree tree = new InventorySources(problems).read(sources);
+        tree.extraVars.putAll(ExtraVars.read(extraVars, problems));
         problems.throwIfErrors(file);
         return validate(file, tree, group, patroniGroup, home, problems);
     }
@@ -76,7 +93,7 @@ public final class InventoryLoader {
         Path absolute = file.toAbsolutePath().normalize();
         Path dir = Files.isDirectory(absolute) ? absolute : absolute.getParent();
         LocalPaths paths = new LocalPaths(dir, home);
-        HostResolver hostResolver = new HostResolver(paths);
+        HostResolver hostResolver = new HostResolver(paths, sshConfig(home, problems));
         ClusterSettingsResolver clusterResolver = new ClusterSettingsResolver(paths);
         AuthSettingsResolver authResolver = new AuthSettingsResolver(paths);
         List<Optional<AuthSettings>> auths = new ArrayList<>();
@@ -84,9 +101,13 @@ public final class InventoryLoader {
         List<Host> hosts = new ArrayList<>();
         Map<String, Map<String, Var>> varsByHost = new HashMap<>();
         for (String name : memberNames) {
-            Map<String, Var> vars = merger.mergedFor(name);
+            Map<String, Var> merged = merger.mergedFor(name);
+            Map<String, Var> vars = Templates.refuse(merged, problems);
             varsByHost.put(name, vars);
-            Host host = hostResolver.resolve(tree.hosts.get(name), new VarReader(vars, problems), problems);
+            if (vars.size() < merged.size()) {
+                continue; // values derived from a template cannot be judged: the template is the error
+            }
+            Host host = hostResolver.resolve(tree.hosts.get(name), vars, new VarReader(vars, problems), problems);
             hosts.add(host);
             clusterResolver.resolve(new VarReader(vars, problems))
                     .ifPresent(c -> resolved.add(new ClusterConsistency.Resolved(host, vars, c)));
@@ -132,10 +153,21 @@ public final class InventoryLoader {
             Map<String, Var> vars = merger.mergedFor(host);
             VarReader reader = new VarReader(vars, problems);
             Host h = members.stream().filter(m -> m.name().equals(host)).findFirst()
-                    .orElseGet(() -> resolver.resolve(tree.hosts.get(host), reader, problems));
+                    .orElseGet(() -> resolver.resolve(tree.hosts.get(host), vars, reader, problems));
             PatroniResolver.resolve(h, reader, auth).ifPresent(out::add);
         }
         return List.copyOf(out);
+    }
+
+    /** ~/.ssh/config, or an empty one (an unreadable file is an error at it). */
+    private static dev.dcsprov.ssh.SshConfig sshConfig(Path home, Problems problems) {
+        Path file = home.resolve(".ssh").resolve("config");
+        try {
+            return dev.dcsprov.ssh.SshConfig.load(file);
+        } catch (IOException e) {
+            problems.error(new SourceLocation(file, 1, 1), "cannot read " + file + ": " + e.getMessage(), "make it readable, or move it aside");
+            return dev.dcsprov.ssh.SshConfig.empty(file);
+        }
     }
 
     /** Every host's name, members or not, whichever parser built the tree. */
@@ -168,6 +200,7 @@ public final class InventoryLoader {
     private static Map<String, Var> allVars(InventoryTree tree) {
         Map<String, Var> vars = new HashMap<>(tree.all().vars);
         tree.varsDirs.forEach(d -> vars.putAll(d.groups.getOrDefault(InventoryTree.ALL, Map.of())));
+        vars.putAll(tree.extraVars);
         return vars;
     }
 

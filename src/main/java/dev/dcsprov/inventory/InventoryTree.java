@@ -68,6 +68,8 @@ final class InventoryTree {
     final Map<String, HostDef> hosts = new LinkedHashMap<>();
     /** One entry per inventory source, in the order of the sources (a directory counts once). */
     final List<VarsDir> varsDirs = new ArrayList<>();
+    /** -e/--extra-vars: above everything else, for every host. */
+    final Map<String, Var> extraVars = new LinkedHashMap<>();
     /** The files read, in order; the first is where relative paths in the inventory are resolved. */
     final List<Path> files = new ArrayList<>();
 

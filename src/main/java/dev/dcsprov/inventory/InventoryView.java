@@ -19,10 +19,24 @@ public record InventoryView(Map<String, GroupView> groups, Map<String, Map<Strin
     public record GroupView(List<String> hosts, List<String> children) {
     }
 
+    /** What a value from a vault-encrypted file shows as, followed by the file and ")". */
+    public static final String VAULTED = "(vault-encrypted, not shown: ";
+
     /** Reads the sources; bad input is an {@link InventoryException} as for {@link InventoryLoader}. */
     public static InventoryView load(List<Path> sources) {
-        Problems problems = new Problems();
+        return load(sources, List.of());
+    }
+
+    /** As {@link #load(List)}, with -e/--extra-vars in every host's variables, as ansible-inventory --list shows them. */
+    public static InventoryView load(List<Path> sources, List<String> extraVars) {
+        return load(sources, extraVars, VaultKeys.none());
+    }
+
+    /** As {@link #load(List, List)}, reading vault-encrypted files with these passwords (inline !vault values stay encrypted). */
+    public static InventoryView load(List<Path> sources, List<String> extraVars, VaultKeys vault) {
+        Problems problems = new Problems().withVault(vault);
         InventoryTree tree = new InventorySources(problems).read(sources);
+        tree.extraVars.putAll(ExtraVars.read(extraVars, problems));
         VariableMerger merger = new VariableMerger(tree, problems);
         problems.throwIfErrors(sources.get(0));
         Map<String, GroupView> groups = new LinkedHashMap<>();
@@ -31,7 +45,9 @@ public record InventoryView(Map<String, GroupView> groups, Map<String, Map<Strin
         Map<String, Map<String, Object>> hostVars = new LinkedHashMap<>();
         for (String host : tree.hosts.keySet()) {
             Map<String, Object> vars = new LinkedHashMap<>();
-            merger.mergedFor(host).forEach((k, v) -> vars.put(k, values.value(v.value())));
+            // A value from a vault-encrypted file is a secret: named, never shown (inline !vault shows its ciphertext, as Ansible).
+            merger.mergedFor(host).forEach((k, v) -> vars.put(k, problems.isVaulted(v.location().file())
+                    ? VAULTED + v.location().file() + ")" : values.value(v.value())));
             hostVars.put(host, vars);
         }
         return new InventoryView(groups, hostVars);

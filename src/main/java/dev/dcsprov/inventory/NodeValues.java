@@ -12,6 +12,13 @@ import java.util.Map;
 final class NodeValues extends SafeConstructor {
     NodeValues() {
         super(new LoaderOptions());
+        // As ansible-inventory shows an inline vault value: the ciphertext, never the secret.
+        this.yamlConstructors.put(new org.yaml.snakeyaml.nodes.Tag("!vault"), new org.yaml.snakeyaml.constructor.AbstractConstruct() {
+            @Override
+            public Object construct(Node node) {
+                return Map.of("__ansible_vault", ((org.yaml.snakeyaml.nodes.ScalarNode) node).getValue());
+            }
+        });
     }
 
     /** Map keys become strings, as in Ansible's JSON output. */

@@ -23,6 +23,18 @@ public sealed interface SecretSource {
         }
     }
 
+    /** Decrypted from Ansible Vault at load time (an inline !vault value, or a vault-encrypted vars file). Never shown. */
+    record Vaulted(String value, String where) implements SecretSource {
+        public String describe() {
+            return where;
+        }
+
+        @Override
+        public String toString() {
+            return "Vaulted[" + where + "]";
+        }
+    }
+
     /** Asked for on the terminal; {@code label} says what for. */
     record Prompt(String label) implements SecretSource {
         public String describe() {

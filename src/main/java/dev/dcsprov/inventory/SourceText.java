@@ -18,10 +18,15 @@ final class SourceText {
     String read(Path file) {
         try {
             String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-            if (text.startsWith("$ANSIBLE_VAULT;")) {
-                problems.error(new SourceLocation(file, 1, 1), file + " is encrypted with Ansible Vault, which dcsprov does not read yet",
-                        "decrypt it with 'ansible-vault decrypt', or keep secrets in {env: NAME} / {file: path} sources");
-                return null;
+            if (AnsibleVault.isVault(text)) {
+                try {
+                    String plain = AnsibleVault.decrypt(text, problems.vault().passwords());
+                    problems.vaulted(file);
+                    return plain;
+                } catch (AnsibleVault.CannotDecrypt e) {
+                    problems.error(new SourceLocation(file, 1, 1), "cannot decrypt " + file + ": " + e.getMessage(), Problems.VAULT_FIX);
+                    return null;
+                }
             }
             StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)));
             return text.startsWith("\uFEFF") ? text.substring(1) : text;

@@ -15,6 +15,11 @@ public final class Suggestions {
      * and closer than the word is long (so "ab" does not suggest "xyz"). Ties go to the earlier candidate.
      */
     public static Optional<String> didYouMean(String word, Collection<String> candidates) {
+        return didYouMean(word, candidates, MAX_DISTANCE);
+    }
+
+    /** As {@link #didYouMean(String, Collection)}, at most {@code maxDistance} edits away. */
+    public static Optional<String> didYouMean(String word, Collection<String> candidates, int maxDistance) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
@@ -24,7 +29,7 @@ public final class Suggestions {
                 bestDistance = d;
             }
         }
-        return bestDistance <= MAX_DISTANCE && bestDistance < word.length() ? Optional.of(best) : Optional.empty();
+        return bestDistance <= maxDistance && bestDistance < word.length() ? Optional.of(best) : Optional.empty();
     }
 
     /** "; did you mean 'x'?" or nothing, to append to an error message. */

@@ -42,6 +42,16 @@ final class VarReader {
         return Optional.ofNullable(vars.get(name));
     }
 
+    /** A !vault scalar decrypted, or null after an error at the variable. */
+    String decrypt(ScalarNode node, Var var, String what) {
+        return problems.decrypt(node, var.location(), what);
+    }
+
+    /** True when the variable was written in a vault-encrypted file. */
+    boolean isVaulted(Var var) {
+        return problems.isVaulted(var.location().file());
+    }
+
     boolean isSet(String name) {
         return vars.containsKey(name);
     }
@@ -57,6 +67,9 @@ final class VarReader {
         Var var = vars.get(name);
         if (var == null) {
             return Optional.empty();
+        }
+        if (Problems.isVault(var.value())) {
+            return Optional.ofNullable(problems.decrypt((ScalarNode) var.value(), var.location(), name));
         }
         if (var.value() instanceof ScalarNode s && !YamlNodes.isNull(s)) {
             return Optional.of(s.getValue());

@@ -58,6 +58,7 @@ final class VariableMerger {
         for (InventoryTree.VarsDir dir : tree.varsDirs) {
             merged.putAll(dir.hosts.getOrDefault(host, Map.of()));
         }
+        merged.putAll(tree.extraVars);
         return merged;
     }
 

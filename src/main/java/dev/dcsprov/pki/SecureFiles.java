@@ -19,9 +19,9 @@ import java.util.Set;
  * File operations for the PKI dir: directories 0700, keys 0600 and certificates 0644 from the
  * moment they exist, and atomic replacement so a crash never leaves a half-written key.
  */
-final class SecureFiles {
+public final class SecureFiles {
     static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
-    static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
+    public static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
     static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
     private static final Set<PosixFilePermission> GROUP_OR_OTHER = EnumSet.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
@@ -62,7 +62,7 @@ final class SecureFiles {
      * Writes a temp file in the target's directory with its final permissions from creation,
      * syncs it, then renames it over the target in one atomic step.
      */
-    static void writeAtomically(Path target, byte[] content, Set<PosixFilePermission> permissions) throws IOException {
+    public static void writeAtomically(Path target, byte[] content, Set<PosixFilePermission> permissions) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         createPrivateDirectory(dir);
         removeStaleTemps(dir, target.getFileName().toString());

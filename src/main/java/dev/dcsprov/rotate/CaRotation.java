@@ -11,6 +11,7 @@ import dev.dcsprov.facts.HostFacts;
 import dev.dcsprov.inventory.ClusterSettings;
 import dev.dcsprov.inventory.Host;
 import dev.dcsprov.inventory.Inventory;
+import dev.dcsprov.journal.Journal;
 import dev.dcsprov.pki.CaRotationPhase;
 import dev.dcsprov.pki.CertificateInfo;
 import dev.dcsprov.pki.HostCertificateRequest;
@@ -54,15 +55,22 @@ public final class CaRotation {
     private final PkiStore store;
     private final Consumer<String> progress;
     private final CertRotation rolling;
+    private final Journal journal;
 
     public CaRotation(Inventory inventory, Hosts hosts, PkiStore store, Consumer<String> progress) {
+        this(inventory, hosts, store, progress, Journal.none());
+    }
+
+    /** @param journal where each step is recorded before it happens, and what an interrupted run left */
+    public CaRotation(Inventory inventory, Hosts hosts, PkiStore store, Consumer<String> progress, Journal journal) {
+        this.journal = journal;
         this.inventory = inventory;
         this.cluster = inventory.cluster();
         this.paths = RemotePaths.of(cluster);
         this.hosts = hosts;
         this.store = store;
         this.progress = progress;
-        this.rolling = new CertRotation(inventory, hosts, store, progress);
+        this.rolling = new CertRotation(inventory, hosts, store, progress, journal);
     }
 
     /** The clients (Patroni) this rotation carries through: the bundle before phase 2's members, the new CA alone at the end. */
@@ -93,6 +101,7 @@ public final class CaRotation {
             rolling.precheckHealth(gate);
             rolling.clients().preflight();
             store.startCaRotation(cluster.name(), cluster.keyAlgorithm(), cluster.caDays());
+            journal.mark(CaRotationPhase.TRUST_BOTH.name(), "new-ca");
             progress.accept("created a new CA in " + store.caNextCertificateFile() + " ("
                     + CertificateSurvey.local(store.caNextCertificateFile()).get(0).subject() + ")");
         } else {
@@ -105,20 +114,23 @@ public final class CaRotation {
         CaRotationPhase phase = store.caRotationPhase().orElseThrow();
         while (true) {
             if (phase.number() > options.stopAfter()) {
+                journal.paused(phase.name());
                 progress.accept("stopping before " + phase.describe() + " as asked; run rotate-certs --ca again to continue");
                 return new Result(started, run, false, Optional.empty(), clients);
             }
             progress.accept(phase.describe() + ": starting");
+            journal.mark(phase.name(), "phase-start");
             switch (phase) {
-                case TRUST_BOTH -> rollTrust("the old and the new CA");
+                case TRUST_BOTH -> rollTrust("the old and the new CA", phase);
                 case NEW_LEAVES -> newLeaves(clients);
-                case DROP_OLD -> rollTrust("the new CA only");
+                case DROP_OLD -> rollTrust("the new CA only", phase);
             }
             run.add(phase);
             progress.accept(phase.describe() + ": done on every member");
             if (phase == CaRotationPhase.DROP_OLD) {
                 store.finishCaRotation();
                 rolling.clients().deliver("the new CA alone, now that no member presents an old-CA certificate");
+                journal.finished(phase.name());
                 progress.accept("the new CA is now " + store.caCertificateFile() + "; the old one is in "
                         + store.directory().resolve("archive"));
                 return new Result(started, run, true, store.caInfo(), clients);
@@ -129,7 +141,7 @@ public final class CaRotation {
     }
 
     /** Phases 1 and 3: each member whose ca.crt is not the phase's trust bundle gets it, then a restart. */
-    private void rollTrust(String what) {
+    private void rollTrust(String what, CaRotationPhase phase) {
         byte[] trusted = store.trustedCaPem();
         List<String> pending = survey().stream().filter(r -> r.role().equals("ca") && r.match() != CertificateRow.Match.MATCH)
                 .map(CertificateRow::host).toList();
@@ -139,7 +151,7 @@ public final class CaRotation {
             if (!r.ok()) {
                 throw new DcsprovException(ExitCode.HOST_FAILED, "could not install the CA file", r.stderr().strip(), "");
             }
-        }, "trust in " + what);
+        }, "trust in " + what, phase.name());
     }
 
     /**
@@ -179,7 +191,7 @@ public final class CaRotation {
         // before phase 3 drops the old CA (their own certificate is already from the new one).
         rolling.clients().deliver("old + new CA and the client certificate from the new CA, before any member gets one");
         List<String> pending = CertificateSelection.notYetDeployed(rows.stream().filter(r -> r.role().equals("server")).toList());
-        rolling.roll(pending, rolling::replace, "its certificate from the new CA");
+        rolling.roll(pending, rolling::replace, "its certificate from the new CA", CaRotationPhase.NEW_LEAVES.name());
     }
 
     private List<CertificateRow> survey() {

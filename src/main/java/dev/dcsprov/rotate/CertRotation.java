@@ -8,7 +8,9 @@ import dev.dcsprov.cluster.ClusterHealth;
 import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.cluster.EtcdctlCluster;
 import dev.dcsprov.cluster.HealthGate;
+import dev.dcsprov.cluster.ResumeGate;
 import dev.dcsprov.cluster.RollingRestart;
+import dev.dcsprov.journal.Journal;
 import dev.dcsprov.apply.Hosts;
 import dev.dcsprov.facts.FactsProbe;
 import dev.dcsprov.facts.HostFacts;
@@ -63,9 +65,16 @@ public final class CertRotation {
     private final Hosts hosts;
     private final PkiStore store;
     private final Consumer<String> progress;
+    private final Journal journal;
     private ClientDelivery clients = ClientDelivery.NONE;
 
     public CertRotation(Inventory inventory, Hosts hosts, PkiStore store, Consumer<String> progress) {
+        this(inventory, hosts, store, progress, Journal.none());
+    }
+
+    /** @param journal where each step is recorded before it happens, and what an interrupted run left */
+    public CertRotation(Inventory inventory, Hosts hosts, PkiStore store, Consumer<String> progress, Journal journal) {
+        this.journal = journal;
         this.inventory = inventory;
         this.cluster = inventory.cluster();
         this.paths = RemotePaths.of(cluster);
@@ -108,10 +117,13 @@ public final class CertRotation {
         List<String> pending = CertificateSelection.notYetDeployed(serverRows);
         Map<String, String> oldSerials = new LinkedHashMap<>();
         serverRows.forEach(r -> oldSerials.put(r.host(), r.deployed().isEmpty() ? "" : r.deployed().get(0).serialHex()));
-        boolean issued = pending.isEmpty();
+        // A member the interrupted run left mid-step is still to do, even when its files already match.
+        java.util.Optional<String> interrupted = journal.interruptedMember().filter(m -> scope.stream().anyMatch(h -> h.name().equals(m)));
+        boolean issued = pending.isEmpty() && interrupted.isEmpty();
         List<String> clients = new ArrayList<>();
         if (issued) {
             issue(scope, all);
+            journal.mark(LEAF, "issued");
             if (options.clients()) {
                 for (String name : store.clientNames()) {
                     if (!name.equals(PkiStore.ADMIN_CLIENT)) {
@@ -124,13 +136,15 @@ public final class CertRotation {
             progress.accept("issued new certificates for " + String.join(", ", pending)
                     + (all ? " and dcsprov's admin client" : "") + "; the old ones are in " + store.directory().resolve("archive"));
         } else {
-            progress.accept("continuing an interrupted rotation: " + String.join(", ", pending)
-                    + " still carry their previous certificate (nothing new is issued)");
+            String carry = pending.isEmpty() ? "" : String.join(", ", pending) + " still carry their previous certificate";
+            progress.accept("continuing an interrupted rotation: " + carry + interrupted.map(m -> (carry.isEmpty() ? "" : "; ") + m
+                    + " was left mid-step and goes first").orElse("") + " (nothing new is issued)");
         }
         boolean adminPushed = pushAdmin(rows, issued && all);
         // A new client certificate of the same CA works at once: the clients switch before any member restarts.
         this.clients.deliver("the client certificates as the local PKI has them");
-        roll(pending, this::replace, "its new certificate");
+        roll(pending, this::replace, "its new certificate", LEAF);
+        journal.finished(LEAF);
         List<MemberResult> results = new ArrayList<>();
         for (Host h : scope) {
             CertificateInfo now = CertificateSurvey.local(store.hostCertificateFile(h.memberName())).get(0);
@@ -165,7 +179,10 @@ public final class CertRotation {
     void precheckHealth(HealthGate gate) {
         ClusterHealth s;
         try {
-            s = gate.await(PRECHECK_TIMEOUT, "before the rotation");
+            s = new ResumeGate(etcd(), ClusterMember.of(inventory.members(), cluster), gate, dev.dcsprov.cluster.Waiting.REAL)
+                    .admit(journal.interruptedMember(), PRECHECK_TIMEOUT, "rotate-certs", "run the same command again").health();
+        } catch (ResumeGate.Refusal r) {
+            throw r;
         } catch (DcsprovException e) {
             throw new DcsprovException(ExitCode.UNSAFE, "rotate-certs refused: the cluster is not healthy",
                     e.detail().orElse("") + "\nA rolling restart takes one member away at a time; with a member already "
@@ -223,7 +240,7 @@ public final class CertRotation {
      *
      * @param what what a restarted member now carries, for progress messages ("its new certificate")
      */
-    void roll(List<String> pending, Consumer<String> install, String what) {
+    void roll(List<String> pending, Consumer<String> install, String what, String phase) {
         RollingRestart.Hooks afterEach = new RollingRestart.Hooks() {
             @Override
             public void after(ClusterMember member) {
@@ -231,8 +248,12 @@ public final class CertRotation {
             }
         };
         rolling().run(pending, RollingRestart.Hooks.before(m -> install.accept(m.name())).then(afterEach),
-                new RollingRestart.Labels("the rotation", "run rotate-certs again with the same options", what));
+                new RollingRestart.Labels("the rotation", "run rotate-certs again with the same options", what),
+                new RollingRestart.Resume(journal.interruptedMember(), journal.recorder(phase)));
     }
+
+    /** The journal's phase of a leaf rotation. */
+    static final String LEAF = "leaf";
 
     void replace(String member) {
         Host h = inventory.member(member).orElseThrow();

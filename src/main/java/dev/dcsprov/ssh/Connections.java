@@ -33,7 +33,14 @@ public final class Connections implements AutoCloseable {
         try {
             List<Future<Connection>> futures = new ArrayList<>();
             for (SshTarget t : targets) {
-                futures.add(pool.submit(() -> connector.connect(t, policy)));
+                futures.add(pool.submit(() -> {
+                    long start = System.nanoTime();
+                    Connection c = connector.connect(t, policy);
+                    dev.dcsprov.Verbosity.log(2, "[" + t.hostName() + "] connected to " + t.user() + "@" + t.address() + ":" + t.port()
+                            + (t.become() ? " (sudo)" : "") + t.privateKey().map(k -> " with key " + k).orElse("")
+                            + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+                    return c;
+                }));
             }
             Map<String, Connection> open = new LinkedHashMap<>();
             Map<String, RemoteException> failed = new LinkedHashMap<>();

@@ -78,6 +78,29 @@ public final class SshConnector {
      * @throws RemoteException (UNREACHABLE) with a summary, detail and fix for every way this can fail
      */
     public SshjConnection connect(SshTarget target, HostKeyPolicy policy) {
+        java.util.List<SSHClient> hops = new java.util.ArrayList<>();
+        try {
+            SSHClient via = null;
+            for (SshTarget hop : target.jumps()) {
+                try {
+                    via = open(hop, policy, via);
+                } catch (RemoteException e) {
+                    // e's summary starts with "<hop>: "; name the hop once, and the member it was on the way to
+                    String why = e.summary().substring(e.host().length() + 2);
+                    throw new RemoteException(e.exitCode(), target.hostName(), "jump host " + hop.hostName() + " (on the way to "
+                            + target.hostName() + "): " + why, e.detail().orElse(""), e.fix().orElse(""), e);
+                }
+                hops.add(via);
+            }
+            return new SshjConnection(target, open(target, policy, via), hops);
+        } catch (RuntimeException e) {
+            hops.forEach(SshConnector::closeQuietly);
+            throw e;
+        }
+    }
+
+    /** One verified, authenticated client: directly, or through {@code via} (the previous jump host). */
+    private SSHClient open(SshTarget target, HostKeyPolicy policy, SSHClient via) {
         KnownHosts knownHosts = loadKnownHosts(target, policy);
         KnownHostsVerifier verifier = new KnownHostsVerifier(target, policy, knownHosts);
         SSHClient client = new SSHClient(config);
@@ -93,21 +116,25 @@ public final class SshConnector {
             if (keys.methods().isEmpty()) {
                 throw noKeys(target, keys);
             }
-            connectSocket(client, target, verifier);
+            connectSocket(client, target, verifier, via);
             authenticate(client, target, keys);
-            return new SshjConnection(target, client);
+            return client;
         } catch (RuntimeException e) {
             closeQuietly(client);
             throw e;
         }
     }
 
-    private void connectSocket(SSHClient client, SshTarget target, KnownHostsVerifier verifier) {
+    private void connectSocket(SSHClient client, SshTarget target, KnownHostsVerifier verifier, SSHClient via) {
         String where = target.address() + " port " + target.port();
         String listening = "Is the host up and sshd listening on port " + target.port() + "? "
                 + "Check ansible_host/ansible_port in the inventory and any firewall in between.";
         try {
-            client.connect(target.address(), target.port());
+            if (via == null) {
+                client.connect(target.address(), target.port());
+            } else {
+                client.connectVia(via.newDirectConnection(target.address(), target.port()));
+            }
         } catch (IOException e) {
             if (verifier.failure() != null) {
                 throw verifier.failure();

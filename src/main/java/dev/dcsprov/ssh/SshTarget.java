@@ -13,11 +13,18 @@ import java.util.Optional;
  * @param user       login user
  * @param privateKey key file to authenticate with; empty means the default keys in ~/.ssh
  * @param become     run commands through {@code sudo -n} (ignored when the user is root)
+ * @param jumps      jump hosts to go through, first hop first (ProxyJump); empty to connect directly.
+ *                   Each hop's host key is verified like the target's.
  */
 public record SshTarget(String hostName, String address, int port, String user, Optional<Path> privateKey,
-                        boolean become) {
+                        boolean become, java.util.List<SshTarget> jumps) {
+
+    public SshTarget(String hostName, String address, int port, String user, Optional<Path> privateKey, boolean become) {
+        this(hostName, address, port, user, privateKey, become, java.util.List.of());
+    }
 
     public SshTarget {
+        jumps = java.util.List.copyOf(jumps);
         Objects.requireNonNull(hostName, "hostName");
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(user, "user");

@@ -42,9 +42,17 @@ public final class SshjConnection implements Connection {
     private final SshTarget target;
     private final SSHClient client;
 
+    /** Connections to the jump hosts this one is tunnelled through, last hop last; closed after it. */
+    private final java.util.List<SSHClient> hops;
+
     SshjConnection(SshTarget target, SSHClient client) {
+        this(target, client, java.util.List.of());
+    }
+
+    SshjConnection(SshTarget target, SSHClient client, java.util.List<SSHClient> hops) {
         this.target = target;
         this.client = client;
+        this.hops = java.util.List.copyOf(hops);
     }
 
     public SshTarget target() {
@@ -90,6 +98,12 @@ public final class SshjConnection implements Connection {
             byte[] stderr = err.get(remainingNanos(deadline), TimeUnit.NANOSECONDS);
             awaitExit(cmd, deadline);
             CommandResult result = result(cmd, stdout, stderr);
+            if (dev.dcsprov.Verbosity.at(2)) {
+                String script = command.script().strip();
+                dev.dcsprov.Verbosity.log(2, "[" + target.hostName() + "] exit " + result.exitStatus() + " in "
+                        + (timeout.toNanos() - remainingNanos(deadline)) / 1_000_000 + " ms: "
+                        + (dev.dcsprov.Verbosity.at(3) ? script : script.lines().findFirst().orElse("")));
+            }
             checkSudo(result);
             return result;
         } catch (TimeoutException e) {
@@ -289,6 +303,13 @@ public final class SshjConnection implements Connection {
             client.disconnect();
         } catch (IOException | RuntimeException ignored) {
             // closing at the end of a run; nothing to recover
+        }
+        for (int i = hops.size() - 1; i >= 0; i--) {
+            try {
+                hops.get(i).disconnect();
+            } catch (IOException | RuntimeException ignored) {
+                // the tunnel goes with the connection through it
+            }
         }
     }
 }

@@ -108,10 +108,10 @@ class MainTest {
 
     @Test
     void anUnknownCommandFarFromAnyListsTheCommands() {
-        for (String[] args : List.of(new String[] {"maintain", "--help"}, new String[] {"maintain"})) {
+        for (String[] args : List.of(new String[] {"frobnicate", "--help"}, new String[] {"frobnicate"})) {
             Run r = run(args);
             assertEquals(2, r.exit(), String.join(" ", args));
-            assertTrue(r.err().contains("'maintain' is not a dcsprov command"), r.err());
+            assertTrue(r.err().contains("'frobnicate' is not a dcsprov command"), r.err());
             assertTrue(r.err().contains("The commands are: apply, plan,"), r.err());
             assertFalse(r.err().contains("warm-classes"), "hidden commands stay hidden: " + r.err());
         }
@@ -161,9 +161,10 @@ class MainTest {
 
     @Test
     void commandsThatConnectToNoHostOfferNoConnectionOptions() {
-        for (String command : List.of("env", "patroni-config")) {
+        for (String command : List.of("env", "patroni-config", "inventory")) {
             String help = run(command, "--help").out();
-            for (String option : List.of("--forks", "--accept-new-host-keys", "--output")) {
+            assertTrue(help.contains("--output"), command + " prints JSON with -o json");
+            for (String option : List.of("--forks", "--accept-new-host-keys", "--limit", "--list-hosts")) {
                 assertFalse(help.contains(option), command + " offers " + option + ":\n" + help);
             }
             assertTrue(help.contains("--group"), help);

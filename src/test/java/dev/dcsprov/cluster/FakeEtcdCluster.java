@@ -25,7 +25,7 @@ import java.util.Set;
  * alarms and injected failures. It is its own virtual clock: every pause is one tick, so tests
  * never sleep. {@link #events} records what was done to it, in order.
  */
-final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restarter, Waiting {
+public final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restarter, Waiting, dev.dcsprov.upgrade.RollingUpgrade.Installer {
     static final long CLUSTER_ID = 0xc1L;
 
     final class Node {
@@ -39,6 +39,12 @@ final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restarter, Wa
         long commitWhenBack = -1;
         List<String> alarms = new ArrayList<>();
         long clusterId = CLUSTER_ID;
+        /** The version the running etcd reports, and the one installed (taken at the next start). */
+        String version = "3.4.23";
+        String installed = "3.4.23";
+        /** The database file and the part of it in use; a compaction frees {@link #compactFrees} of the use, a defrag shrinks the file to it. */
+        long dbSize = 4096;
+        long inUse = 4096;
 
         Node(String name, int n) {
             this.name = name;
@@ -48,10 +54,20 @@ final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restarter, Wa
     }
 
     final Map<String, Node> byName = new LinkedHashMap<>();
-    final List<String> events = new ArrayList<>();
+    public final List<String> events = new ArrayList<>();
     final Set<String> failRestartOf = new HashSet<>();
+    /** Alarms as etcd keeps them: cluster-wide, listed in every member's status. */
+    final List<EtcdCluster.Alarm> clusterAlarms = new ArrayList<>();
+    /** etcd 3.5's etcdctl reports an endpoint with an active alarm unhealthy ("Active Alarm(s): NOSPACE"); 3.4's does not. */
+    boolean healthReportsAlarms;
+    /** Bytes in use that a compaction frees on each member. */
+    long compactFrees;
+    long compactedTo;
     /** Members that stay down after a restart. */
     final Set<String> neverBack = new HashSet<>();
+    /** Member -> a version it does not start with (e.g. a broken binary). */
+    public final Map<String, String> brokenOn = new HashMap<>();
+    public boolean learnerPending;
     Node leader;
     long committed = 1000;
     long term = 2;
@@ -63,19 +79,19 @@ final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restarter, Wa
     int lagAfterRestart = 0;
     int ticksDown = 2;
 
-    FakeEtcdCluster(String... names) {
+    public FakeEtcdCluster(String... names) {
         for (int i = 0; i < names.length; i++) {
             byName.put(names[i], new Node(names[i], i));
         }
         byName.values().forEach(n -> n.applied = committed);
     }
 
-    FakeEtcdCluster leader(String name) {
+    public FakeEtcdCluster leader(String name) {
         leader = byName.get(name);
         return this;
     }
 
-    List<ClusterMember> members() {
+    public List<ClusterMember> members() {
         return byName.values().stream().map(n -> new ClusterMember(n.name, n.url)).toList();
     }
 
@@ -92,8 +108,10 @@ final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restarter, Wa
             committed += writesPerTick;
         }
         for (Node n : byName.values()) {
-            if (!n.up && n.downTicks > 0 && --n.downTicks == 0 && !neverBack.contains(n.name)) {
+            if (!n.up && n.downTicks > 0 && --n.downTicks == 0 && !neverBack.contains(n.name)
+                    && !n.installed.equals(brokenOn.get(n.name))) {
                 n.up = true;
+                n.version = n.installed;
                 n.commitWhenBack = committed;
                 events.add("back " + n.name);
             }
@@ -152,7 +170,10 @@ final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restarter, Wa
     @Override
     public MemberList memberList(List<String> endpoints) {
         List<Member> members = byName.values().stream()
-                .map(n -> new Member(n.id, n.name, List.of("https://" + n.name + ":2380"), List.of(n.url), false)).toList();
+                .map(n -> new Member(n.id, n.name, List.of("https://" + n.name + ":2380"), List.of(n.url), false)).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+        if (learnerPending) {
+            members.add(new Member(new EtcdId(0x999), "newcomer", List.of("https://newcomer:2380"), List.of(), true));
+        }
         return new MemberList(new ResponseHeader(new EtcdId(CLUSTER_ID), leader == null ? new EtcdId(0) : leader.id, committed, term),
                 members);
     }
@@ -163,6 +184,11 @@ final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restarter, Wa
         for (String e : endpoints) {
             Optional<Node> n = byUrl(e);
             boolean ok = n.isPresent() && n.get().up && leader != null && n.get().alarms.isEmpty();
+            if (ok && healthReportsAlarms && !clusterAlarms.isEmpty()) {
+                result.add(new EndpointHealth(e, false, "", Optional.of("Active Alarm(s): "
+                        + String.join(",", clusterAlarms.stream().map(EtcdCluster.Alarm::type).toList()))));
+                continue;
+            }
             result.add(new EndpointHealth(e, ok, ok ? "2ms" : "", ok ? Optional.empty() : Optional.of("connection refused")));
         }
         return result;
@@ -178,8 +204,10 @@ final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restarter, Wa
             }
             Node n = found.get();
             long raftIndex = n == leader ? committed : n.applied;
-            result.add(new EndpointStatus(e, new ResponseHeader(new EtcdId(n.clusterId), n.id, committed, term), "3.4.23", 4096,
-                    leader == null ? new EtcdId(0) : leader.id, raftIndex, term, n.applied, n.alarms, 4096, false));
+            List<String> errors = new ArrayList<>(n.alarms);
+            clusterAlarms.forEach(a -> errors.add("memberID:" + Long.toUnsignedString(a.member().bits()) + " alarm:" + a.type() + " "));
+            result.add(new EndpointStatus(e, new ResponseHeader(new EtcdId(n.clusterId), n.id, committed, term), n.version, n.dbSize,
+                    leader == null ? new EtcdId(0) : leader.id, raftIndex, term, n.applied, errors, n.inUse, false));
         }
         return result;
     }
@@ -214,5 +242,65 @@ final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restarter, Wa
     public void remove(List<String> endpoints, EtcdId id, String name) {
         events.add("member remove " + name);
         byName.remove(name);
+    }
+
+    /** Every member's running version, in order. */
+    public List<String> versions() {
+        return byName.values().stream().map(n -> n.name + "=" + n.version).toList();
+    }
+
+    public void setVersion(String name, String version) {
+        byName.get(name).version = version;
+        byName.get(name).installed = version;
+    }
+
+    public void stop(String name) {
+        byName.get(name).up = false;
+        byName.get(name).downTicks = 0;
+    }
+
+    @Override
+    public Optional<String> clusterVersion(List<String> endpoints) {
+        return byName.values().stream().map(n -> dev.dcsprov.upgrade.EtcdVersion.parse(n.version)).min(Comparable::compareTo)
+                .map(v -> v.minorLine() + ".0");
+    }
+
+    // ---- RollingUpgrade.Installer ----
+
+    @Override
+    public void install(ClusterMember member, dev.dcsprov.upgrade.RollingUpgrade.Release release) {
+        events.add("install " + member.name() + " " + release.version());
+        byName.get(member.name()).installed = release.version().toString();
+    }
+
+    final Set<String> failDefragOf = new HashSet<>();
+
+    @Override
+    public List<EtcdCluster.Alarm> alarms(List<String> endpoints) {
+        return List.copyOf(clusterAlarms);
+    }
+
+    @Override
+    public void disarmAlarms(List<String> endpoints) {
+        events.add("alarm disarm " + clusterAlarms.stream().map(EtcdCluster.Alarm::type).toList());
+        clusterAlarms.clear();
+    }
+
+    @Override
+    public void compact(List<String> endpoints, long revision) {
+        events.add("compact " + revision);
+        compactedTo = revision;
+        byName.values().forEach(n -> n.inUse = Math.max(4096, n.inUse - compactFrees));
+    }
+
+    @Override
+    public void defragment(String endpoint) {
+        Node n = byUrl(endpoint).orElseThrow();
+        if (failDefragOf.contains(n.name)) {
+            events.add("failed defrag " + n.name);
+            throw new DcsprovException(ExitCode.HOST_FAILED, "etcdctl defrag failed", "context deadline exceeded", "");
+        }
+        events.add("defrag " + n.name + (n == leader ? " (while leading)" : ""));
+        n.dbSize = n.inUse;
     }
 }

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Runs the real Ansible command-line tools for tests, failing on any inventory source Ansible could not parse. */
-final class AnsibleCli {
+public final class AnsibleCli {
     private AnsibleCli() {
     }
 
-    static boolean available(String tool) {
+    public static boolean available(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
                 return true;
@@ -26,7 +26,7 @@ final class AnsibleCli {
     }
 
     /** {@code ansible-inventory --list -i S1 -i S2 ...} as JSON. */
-    static JsonNode list(List<Path> sources, String... extra) throws IOException, InterruptedException {
+    public static JsonNode list(List<Path> sources, String... extra) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ansible-inventory", "--list"));
         for (Path s : sources) {
             cmd.add("-i");
@@ -37,7 +37,7 @@ final class AnsibleCli {
     }
 
     /** Runs a command with Ansible's strict inventory settings; stdout, or an AssertionError with stderr. */
-    static String run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+    public static String run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED", "1");
         pb.environment().put("ANSIBLE_INVENTORY_UNPARSED_FAILED", "1");

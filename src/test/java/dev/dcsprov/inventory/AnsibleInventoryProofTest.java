@@ -44,7 +44,7 @@ class AnsibleInventoryProofTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ini/hosts.ini", "yaml/inventory.yml", "dir", "priority/hosts", "multi/a/hosts.ini multi/b/more.yml",
+    @ValueSource(strings = {"ini/hosts.ini", "connection/aliases.ini", "shared/hosts.ini", "yaml/inventory.yml", "dir", "priority/hosts", "multi/a/hosts.ini multi/b/more.yml",
             "multi/b/more.yml multi/a/hosts.ini", "yaml/inventory.yml ini/hosts.ini", "json/list.json"})
     void dcsprovReadsWhatAnsibleReads(String sources) throws Exception {
         List<Path> paths = Arrays.stream(sources.split(" ")).map(DIR::resolve).toList();

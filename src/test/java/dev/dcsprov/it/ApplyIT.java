@@ -1,5 +1,6 @@
 package dev.dcsprov.it;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ResourceLock(LabHosts.DEFAULT)
 class ApplyIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private Path inventory;
@@ -38,7 +40,7 @@ class ApplyIT {
         Lab.recreate(Lab.HOSTS);
         Path dir = Files.createTempDirectory("dcsprov-apply-it");
         inventory = dir.resolve("lab.yml");
-        Files.copy(Lab.REPO.resolve("inventories/lab.yml"), inventory);
+        Files.copy(Lab.defaultInventory(), inventory);
         pki = dir.resolve("pki/dcs");
     }
 
@@ -70,7 +72,7 @@ class ApplyIT {
         assertEquals(3, list.size(), members.out());
         for (JsonNode m : list) {
             assertTrue(Lab.HOSTS.contains(m.get("name").asText()), "started member with a name: " + m);
-            assertTrue(m.get("clientURLs").get(0).asText().startsWith("https://192.168.56.1"), m.toString());
+            assertTrue(m.get("clientURLs").toString().contains("https://" + Lab.address(m.get("name").asText()) + ":2379"), m.toString());
             assertTrue(m.get("peerURLs").get(0).asText().startsWith("https://"), m.toString());
         }
         Proc.Result health = Cli.etcdctl(pki, endpoints, "endpoint", "health", "-w", "json");
@@ -107,7 +109,7 @@ class ApplyIT {
         Proc.Result noCert = Proc.run(List.of("etcdctl", "--endpoints=" + endpoints.get(0), "--cacert=" + pki.resolve("ca.crt"),
                 "--dial-timeout=3s", "--command-timeout=5s", "put", "/probe", "x"), Map.of("ETCDCTL_API", "3"), null, 60);
         assertNotEquals(0, noCert.exit(), "a client without a certificate must be refused: " + noCert);
-        Proc.Result http = Proc.run(List.of("etcdctl", "--endpoints=http://" + Lab.address("dcs-00") + ":2379",
+        Proc.Result http = Proc.run(List.of("etcdctl", "--endpoints=http://" + Lab.address(Lab.HOSTS.get(0)) + ":2379",
                 "--dial-timeout=3s", "--command-timeout=5s", "put", "/probe", "x"), Map.of("ETCDCTL_API", "3"), null, 60);
         assertNotEquals(0, http.exit(), "plain http must be refused: " + http);
         Proc.Result withCert = Cli.etcdctl(pki, endpoints, "put", "/probe", "x");
@@ -118,15 +120,15 @@ class ApplyIT {
     @Order(5)
     void filesHaveTheirModesAndTheDefaultsLink() {
         // Root owns all of it; etcd may read what it opens and write none of it (issue 11).
-        String stat = Lab.sshOk("dcs-00", "stat -c '%n %a %U %G' /etc/dcs /etc/dcs/cert /etc/dcs/cert/server.key /etc/dcs/cert/server.crt"
+        String stat = Lab.sshOk(Lab.HOSTS.get(0), "stat -c '%n %a %U %G' /etc/dcs /etc/dcs/cert /etc/dcs/cert/server.key /etc/dcs/cert/server.crt"
                 + " /etc/dcs/cert/ca.crt /etc/dcs/cert/admin.key /etc/dcs/etcd /etc/dcs/etcdctl.env");
         for (String want : List.of("/etc/dcs 750 root etcd", "/etc/dcs/cert 750 root etcd", "/etc/dcs/cert/server.key 640 root etcd",
                 "/etc/dcs/cert/server.crt 640 root etcd", "/etc/dcs/cert/ca.crt 640 root etcd", "/etc/dcs/cert/admin.key 600 root root",
                 "/etc/dcs/etcd 640 root etcd", "/etc/dcs/etcdctl.env 644 root root")) {
             assertTrue(stat.contains(want + "\n"), want + "\n" + stat);
         }
-        assertEquals("/etc/dcs/etcd", Lab.sshOk("dcs-00", "readlink /etc/default/etcd").strip());
-        assertEquals(0, Lab.ssh("dcs-00", "test -f /etc/default/etcd.dcsprov-orig").exit(), "the stock file is kept aside");
+        assertEquals("/etc/dcs/etcd", Lab.sshOk(Lab.HOSTS.get(0), "readlink /etc/default/etcd").strip());
+        assertEquals(0, Lab.ssh(Lab.HOSTS.get(0), "test -f /etc/default/etcd.dcsprov-orig").exit(), "the stock file is kept aside");
     }
 
     @Test
@@ -199,21 +201,21 @@ class ApplyIT {
     void aMemberRunningWithFilesWrittenAfterItStartedIsPlannedForARestart() {
         // As if an earlier run wrote a file etcd must restart for and was killed before the restart:
         // the marker it leaves is all that says so, since the file itself already matches.
-        Lab.sshOk("dcs-01", "touch /etc/dcs/.dcsprov-restart-pending");
+        Lab.sshOk(Lab.HOSTS.get(1), "touch /etc/dcs/.dcsprov-restart-pending");
         Proc.Result r = Cli.dcsprov("plan", inventory.toString());
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().contains("dcs-01: @ service etcd (to load files an interrupted run wrote"), r::toString);
-        String pid = Lab.sshOk("dcs-01", "systemctl show -p MainPID --value etcd").strip();
+        assertTrue(r.out().contains(Lab.HOSTS.get(1) + ": @ service etcd (to load files an interrupted run wrote"), r::toString);
+        String pid = Lab.sshOk(Lab.HOSTS.get(1), "systemctl show -p MainPID --value etcd").strip();
         assertEquals(0, Cli.dcsprov("apply", inventory.toString()).exit());
-        assertNotEquals(pid, Lab.sshOk("dcs-01", "systemctl show -p MainPID --value etcd").strip(), "dcs-01 restarted");
-        assertNotEquals(0, Lab.ssh("dcs-01", "test -e /etc/dcs/.dcsprov-restart-pending").exit(), "the restart removed the marker");
+        assertNotEquals(pid, Lab.sshOk(Lab.HOSTS.get(1), "systemctl show -p MainPID --value etcd").strip(), "dcs-01 restarted");
+        assertNotEquals(0, Lab.ssh(Lab.HOSTS.get(1), "test -e /etc/dcs/.dcsprov-restart-pending").exit(), "the restart removed the marker");
         assertTrue(Cli.dcsprov("plan", inventory.toString()).out().contains("No changes"));
     }
 
     @Test
     @Order(10)
     void aLocalPkiWithAnotherCaIsRefusedBeforeAnythingIsWritten() throws IOException {
-        String before = Lab.sshOk("dcs-00", "sha256sum /etc/dcs/cert/ca.crt /etc/dcs/cert/server.crt");
+        String before = Lab.sshOk(Lab.HOSTS.get(0), "sha256sum /etc/dcs/cert/ca.crt /etc/dcs/cert/server.crt");
         Path otherPki = inventory.getParent().resolve("lost-pki");
         Files.writeString(inventory, Files.readString(inventory).replace("  vars:\n", "  vars:\n    dcsprov_pki_dir: " + otherPki + "\n"));
         for (String command : List.of("plan", "apply")) {
@@ -222,7 +224,7 @@ class ApplyIT {
             assertTrue(r.err().contains("trusts a CA that the local PKI does not have"), r::toString);
             assertTrue(r.err().contains("rotate-certs --ca"), r::toString);
         }
-        assertEquals(before, Lab.sshOk("dcs-00", "sha256sum /etc/dcs/cert/ca.crt /etc/dcs/cert/server.crt"), "nothing pushed");
+        assertEquals(before, Lab.sshOk(Lab.HOSTS.get(0), "sha256sum /etc/dcs/cert/ca.crt /etc/dcs/cert/server.crt"), "nothing pushed");
         assertTrue(!Files.exists(otherPki.resolve("ca.key")), "no CA was made in the wrong PKI dir");
     }
 

@@ -7,25 +7,38 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The local lab as tests see it: hosts, addresses, the lab key, and ways to reach hosts without dcsprov. */
+/**
+ * The local lab as tests see it: hosts, addresses, the lab key, and ways to reach hosts without dcsprov.
+ * The hosts come from a {@link LabBackend} chosen at run time: the nspawn lab (default) or Docker
+ * containers ({@code -Pdocker}). Classes name their hosts with {@link #hosts}, so each backend may map them.
+ */
 public final class Lab {
     public static final Path REPO = Path.of(System.getProperty("user.dir"));
-    public static final Path SSH_KEY = Path.of("/var/lib/dcslab/ssh/id_ed25519");
-    public static final Path KNOWN_HOSTS = Path.of("/var/lib/dcslab/ssh/known_hosts");
-    public static final List<String> HOSTS = List.of("dcs-00", "dcs-01", "dcs-02");
+    private static final LabBackend BACKEND = LabBackend.fromSystemProperties();
+    public static final Path SSH_KEY = BACKEND.sshKey();
+    public static final Path KNOWN_HOSTS = BACKEND.knownHosts();
+    public static final List<String> HOSTS = hosts("dcs-00", "dcs-01", "dcs-02");
 
     private Lab() {
     }
 
+    /** The backend's hosts for the names a class asks for: the same names on nspawn, dcs-9N on docker. */
+    public static List<String> hosts(String... names) {
+        return java.util.Arrays.stream(names).map(BACKEND::host).toList();
+    }
+
     public static String address(String host) {
-        return "192.168.56." + (10 + Integer.parseInt(host.substring(4)));
+        return BACKEND.address(host);
+    }
+
+    /** The inventory of {@link #HOSTS}: inventories/lab.yml on nspawn (as lab/up wrote it), one written for the backend otherwise. */
+    public static Path defaultInventory() throws java.io.IOException {
+        return BACKEND.defaultInventory();
     }
 
     /** Fails the test with a clear message when the lab is not up. */
     public static void requireUp() {
-        if (!Files.exists(SSH_KEY)) {
-            throw new AssertionError("the lab is not up: run 'lab/up' as root first (bash .ci/run does)");
-        }
+        BACKEND.requireUp();
     }
 
     /** Runs a command on a lab host with OpenSSH and strict host key checking, independently of dcsprov. */
@@ -53,7 +66,7 @@ public final class Lab {
         y.append("all:\n  vars:\n    ansible_user: root\n")
                 .append("    ansible_ssh_private_key_file: ").append(SSH_KEY).append('\n')
                 .append("    dcsprov_known_hosts: ").append(KNOWN_HOSTS).append('\n')
-                .append("    dcsprov_apt_proxy: http://192.168.56.1:3142\n")
+                .append("    dcsprov_apt_proxy: ").append(BACKEND.aptProxy()).append('\n')
                 .append(extraVars)
                 .append("  children:\n    etcd:\n      hosts:\n");
         for (String h : hosts) {
@@ -82,13 +95,6 @@ public final class Lab {
     }
 
     public static void recreate(List<String> hosts) {
-        List<String> down = new ArrayList<>(List.of(REPO.resolve("lab/down").toString(), "--quiet"));
-        down.addAll(hosts);
-        Proc.Result d = Proc.run(down);
-        assertEquals(0, d.exit(), () -> "lab/down " + hosts + "\n" + d);
-        List<String> up = new ArrayList<>(List.of(REPO.resolve("lab/up").toString()));
-        up.addAll(hosts);
-        Proc.Result u = Proc.run(up);
-        assertEquals(0, u.exit(), () -> "lab/up " + hosts + "\n" + u);
+        BACKEND.recreate(hosts);
     }
 }

@@ -1,5 +1,6 @@
 package dev.dcsprov.it;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The lab is real: sshd with verified host keys, a booted systemd, apt through the proxy, a shared bridge. */
+@ResourceLock(LabHosts.DEFAULT)
 class LabIT {
 
     @BeforeAll

@@ -1,5 +1,6 @@
 package dev.dcsprov.it;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Hosts dcs-00..02 (the ones inventories/lab.yml names).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ResourceLock(LabHosts.DEFAULT)
 class QuickStartIT {
     /** What CI runs. */
     static final String CI_COMMAND = "bash .ci/run";

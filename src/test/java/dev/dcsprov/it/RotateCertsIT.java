@@ -1,5 +1,6 @@
 package dev.dcsprov.it;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -31,9 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ResourceLock(LabHosts.ROTATION)
 class RotateCertsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> HOSTS = List.of("dcs-30", "dcs-31", "dcs-32");
+    private static final List<String> HOSTS = Lab.hosts("dcs-30", "dcs-31", "dcs-32");
     private final List<String> endpoints = Cli.endpoints(HOSTS);
     private Path inventory;
     private Path pki;
@@ -63,9 +65,9 @@ class RotateCertsIT {
             assertEquals("match", c.get("match").asText(), c.toString());
         }
         // The deployed server certificate, read with openssl over TLS, is the one certs reports.
-        JsonNode server30 = find(doc, "dcs-30", "server");
-        assertEquals(ClusterChecks.serial(checks.served("dcs-30", Workload.clientMaterial(pki))), server30.get("deployed").get(0).get("serial").asText());
-        assertTrue(server30.get("local").get(0).get("ip_addresses").toString().contains(Lab.address("dcs-30")), server30.toString());
+        JsonNode server30 = find(doc, HOSTS.get(0), "server");
+        assertEquals(ClusterChecks.serial(checks.served(HOSTS.get(0), Workload.clientMaterial(pki))), server30.get("deployed").get(0).get("serial").asText());
+        assertTrue(server30.get("local").get(0).get("ip_addresses").toString().contains(Lab.address(HOSTS.get(0))), server30.toString());
     }
 
     @Test
@@ -121,17 +123,17 @@ class RotateCertsIT {
     @Test
     @Order(4)
     void rotationWithAMemberDownRefusesAndChangesNothing() throws IOException {
-        Lab.sshOk("dcs-32", "systemctl stop etcd");
+        Lab.sshOk(HOSTS.get(2), "systemctl stop etcd");
         try {
-            byte[] cert = Files.readAllBytes(pki.resolve("hosts/dcs-30.crt"));
+            byte[] cert = Files.readAllBytes(pki.resolve("hosts/" + HOSTS.get(0) + ".crt"));
             Proc.Result r = Cli.dcsprov("rotate-certs", inventory.toString());
             assertEquals(6, r.exit(), r::toString);
             assertTrue(r.err().contains("rotate-certs refused: the cluster is not healthy"), r::toString);
-            assertTrue(r.err().contains("192.168.56.42"), "names the member that is down:\n" + r);
+            assertTrue(r.err().contains(Lab.address(HOSTS.get(2))), "names the member that is down:\n" + r);
             assertTrue(r.err().contains("Nothing was changed"), r::toString);
-            assertTrue(java.util.Arrays.equals(cert, Files.readAllBytes(pki.resolve("hosts/dcs-30.crt"))), "no certificate issued");
+            assertTrue(java.util.Arrays.equals(cert, Files.readAllBytes(pki.resolve("hosts/" + HOSTS.get(0) + ".crt"))), "no certificate issued");
         } finally {
-            Lab.sshOk("dcs-32", "systemctl start etcd");
+            Lab.sshOk(HOSTS.get(2), "systemctl start etcd");
         }
     }
 
@@ -179,7 +181,7 @@ class RotateCertsIT {
     @Test
     @Order(6)
     void limitWithAnUnknownHostIsABadCommandLine() {
-        Proc.Result r = Cli.dcsprov("rotate-certs", inventory.toString(), "--limit", "dcs-30,nope");
+        Proc.Result r = Cli.dcsprov("rotate-certs", inventory.toString(), "--limit", HOSTS.get(0) + ",nope");
         assertEquals(2, r.exit(), r::toString);
         assertTrue(r.err().contains("nope"), r::toString);
     }
@@ -188,12 +190,12 @@ class RotateCertsIT {
     @Order(7)
     void limitRotatesOnlyTheNamedMember() throws IOException {
         Map<String, String> before = checks.servedSerials(Workload.clientMaterial(pki));
-        Proc.Result r = Cli.dcsprov("rotate-certs", inventory.toString(), "--limit", "dcs-31");
+        Proc.Result r = Cli.dcsprov("rotate-certs", inventory.toString(), "--limit", HOSTS.get(1));
         assertEquals(0, r.exit(), r::toString);
         Map<String, String> after = checks.servedSerials(Workload.clientMaterial(pki));
-        assertNotEquals(before.get("dcs-31"), after.get("dcs-31"));
-        assertEquals(before.get("dcs-30"), after.get("dcs-30"));
-        assertEquals(before.get("dcs-32"), after.get("dcs-32"));
+        assertNotEquals(before.get(HOSTS.get(1)), after.get(HOSTS.get(1)));
+        assertEquals(before.get(HOSTS.get(0)), after.get(HOSTS.get(0)));
+        assertEquals(before.get(HOSTS.get(2)), after.get(HOSTS.get(2)));
         checks.health();
     }
 

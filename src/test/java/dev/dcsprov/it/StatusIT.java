@@ -1,5 +1,6 @@
 package dev.dcsprov.it;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** dcsprov status against a healthy cluster and one with a member stopped (run after RbacIT on the same hosts, or alone). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ResourceLock(LabHosts.AUTH)
 class StatusIT {
     private static final List<String> HOSTS = RbacIT.HOSTS;
     private Path inventory;

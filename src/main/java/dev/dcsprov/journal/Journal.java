@@ -1,0 +1,179 @@
+package dev.dcsprov.journal;
+
+import dev.dcsprov.DcsprovException;
+import dev.dcsprov.ExitCode;
+import dev.dcsprov.cluster.ClusterMember;
+import dev.dcsprov.cluster.RollingRestart;
+import dev.dcsprov.pki.SecureFiles;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/**
+ * A run's journal: before each step that changes a member the run records what it is about to do,
+ * locally ({@code journal} in the PKI dir, 0600, written atomically: temp file, fsync, rename) and on
+ * the member ({@link MemberJournals}), and records it done afterwards. The next run of the same
+ * operation reads it: a member the interrupted run left inside a step (it may be stopped, or
+ * restarted with new files) is the first one to finish, not an unhealthy cluster to refuse
+ * (see {@link dev.dcsprov.cluster.ResumeGate}). {@code dcsprov status} shows an interrupted operation.
+ */
+public final class Journal {
+    public static final String FILE = "journal";
+
+    /** Where the members keep their copy of the record. */
+    public interface MemberJournals {
+        /** Records the entry on the member atomically, or throws (the step then does not start). */
+        void write(String member, JournalEntry entry);
+
+        MemberJournals NONE = (member, entry) -> {
+        };
+    }
+
+    private final Path file;
+    private final String operation;
+    private final String resume;
+    private final MemberJournals members;
+    private final KillPoint kill;
+    private final Optional<JournalEntry> previous;
+    /** Set once this run recorded a member step: from then on the previous run's member is finished or being finished. */
+    private volatile boolean resumed;
+
+    private Journal(Path file, String operation, String resume, MemberJournals members, KillPoint kill) {
+        this.file = file;
+        this.operation = operation;
+        this.resume = resume;
+        this.members = members;
+        this.kill = kill;
+        this.previous = file == null ? Optional.empty() : read(file);
+    }
+
+    /** A journal that records nothing (unit tests of code that takes one). */
+    public static Journal none() {
+        return new Journal(null, "", "", MemberJournals.NONE, new KillPoint(null));
+    }
+
+    /**
+     * @param pkiDir    the cluster's PKI dir, where the local record lives
+     * @param operation the operation's id ({@code rotate-certs}, {@code rotate-certs-ca} ...)
+     * @param resume    the command line that finishes it (the run's own)
+     */
+    public static Journal open(Path pkiDir, String operation, String resume, MemberJournals members) {
+        return new Journal(pkiDir.resolve(FILE), operation, resume, members, KillPoint.fromEnvironment());
+    }
+
+    /** For tests: a journal with kill points of its own. */
+    static Journal open(Path pkiDir, String operation, String resume, MemberJournals members, String killAt) {
+        return new Journal(pkiDir.resolve(FILE), operation, resume, members, new KillPoint(killAt));
+    }
+
+    /** The local record in {@code pkiDir}, if there is a readable one. */
+    public static Optional<JournalEntry> read(Path file) {
+        if (file == null || !Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return JournalEntry.parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    public static Optional<JournalEntry> readDir(Path pkiDir) {
+        return read(pkiDir.resolve(FILE));
+    }
+
+    /** The command that finishes the operation, as recorded. */
+    public String resumeCommand() {
+        return resume;
+    }
+
+    /** What the journal held when this run opened it. */
+    public Optional<JournalEntry> previous() {
+        return previous;
+    }
+
+    /** The previous run of this operation, when it did not end. */
+    public Optional<JournalEntry> interrupted() {
+        return previous.filter(e -> e.operation().equals(operation) && e.interrupted());
+    }
+
+    /** The member the interrupted run of this operation left inside a step (maybe down, maybe with new files). */
+    public Optional<String> interruptedMember() {
+        return resumed ? Optional.empty() : interrupted().filter(JournalEntry::inStep).map(JournalEntry::member);
+    }
+
+    /** Before a step on a member: recorded locally and on the member, then (test-only) maybe a halt. */
+    public void begin(String phase, String member, String step) {
+        resumed = true;
+        record(new JournalEntry(operation, phase, member, step, JournalEntry.STARTED, resume, now(), pid()), member);
+    }
+
+    /** After the member's last step: it is consistent again. */
+    public void done(String phase, String member, String step) {
+        record(new JournalEntry(operation, phase, member, step, JournalEntry.DONE, resume, now(), pid()), member);
+    }
+
+    /** A step of the whole operation (e.g. "issued" or the start of a phase), recorded locally only. */
+    public void mark(String phase, String step) {
+        record(new JournalEntry(operation, phase, "", step, JournalEntry.DONE, resume, now(), pid()), "");
+    }
+
+    /** The operation stopped where it was asked to (e.g. --stop-after-phase): nothing to finish. */
+    public void paused(String phase) {
+        record(new JournalEntry(operation, phase, "", "paused", JournalEntry.PAUSED, resume, now(), pid()), "");
+    }
+
+    public void finished(String phase) {
+        record(new JournalEntry(operation, phase, "", "finished", JournalEntry.FINISHED, resume, now(), pid()), "");
+    }
+
+    /**
+     * The rolling restart's records for one phase: "files" before the member's new files, "restart" before its
+     * restart, "done" once it is back and caught up (kill points name these steps).
+     */
+    public RollingRestart.Recorder recorder(String phase) {
+        if (file == null) {
+            return RollingRestart.Recorder.none();
+        }
+        return new RollingRestart.Recorder() {
+            @Override
+            public void step(ClusterMember member, String step) {
+                begin(phase, member.name(), step);
+            }
+
+            @Override
+            public void done(ClusterMember member) {
+                Journal.this.done(phase, member.name(), "done");
+            }
+        };
+    }
+
+    private void record(JournalEntry entry, String member) {
+        if (file == null) {
+            return;
+        }
+        try {
+            SecureFiles.writeAtomically(file, entry.text().getBytes(StandardCharsets.UTF_8), SecureFiles.PRIVATE);
+        } catch (IOException e) {
+            throw new DcsprovException(ExitCode.PKI, "cannot write the run journal " + file, e.toString(),
+                    "check the PKI dir is writable, then run the command again; nothing was changed for this step");
+        }
+        if (!member.isEmpty()) {
+            members.write(member, entry);
+        }
+        kill.haltIfReached(entry);
+    }
+
+    private static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    private static long pid() {
+        return ProcessHandle.current().pid();
+    }
+}

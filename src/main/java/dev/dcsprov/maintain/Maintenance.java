@@ -1,0 +1,204 @@
+package dev.dcsprov.maintain;
+
+import dev.dcsprov.DcsprovException;
+import dev.dcsprov.ExitCode;
+import dev.dcsprov.cluster.ClusterHealth;
+import dev.dcsprov.cluster.ClusterMember;
+import dev.dcsprov.cluster.EtcdCluster;
+import dev.dcsprov.cluster.HealthGate;
+import dev.dcsprov.cluster.RollingRestart;
+import dev.dcsprov.cluster.Waiting;
+import dev.dcsprov.etcd.EndpointStatus;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Day-2 space maintenance, the sequence etcd's documentation gives for a full database:
+ * <ol>
+ * <li>refuse unless the cluster is healthy, a NOSPACE alarm aside (that is what this repairs), and
+ *     refuse outright on a CORRUPT alarm;</li>
+ * <li>compact the history to the current revision (or keep the last N revisions), waiting until
+ *     every member applied it;</li>
+ * <li>defragment the members with enough reclaimable space and enough free disk, one at a time,
+ *     through the one {@link RollingRestart}: followers first, leadership moved away before the
+ *     leader's turn, each only when the cluster is healthy and the previous member caught up;
+ *     a member without the free disk a defragmentation needs is refused and the others are done;</li>
+ * <li>disarm a NOSPACE alarm once every member's database is below the quota again.</li>
+ * </ol>
+ */
+public final class Maintenance {
+    /** The one alarm maintenance repairs; every other alarm keeps the cluster unhealthy to it. */
+    public static final String NOSPACE = "NOSPACE";
+
+    /** One member defragmented: its database file before and after. */
+    public record Defragmented(String member, long sizeBefore, long sizeAfter) {
+    }
+
+    /**
+     * @param compactedTo  the revision compacted to, 0 when nothing was compacted
+     * @param disarmed     a NOSPACE alarm was active and is disarmed
+     * @param alarmsLeft   alarms still active at the end, as "member: TYPE"
+     * @param plan         the verdicts as they were when defragmentation started (after the compaction)
+     */
+    public record Result(long compactedTo, List<Defragmented> defragmented, MaintenancePlan plan, boolean disarmed,
+                         List<String> alarmsLeft, List<MemberSpace> after) {
+
+        /** What is left to do: members refused for disk, an alarm not disarmed. Empty when the run did all it should. */
+        public List<String> leftToDo() {
+            List<String> left = new ArrayList<>();
+            plan.members().stream().filter(m -> m.action() == MemberVerdict.Action.REFUSED)
+                    .forEach(m -> left.add(m.member() + " not defragmented: " + m.reason()));
+            alarmsLeft.forEach(a -> left.add("alarm still active: " + a));
+            return left;
+        }
+    }
+
+    private final EtcdCluster etcd;
+    private final List<ClusterMember> members;
+    private final long quota;
+    private final FreeDisk disk;
+    private final Consumer<String> progress;
+    private final Waiting waiting;
+    private final List<String> endpoints;
+
+    /** @param quota the backend quota every member runs with (ETCD_QUOTA_BACKEND_BYTES) */
+    public Maintenance(EtcdCluster etcd, List<ClusterMember> members, long quota, FreeDisk disk, Consumer<String> progress,
+                       Waiting waiting) {
+        this.etcd = etcd;
+        this.members = List.copyOf(members);
+        this.quota = quota;
+        this.disk = disk;
+        this.progress = progress;
+        this.waiting = waiting;
+        this.endpoints = this.members.stream().map(ClusterMember::clientUrl).toList();
+    }
+
+    /** What a run would do now; changes nothing. Refuses (exit 6) as the run would. */
+    public MaintenancePlan plan(MaintenanceOptions options) {
+        ClusterHealth health = healthyOrRefuse();
+        return plan(health, options);
+    }
+
+    public Result run(MaintenanceOptions options) {
+        ClusterHealth health = healthyOrRefuse();
+        MaintenancePlan first = plan(health, options);
+        long compactedTo = 0;
+        if (first.compactTo() > 0) {
+            progress.accept("compacting to revision " + first.compactTo() + " (current " + first.revision() + ")");
+            etcd.compact(endpoints, first.compactTo());
+            compactedTo = first.compactTo();
+        } else {
+            progress.accept("nothing to compact (revision " + first.revision() + ", keeping " + options.keepRevisions() + ")");
+        }
+        // The compaction freed space in use: judge each member again on what a defragmentation would give back now.
+        MaintenancePlan plan = plan(healthyOrRefuse(), options);
+        plan.members().stream().filter(m -> m.action() != MemberVerdict.Action.DEFRAGMENT)
+                .forEach(m -> progress.accept((m.action() == MemberVerdict.Action.REFUSED ? "refusing " : "skipping ")
+                        + m.member() + ": " + m.reason()));
+        List<Defragmented> done = new ArrayList<>();
+        Defragmenter defragmenter = new Defragmenter(options, done);
+        new RollingRestart(etcd, members, defragmenter, progress, waiting, Set.of(NOSPACE))
+                .run(plan.named(MemberVerdict.Action.DEFRAGMENT), RollingRestart.Hooks.none(),
+                        new RollingRestart.Labels("maintenance", "run dcsprov maintain again", "a defragmented database"));
+        List<EndpointStatus> now = etcd.status(endpoints);
+        List<MemberSpace> after = spaces(now);
+        boolean disarmed = false;
+        if (alarms(now).stream().anyMatch(a -> a.endsWith(": " + NOSPACE))) {
+            List<MemberSpace> full = after.stream().filter(s -> s.dbSize() >= quota).toList();
+            if (full.isEmpty() && alarms(now).stream().allMatch(a -> a.endsWith(": " + NOSPACE))) {
+                progress.accept("every database is below the quota again: disarming the NOSPACE alarm");
+                etcd.disarmAlarms(endpoints);
+                disarmed = true;
+            } else {
+                progress.accept("NOSPACE alarm left active: " + full.stream().map(s -> s.member() + " at " + Bytes.show(s.dbSize())
+                        + " of " + Bytes.show(quota)).toList());
+            }
+        }
+        List<String> left = alarms(etcd.status(endpoints));
+        return new Result(compactedTo, done, plan, disarmed, left, after);
+    }
+
+    /** Defragments instead of restarting: etcd keeps running; the member answers nothing while it rewrites its database. */
+    private final class Defragmenter implements RollingRestart.Restarter {
+        private final MaintenanceOptions options;
+        private final List<Defragmented> done;
+
+        Defragmenter(MaintenanceOptions options, List<Defragmented> done) {
+            this.options = options;
+            this.done = done;
+        }
+
+        @Override
+        public String doing() {
+            return "defragmenting";
+        }
+
+        @Override
+        public void restart(ClusterMember member) {
+            // Measured again right before: the figures of the plan may be minutes old.
+            EndpointStatus s = statusOf(etcd.status(List.of(member.clientUrl())), member)
+                    .orElseThrow(() -> new DcsprovException(ExitCode.UNSAFE, "no status from " + member.name(), "", ""));
+            long free = disk.freeBytes(member);
+            Optional<String> short_ = MemberVerdict.diskShort(MemberSpace.of(member.name(), s, quota), free, options);
+            if (short_.isPresent()) {
+                throw new DcsprovException(ExitCode.UNSAFE, member.name() + " has too little free disk now", short_.get(), "");
+            }
+            etcd.defragment(member.clientUrl());
+            long after = statusOf(etcd.status(List.of(member.clientUrl())), member).map(EndpointStatus::dbSize).orElse(-1L);
+            done.add(new Defragmented(member.name(), s.dbSize(), after));
+            progress.accept("defragmented " + member.name() + ": " + Bytes.show(s.dbSize()) + " -> " + Bytes.show(after));
+        }
+    }
+
+    private ClusterHealth healthyOrRefuse() {
+        ClusterHealth health = new HealthGate(etcd, endpoints, waiting, Set.of(NOSPACE)).check();
+        List<String> others = alarms(health.status()).stream().filter(a -> !a.endsWith(": " + NOSPACE)).toList();
+        if (!others.isEmpty()) {
+            throw new DcsprovException(ExitCode.UNSAFE, "maintenance refused: alarm " + String.join(", ", others),
+                    "Only a NOSPACE alarm is repaired by compaction and defragmentation; a CORRUPT alarm means members hold "
+                            + "different data, and disarming it would hide that. Nothing was changed.",
+                    "find the member with different data (etcd's logs, 'etcdctl endpoint hashkv'), replace it with "
+                            + "'dcsprov member replace', then disarm with etcdctl");
+        }
+        if (!health.healthy()) {
+            throw new DcsprovException(ExitCode.UNSAFE, "maintenance refused: the cluster is not healthy",
+                    health.problem() + " (checked from " + etcd.via() + "). A defragmentation takes one member out of service "
+                            + "while it runs; with the cluster already unhealthy that could cost quorum. Nothing was changed.",
+                    "bring every member back, check with 'dcsprov status', then run dcsprov maintain again");
+        }
+        return health;
+    }
+
+    private MaintenancePlan plan(ClusterHealth health, MaintenanceOptions options) {
+        long revision = health.leader().map(s -> s.header().revision())
+                .orElse(health.status().stream().mapToLong(s -> s.header().revision()).max().orElse(0));
+        long target = revision - options.keepRevisions();
+        List<MemberVerdict> verdicts = new ArrayList<>();
+        for (ClusterMember m : members) {
+            EndpointStatus s = statusOf(health.status(), m).orElseThrow();
+            verdicts.add(MemberVerdict.judge(MemberSpace.of(m.name(), s, quota), disk.freeBytes(m), options));
+        }
+        return new MaintenancePlan(revision, target > 1 ? target : 0, verdicts, alarms(health.status()));
+    }
+
+    private List<MemberSpace> spaces(List<EndpointStatus> status) {
+        List<MemberSpace> spaces = new ArrayList<>();
+        for (ClusterMember m : members) {
+            statusOf(status, m).ifPresent(s -> spaces.add(MemberSpace.of(m.name(), s, quota)));
+        }
+        return spaces;
+    }
+
+    /** Alarms as etcd lists them in every member's status, named by the member that raised them. */
+    private List<String> alarms(List<EndpointStatus> status) {
+        return SpaceReport.alarms(status, members).stream().distinct().toList();
+    }
+
+    private static Optional<EndpointStatus> statusOf(List<EndpointStatus> status, ClusterMember m) {
+        return status.stream().filter(s -> s.endpoint().equals(m.clientUrl())).findFirst();
+    }
+}

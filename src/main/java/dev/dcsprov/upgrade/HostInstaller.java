@@ -1,0 +1,160 @@
+package dev.dcsprov.upgrade;
+
+import dev.dcsprov.DcsprovException;
+import dev.dcsprov.ExitCode;
+import dev.dcsprov.apply.Hosts;
+import dev.dcsprov.cluster.ClusterMember;
+import dev.dcsprov.inventory.EtcdSource;
+import dev.dcsprov.ssh.CommandResult;
+import dev.dcsprov.ssh.Connection;
+import dev.dcsprov.ssh.RemoteCommand;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static dev.dcsprov.Shell.quote;
+
+/**
+ * The host side of an upgrade: etcd as Debian packages (the distribution's, or a newer release's pinned in, see
+ * {@link AptRelease}), or from the inventory's release tarball, unpacked under /opt/dcsprov/etcd/VERSION with a
+ * drop-in for Debian's unit that points ExecStart there (the package stays installed: its unit, user and etcdctl).
+ */
+public final class HostInstaller implements RollingUpgrade.Installer {
+    /** A policy-rc.d that exits 101, so the package never starts or stops etcd itself (as a fresh install). */
+    static final String GUARD = dev.dcsprov.steps.PackagesStep.NO_SERVICE_STARTS;
+
+    static final String DROP_IN = "/etc/systemd/system/etcd.service.d/dcsprov-etcd.conf";
+
+    private final Hosts hosts;
+    private final EtcdSource source;
+    private final Optional<Tarball> tarball;
+
+    public HostInstaller(Hosts hosts, EtcdSource source, Optional<Tarball> tarball) {
+        this.hosts = hosts;
+        this.source = source;
+        this.tarball = tarball;
+    }
+
+    /** A Debian version of etcd-server the host can install, and where from ("trixie", "bookworm"). */
+    public record Available(String debianVersion, String suite) {
+        public EtcdVersion version() {
+            return EtcdVersion.parse(debianVersion);
+        }
+    }
+
+    /** What the host has: the installed package version and etcd's own --version, and what apt offers. */
+    public record HostVersions(String host, Optional<String> installed, Optional<EtcdVersion> binary, Optional<String> candidate,
+                               List<Available> available, String arch, Optional<String> tarballDir) {
+    }
+
+    /** Adds the release's source and pin when one is set, refreshes apt's lists and reads the versions. Touches no etcd. */
+    public HostVersions prepare(String host) {
+        Connection c = hosts.connection(host);
+        String script = "set -eu\nLC_ALL=C; export LC_ALL\n" + source.release().map(AptRelease::script).orElse("")
+                + "apt-get update -q -o Acquire::Retries=3 -o Acquire::Languages=none >/dev/null\n"
+                + "printf 'installed\\t%s\\n' \"$(dpkg-query -W -f='${db:Status-Status} ${Version}' etcd-server 2>/dev/null | sed -n 's/^installed //p')\"\n"
+                + "printf 'binary\\t%s\\n' \"$(etcd --version 2>/dev/null | head -n 1)\"\n"
+                + "printf 'candidate\\t%s\\n' \"$(apt-cache policy etcd-server | sed -n 's/^ *Candidate: *//p')\"\n"
+                + "printf 'arch\\t%s\\n' \"$(dpkg --print-architecture)\"\n"
+                + "printf 'dir\\t%s\\n' \"$(sed -n 's|^ExecStart=\\(/opt/dcsprov/etcd/[^ ]*\\)/etcd .*|\\1|p' " + DROP_IN + " 2>/dev/null)\"\n"
+                + "apt-cache madison etcd-server | awk -F'|' '{gsub(/ /,\"\",$2); split($3,a,\" \"); print \"available\\t\" $2 \"\\t\" a[2]}'\n";
+        CommandResult r = c.run(RemoteCommand.of(script).withTimeout(Duration.ofMinutes(10)));
+        if (!r.ok()) {
+            throw new DcsprovException(ExitCode.HOST_FAILED, "could not read the etcd versions apt offers on " + host,
+                    "exit status " + r.exitStatus() + ": " + Hosts.lastLines(r.stderr(), 5),
+                    "check apt on the host ('apt-get update'); no member was changed");
+        }
+        Optional<String> installed = Optional.empty();
+        Optional<EtcdVersion> binary = Optional.empty();
+        Optional<String> candidate = Optional.empty();
+        List<Available> available = new ArrayList<>();
+        String arch = "";
+        Optional<String> dir = Optional.empty();
+        for (String line : r.stdout().split("\n")) {
+            String[] f = line.split("\t", -1);
+            switch (f[0]) {
+                case "installed" -> installed = Optional.of(f[1].strip()).filter(s -> !s.isEmpty());
+                case "binary" -> binary = EtcdVersion.find(f[1]);
+                case "arch" -> arch = f[1].strip();
+                case "dir" -> dir = Optional.of(f[1].strip()).filter(x -> !x.isEmpty());
+                case "candidate" -> candidate = Optional.of(f[1].strip()).filter(s -> !s.isEmpty() && !s.equals("(none)"));
+                case "available" -> {
+                    if (f.length >= 3 && !f[1].isEmpty()) {
+                        available.add(new Available(f[1], f[2].replaceFirst("/.*", "")));
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return new HostVersions(host, installed, binary, candidate, available, arch, dir);
+    }
+
+    @Override
+    public void install(ClusterMember member, RollingUpgrade.Release release) {
+        switch (release.kind()) {
+            case TARBALL -> {
+                Tarball t = tarball.orElseThrow();
+                unpack(member.name(), t);
+                pointUnitAt(member.name(), t.installDir());
+            }
+            case DIRECTORY -> pointUnitAt(member.name(), release.label().split(" ")[0]);
+            case PACKAGE -> {
+                run(member.name(), "rm -f " + DROP_IN + " && systemctl daemon-reload", "removing " + DROP_IN);
+                installPackage(member, release);
+            }
+        }
+    }
+
+    /** The tarball's binaries in their versioned directory (once: a directory with the same SHA-256 is kept). */
+    private void unpack(String host, Tarball t) {
+        String d = t.installDir();
+        CommandResult have = hosts.connection(host).run(RemoteCommand.of("cat " + quote(d + "/.dcsprov-sha256") + " 2>/dev/null"));
+        if (have.ok() && have.stdout().strip().equals(t.sha256())) {
+            return;
+        }
+        String script = "set -eu\numask 022\nmkdir -p /opt/dcsprov/etcd\n"
+                + "t=$(mktemp -d /opt/dcsprov/etcd/.incoming.XXXXXX)\ntrap 'rm -rf \"$t\"' EXIT\n"
+                + "cat > \"$t/etcd.tar.gz\"\n"
+                + "if [ \"$(sha256sum < \"$t/etcd.tar.gz\" | cut -d' ' -f1)\" != " + quote(t.sha256()) + " ]; then echo 'the tarball did not arrive whole' >&2; exit 65; fi\n"
+                + "mkdir \"$t/x\"\ntar -xzf \"$t/etcd.tar.gz\" -C \"$t/x\" --strip-components=1 --no-same-owner\n"
+                + "[ -x \"$t/x/etcd\" ] || { echo 'no etcd binary in the tarball' >&2; exit 65; }\n"
+                + "printf '%s\\n' " + quote(t.sha256()) + " > \"$t/x/.dcsprov-sha256\"\nchmod 0755 \"$t/x\"\n"
+                + "d=" + quote(d) + "\nif [ -e \"$d\" ]; then mv \"$d\" \"$d.replaced-$(date -u +%Y%m%dT%H%M%SZ)\"; fi\n"
+                + "mv \"$t/x\" \"$d\"\n";
+        CommandResult r = hosts.connection(host).run(RemoteCommand.of(script).withStdinFrom(t.file()).withTimeout(Duration.ofMinutes(10)));
+        if (!r.ok()) {
+            throw new DcsprovException(ExitCode.HOST_FAILED, "unpacking " + t.file().getFileName() + " failed on " + host,
+                    "exit status " + r.exitStatus() + ": " + Hosts.lastLines(r.stderr(), 5), "run 'dcsprov upgrade' again");
+        }
+    }
+
+    /** Debian's unit, with ExecStart pointing at {@code dir}/etcd (same user, environment file and arguments). */
+    private void pointUnitAt(String host, String dir) {
+        String content = "# Managed by dcsprov (etcd_tarball): etcd from " + dir + "\n[Service]\nExecStart=\nExecStart=" + dir + "/etcd $DAEMON_ARGS\n";
+        run(host, "set -eu\nmkdir -p /etc/systemd/system/etcd.service.d\ncat > " + DROP_IN + ".dcsprov-tmp <<'DCSPROV_UNIT'\n" + content
+                + "DCSPROV_UNIT\nmv -f " + DROP_IN + ".dcsprov-tmp " + DROP_IN + "\nsystemctl daemon-reload\n", "pointing etcd.service at " + dir);
+    }
+
+    private void installPackage(ClusterMember member, RollingUpgrade.Release release) {
+        String v = release.label().split(" ")[0];
+        String pkgs = String.join(" ", java.util.Arrays.stream(AptRelease.PACKAGES).map(p -> quote(p + "=" + v)).toList());
+        run(member.name(), "set -eu\n" + GUARD + "apt-get install -y -q --no-install-recommends --allow-downgrades "
+                + "-o Dpkg::Options::=--force-confold " + pkgs + " >/dev/null\n", "installing etcd " + release);
+    }
+
+    @Override
+    public void restart(ClusterMember member) {
+        run(member.name(), "systemctl restart etcd", "systemctl restart etcd");
+    }
+
+    private void run(String host, String script, String what) {
+        CommandResult r = hosts.connection(host).run(RemoteCommand.of(script).withTimeout(Duration.ofMinutes(10)));
+        if (!r.ok()) {
+            throw new DcsprovException(ExitCode.HOST_FAILED, what + " failed on " + host,
+                    "exit status " + r.exitStatus() + ": " + Hosts.lastLines(r.stderr(), 5), "");
+        }
+    }
+}

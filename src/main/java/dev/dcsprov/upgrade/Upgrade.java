@@ -1,0 +1,180 @@
+package dev.dcsprov.upgrade;
+
+import dev.dcsprov.DcsprovException;
+import dev.dcsprov.ExitCode;
+import dev.dcsprov.apply.Backup;
+import dev.dcsprov.apply.Hosts;
+import dev.dcsprov.cluster.ClusterMember;
+import dev.dcsprov.cluster.EtcdctlCluster;
+import dev.dcsprov.cluster.VersionEndpoint;
+import dev.dcsprov.cluster.Waiting;
+import dev.dcsprov.inventory.ClusterSettings;
+import dev.dcsprov.inventory.Host;
+import dev.dcsprov.inventory.Inventory;
+import dev.dcsprov.pki.AdminTls;
+import dev.dcsprov.pki.PkiStore;
+import dev.dcsprov.render.RemotePaths;
+import dev.dcsprov.ssh.CommandResult;
+import dev.dcsprov.ssh.RemoteCommand;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import static dev.dcsprov.Shell.quote;
+
+/**
+ * dcsprov upgrade: every member moved to the etcd version the inventory's source offers (or {@code --to}), behind
+ * the gates of {@link RollingUpgrade}, after a verified snapshot ({@link Backup}).
+ */
+public final class Upgrade {
+    /** One member's line of the plan. */
+    public record Row(String member, String runs, String willRun) {
+    }
+
+    /**
+     * @param snapshot       the snapshot taken before the first member changed, when one was
+     * @param upgraded       members moved, in order
+     * @param clusterBefore  the cluster version before (etcd's /version), when it could be asked
+     * @param checks         output of the checks etcd documents for the target, as shown
+     */
+    public record Result(String target, List<Row> rows, Optional<Backup.Result> snapshot, List<String> upgraded,
+                         Optional<String> clusterBefore, Optional<String> clusterAfter, List<String> checks,
+                         Map<String, Double> secondsPerMember) {
+    }
+
+    private final Inventory inventory;
+    private final ClusterSettings cluster;
+    private final Hosts hosts;
+    private final PkiStore store;
+    private final Consumer<String> progress;
+
+    public Upgrade(Inventory inventory, Hosts hosts, PkiStore store, Consumer<String> progress) {
+        this.inventory = inventory;
+        this.cluster = inventory.cluster();
+        this.hosts = hosts;
+        this.store = store;
+        this.progress = progress;
+    }
+
+    /** @param planOnly show the rows and run the gates, change nothing */
+    public Result run(Optional<String> to, boolean planOnly) {
+        // A tarball is checked here (SHA-256, version, ELF header) before any host is contacted.
+        Optional<Tarball> tarball = cluster.etcdSource().tarball()
+                .map(t -> Tarball.inspect(t, cluster.etcdSource().tarballSha256().orElseThrow()));
+        List<Host> members = inventory.members();
+        HostInstaller installer = new HostInstaller(hosts, cluster.etcdSource(), tarball);
+        progress.accept("reading etcd versions (" + cluster.etcdSource().describe() + ")");
+        Map<String, HostInstaller.HostVersions> versions = hosts.eachInParallel(members, (h, c) -> installer.prepare(h.name()));
+        HostInstaller.HostVersions first = versions.get(members.get(0).name());
+        tarball.ifPresent(t -> versions.values().forEach(v -> t.requireArch(v.host(), v.arch())));
+        RollingUpgrade.Release target;
+        String targetDeb;
+        if (tarball.isPresent() && to.map(v -> v.equals(tarball.get().version().toString())).orElse(true)) {
+            Tarball t = tarball.get();
+            targetDeb = t.version().toString();
+            target = new RollingUpgrade.Release(t.version(), "tarball " + t.file().getFileName() + " in " + t.installDir(),
+                    RollingUpgrade.Kind.TARBALL);
+        } else {
+            targetDeb = to.map(v -> offered(first, v)).orElseGet(() -> first.candidate().orElseThrow(() -> new DcsprovException(
+                    ExitCode.HOST_FAILED, "apt offers no etcd-server on " + first.host(), "", "check the host's apt sources")));
+            for (HostInstaller.HostVersions v : versions.values()) {
+                if (v.available().stream().noneMatch(a -> a.debianVersion().equals(targetDeb))) {
+                    throw new DcsprovException(ExitCode.UNSAFE, "etcd-server " + targetDeb + " is not offered on " + v.host(),
+                            "apt there offers: " + offers(v) + ". No member was changed.",
+                            "give every member the same apt sources (dcsprov apply), then upgrade");
+                }
+            }
+            target = new RollingUpgrade.Release(EtcdVersion.parse(targetDeb), targetDeb + " " + suite(first, targetDeb));
+        }
+        Map<String, RollingUpgrade.Release> previous = new LinkedHashMap<>();
+        for (Host h : members) {
+            HostInstaller.HostVersions v = versions.get(h.name());
+            String deb = v.installed().orElseThrow(() -> new DcsprovException(ExitCode.UNSAFE, "etcd-server is not installed on " + h.name(),
+                    "", "run 'dcsprov apply' first"));
+            if (v.tarballDir().isPresent()) {
+                String dir = v.tarballDir().get();
+                previous.put(h.name(), new RollingUpgrade.Release(EtcdVersion.parse(dir.substring(dir.lastIndexOf('/') + 1)),
+                        dir + " (an earlier etcd_tarball)", RollingUpgrade.Kind.DIRECTORY));
+            } else {
+                previous.put(h.name(), new RollingUpgrade.Release(v.binary().orElse(EtcdVersion.parse(deb)), deb + " " + suite(v, deb)));
+            }
+        }
+
+        EtcdctlCluster etcd = EtcdctlCluster.via(hosts.connection(members.get(0).name()), RemotePaths.of(cluster));
+        try {
+            etcd = etcd.withVersions(new VersionEndpoint(AdminTls.context(store)));
+        } catch (IOException e) {
+            progress.accept("the cluster version cannot be asked from this machine (" + e.getMessage() + ")");
+        }
+        RollingUpgrade rolling = new RollingUpgrade(etcd, ClusterMember.of(members, cluster), installer,
+                m -> progress.accept(m), Waiting.REAL);
+        RollingUpgrade.Preflight pre = rolling.preflight(target.version());
+        List<Row> rows = new ArrayList<>();
+        for (Host h : members) {
+            rows.add(new Row(h.name(), pre.running().get(h.name()) + " (" + previous.get(h.name()).label() + ")",
+                    pre.todo().contains(h.name()) ? target.version() + " (" + target.label() + ")" : "unchanged"));
+        }
+        List<String> checks = checks(members, pre, target.version());
+        if (planOnly || pre.todo().isEmpty()) {
+            return new Result(targetDeb, rows, Optional.empty(), List.of(), pre.clusterVersion(), pre.clusterVersion(), checks, Map.of());
+        }
+        progress.accept("snapshot before the upgrade");
+        Backup.Result snapshot = new Backup(inventory, hosts, progress).run();
+        progress.accept("snapshot " + snapshot.file() + " (sha256 " + snapshot.sha256() + "); restore it with 'dcsprov restore' "
+                + "if the cluster version moved and you need to go back");
+        List<String> done = rolling.run(pre.todo(), target, previous);
+        Optional<String> after = rolling.awaitClusterVersion(target.version());
+        progress.accept("cluster version " + pre.clusterVersion().orElse("unknown") + " -> " + after.orElse("unknown"));
+        return new Result(targetDeb, rows, Optional.of(snapshot), done, pre.clusterVersion(), after, checks, rolling.secondsPerMember());
+    }
+
+    /** The checks etcd documents before moving to {@code target}, run on every member; a failed one stops the run. */
+    private List<String> checks(List<Host> members, RollingUpgrade.Preflight pre, EtcdVersion target) {
+        List<String> shown = new ArrayList<>();
+        boolean minorUp = pre.running().values().stream().anyMatch(v -> v.compareTo(target) < 0 && !v.sameMinor(target));
+        if (!minorUp) {
+            return shown;
+        }
+        if (target.compareTo(new EtcdVersion(3, 6, 0)) < 0) {
+            shown.add("no pre-upgrade check documented by etcd applies to " + target.minorLine()
+                    + " (the gates: every member healthy, no learner, one minor step)");
+            shown.forEach(progress);
+            return shown;
+        }
+        // 3.6 reads no v2 store: etcd asks that 'etcdutl check v2store' passes on every member before the upgrade.
+        for (Host h : members) {
+            CommandResult r = hosts.connection(h.name()).run(RemoteCommand.of("etcdutl check v2store --data-dir " + quote(cluster.dataDir()) + " 2>&1"));
+            String line = h.name() + ": etcdutl check v2store: " + r.stdout().strip();
+            shown.add(line);
+            progress.accept(line);
+            if (!r.ok()) {
+                throw new DcsprovException(ExitCode.UNSAFE, "upgrade refused: 'etcdutl check v2store' failed on " + h.name(),
+                        r.stdout().strip() + "\nNo member was changed.",
+                        "follow etcd's 3.6 upgrade guide for v2 data (etcd 3.5.26 with --v2-deprecation), then upgrade");
+            }
+        }
+        return shown;
+    }
+
+    private static String offered(HostInstaller.HostVersions v, String wanted) {
+        return v.available().stream().filter(a -> a.debianVersion().equals(wanted) || a.version().toString().equals(wanted))
+                .map(HostInstaller.Available::debianVersion).findFirst()
+                .orElseThrow(() -> new DcsprovException(ExitCode.USAGE, "--to " + wanted + ": apt on " + v.host() + " offers no such etcd-server",
+                        "It offers: " + offers(v) + ". No member was changed.",
+                        "pick one of those (etcd version or Debian version); to go back past a moved cluster version use 'dcsprov restore'"));
+    }
+
+    private static String suite(HostInstaller.HostVersions v, String deb) {
+        return v.available().stream().filter(a -> a.debianVersion().equals(deb)).map(a -> "from " + a.suite()).findFirst().orElse("(local)");
+    }
+
+    private static String offers(HostInstaller.HostVersions v) {
+        return v.available().isEmpty() ? "nothing" : String.join(", ", v.available().stream()
+                .map(a -> a.debianVersion() + " (" + a.suite() + ")").toList());
+    }
+}

@@ -1,0 +1,157 @@
+package dev.dcsprov.cluster;
+
+import dev.dcsprov.DcsprovException;
+import dev.dcsprov.ExitCode;
+import dev.dcsprov.etcd.EtcdId;
+import dev.dcsprov.maintain.Maintenance;
+import dev.dcsprov.maintain.MaintenanceOptions;
+import dev.dcsprov.maintain.MaintenancePlan;
+import dev.dcsprov.maintain.MemberVerdict;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** dcsprov maintain's sequence against a fake cluster: order, the NOSPACE repair, and its refusals. */
+class MaintenanceTest {
+    static final long MIB = 1024 * 1024;
+    static final long QUOTA = 16 * MIB;
+    final List<String> progress = new ArrayList<>();
+    final Map<String, Long> free = new HashMap<>();
+
+    /** Three members at the quota, most of it old revisions: what a full cluster looks like. */
+    FakeEtcdCluster full(String leader) {
+        FakeEtcdCluster fake = new FakeEtcdCluster("a", "b", "c").leader(leader);
+        fake.byName.values().forEach(n -> {
+            n.dbSize = QUOTA + MIB;
+            n.inUse = QUOTA;
+            free.put(n.name, 10_000 * MIB);
+        });
+        fake.compactFrees = 14 * MIB;
+        fake.clusterAlarms.add(new EtcdCluster.Alarm(fake.node("b").id, "NOSPACE"));
+        return fake;
+    }
+
+    Maintenance maintenance(FakeEtcdCluster fake) {
+        return new Maintenance(fake, fake.members(), QUOTA, m -> free.get(m.name()), progress::add, fake);
+    }
+
+    List<String> steps(FakeEtcdCluster fake) {
+        return fake.events.stream().filter(e -> e.startsWith("compact") || e.startsWith("defrag") || e.startsWith("move-leader")
+                || e.startsWith("alarm") || e.startsWith("restart")).toList();
+    }
+
+    @Test
+    void compactsThenDefragmentsFollowersFirstTheLeaderAfterItHandedOverThenDisarms() {
+        FakeEtcdCluster fake = full("b");
+        long revision = fake.committed;
+        Maintenance.Result r = maintenance(fake).run(MaintenanceOptions.defaults());
+        List<String> steps = steps(fake);
+        assertEquals("compact " + revision, steps.get(0), steps::toString);
+        assertEquals(List.of("defrag a", "defrag c", "move-leader b -> a", "defrag b", "alarm disarm [NOSPACE]"),
+                steps.subList(1, steps.size()));
+        assertTrue(r.disarmed());
+        assertEquals(List.of(), r.leftToDo());
+        assertEquals(List.of("a", "c", "b"), r.defragmented().stream().map(Maintenance.Defragmented::member).toList());
+        r.after().forEach(s -> assertTrue(s.dbSize() < QUOTA, s.toString()));
+        assertFalse(fake.events.stream().anyMatch(e -> e.startsWith("restart")), "defragmentation restarts nothing: " + fake.events);
+    }
+
+    @Test
+    void etcd35ReportsAnAlarmedEndpointUnhealthyAndMaintenanceStillRepairsIt() {
+        FakeEtcdCluster fake = full("a");
+        fake.healthReportsAlarms = true;
+        Maintenance.Result r = maintenance(fake).run(MaintenanceOptions.defaults());
+        assertTrue(r.disarmed(), steps(fake)::toString);
+        assertEquals(3, r.defragmented().size());
+    }
+
+    @Test
+    void aMemberWithTooLittleFreeDiskIsRefusedWithTheFiguresTheOthersAreDoneAndTheAlarmStays() {
+        FakeEtcdCluster fake = full("a");
+        free.put("b", 10 * MIB);   // the database is 17 MiB: the copy would not fit
+        Maintenance.Result r = maintenance(fake).run(MaintenanceOptions.defaults());
+        assertEquals(List.of("c", "a"), r.defragmented().stream().map(Maintenance.Defragmented::member).toList());
+        assertFalse(steps(fake).contains("defrag b"), steps(fake)::toString);
+        assertFalse(r.disarmed(), "b is still above the quota: " + r);
+        List<String> left = r.leftToDo();
+        assertEquals(2, left.size(), left::toString);
+        assertTrue(left.get(0).startsWith("b not defragmented: free disk 10.0 MiB < database 17.0 MiB + margin 64.0 MiB"), left::toString);
+        assertEquals("alarm still active: b: NOSPACE", left.get(1));
+        assertTrue(progress.stream().anyMatch(p -> p.startsWith("refusing b: free disk")), progress::toString);
+    }
+
+    @Test
+    void membersWithoutEnoughReclaimableSpaceAreSkippedAndTheAlarmDisarmedOnceAllAreBelowQuota() {
+        FakeEtcdCluster fake = new FakeEtcdCluster("a", "b", "c").leader("a");
+        fake.byName.values().forEach(n -> free.put(n.name, 10_000 * MIB));
+        fake.node("a").dbSize = 10 * MIB;
+        fake.node("a").inUse = 2 * MIB;       // 80% reclaimable
+        fake.node("b").dbSize = 10 * MIB;
+        fake.node("b").inUse = 19 * MIB / 2;  // 5%
+        fake.node("c").dbSize = 10 * MIB;
+        fake.node("c").inUse = 8 * MIB;       // 20%
+        Maintenance.Result r = maintenance(fake).run(new MaintenanceOptions(0, 30, 0));
+        assertEquals(List.of("a"), r.defragmented().stream().map(Maintenance.Defragmented::member).toList());
+        assertEquals(List.of("b", "c"), r.plan().named(MemberVerdict.Action.SKIP));
+        assertTrue(steps(fake).contains("move-leader a -> b"), "the leader hands over even when it is the only one: " + steps(fake));
+    }
+
+    @Test
+    void keepsTheLastRevisionsAskedFor() {
+        FakeEtcdCluster fake = full("a");
+        long revision = fake.committed;
+        maintenance(fake).run(new MaintenanceOptions(100, 10, MIB));
+        assertEquals("compact " + (revision - 100), steps(fake).get(0));
+    }
+
+    @Test
+    void aCorruptAlarmRefusesEverythingWithNothingChanged() {
+        FakeEtcdCluster fake = full("a");
+        fake.clusterAlarms.add(new EtcdCluster.Alarm(fake.node("c").id, "CORRUPT"));
+        DcsprovException e = assertThrows(DcsprovException.class, () -> maintenance(fake).run(MaintenanceOptions.defaults()));
+        assertEquals(ExitCode.UNSAFE, e.exitCode());
+        assertTrue(e.summary().contains("c: CORRUPT"), e.summary());
+        assertEquals(List.of(), steps(fake));
+    }
+
+    @Test
+    void anUnhealthyClusterIsRefusedBeforeTheCompaction() {
+        FakeEtcdCluster fake = full("a");
+        fake.node("c").up = false;
+        fake.neverBack.add("c");
+        DcsprovException e = assertThrows(DcsprovException.class, () -> maintenance(fake).run(MaintenanceOptions.defaults()));
+        assertEquals(ExitCode.UNSAFE, e.exitCode());
+        assertTrue(e.detail().orElse("").contains("Nothing was changed"), e::toString);
+        assertEquals(List.of(), steps(fake));
+    }
+
+    @Test
+    void aDefragmentationThatFailsStopsTheRunSayingWhatIsDoneAndWhatIsLeft() {
+        FakeEtcdCluster fake = full("a");
+        fake.failDefragOf.add("c");
+        DcsprovException e = assertThrows(DcsprovException.class, () -> maintenance(fake).run(MaintenanceOptions.defaults()));
+        assertTrue(e.summary().startsWith("maintenance stopped at c"), e.summary());
+        assertTrue(e.detail().orElse("").contains("Done: b. Still to do: a, c"), e::toString);
+        assertFalse(steps(fake).stream().anyMatch(s -> s.startsWith("alarm disarm")), steps(fake)::toString);
+    }
+
+    @Test
+    void thePlanShowsTheCompactionTargetVerdictsAndAlarmsAndChangesNothing() {
+        FakeEtcdCluster fake = full("a");
+        free.put("c", MIB);
+        MaintenancePlan plan = maintenance(fake).plan(MaintenanceOptions.defaults());
+        assertEquals(fake.committed, plan.compactTo());
+        assertEquals(List.of("c"), plan.named(MemberVerdict.Action.REFUSED));
+        assertEquals(List.of("b: NOSPACE"), plan.alarms());
+        assertEquals(List.of(), steps(fake));
+        assertEquals(new EtcdId(0x101), fake.node("b").id);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.dcsprov.inventory;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** ~/.ssh/config fills in what the inventory leaves unset, first value winning as in ssh; the inventory wins over it. */
+class SshConfigTest {
+    @TempDir
+    Path home;
+
+    private Inventory load(String config, String inventory) throws Exception {
+        Files.createDirectories(home.resolve(".ssh"));
+        Files.writeString(home.resolve(".ssh/config"), config);
+        Path inv = home.resolve("hosts.ini");
+        Files.writeString(inv, inventory);
+        return InventoryLoader.load(List.of(inv), null, home);
+    }
+
+    @Test
+    void hostPatternsHostNameUserPortIdentityFileAndProxyJump() throws Exception {
+        Inventory inv = load("""
+                # comment
+                Host db-* !db-9
+                    HostName %h.internal
+                    User deploy
+                    Port 2222
+                    IdentityFile ~/.ssh/dcs_key
+                    ProxyJump admin@bastion:22
+                Host db-1
+                    User ignored-first-value-wins
+                Host *
+                    User fallback
+                    IdentityFile other_key
+                """, "[etcd]\ndb-1 etcd_advertise_address=10.0.0.1\ndb-9 ansible_host=10.0.0.9 ansible_user=root ansible_port=22\n"
+                + "db-2 etcd_advertise_address=10.0.0.2 ansible_port=2200 ansible_ssh_private_key_file=/keys/k\n");
+        Host h1 = inv.member("db-1").orElseThrow();
+        assertEquals("db-1.internal", h1.address());
+        assertEquals("10.0.0.1", h1.advertiseAddress());
+        assertEquals("deploy", h1.sshUser());
+        assertEquals(2222, h1.sshPort());
+        assertEquals(Optional.of(home.resolve(".ssh/dcs_key")), h1.privateKey());
+        assertEquals(List.of("admin@bastion:22"), h1.jumps());
+        Host h9 = inv.member("db-9").orElseThrow();
+        assertEquals("10.0.0.9", h9.address(), "Host 10.0.0.9 matches only the * block: no HostName");
+        assertEquals("root", h9.sshUser(), "the inventory wins");
+        assertEquals(Optional.of(home.resolve("other_key")), h9.privateKey(), "relative to the home directory, as ssh");
+        assertEquals(List.of(), h9.jumps());
+        Host h2 = inv.member("db-2").orElseThrow();
+        assertEquals(2200, h2.sshPort());
+        assertEquals(Optional.of(Path.of("/keys/k")), h2.privateKey());
+    }
+
+    @Test
+    void proxyCommandAndABadPortAreErrorsAtTheConfigsLine() throws Exception {
+        InventoryException e = assertThrows(InventoryException.class, () -> load("""
+                Host a 10.0.0.1
+                  ProxyCommand ssh -W %h:%p gw
+                Host 10.0.0.2
+                  Port none
+                  ProxyJump gw:ssh
+                """, "[etcd]\na ansible_host=10.0.0.1\nb ansible_host=10.0.0.2\n"));
+        String all = e.problems().toString();
+        assertTrue(all.contains(home.resolve(".ssh/config") + ":2:1: ProxyCommand for 10.0.0.1"), all);
+        assertTrue(all.contains(home.resolve(".ssh/config") + ":4:1: Port 'none' for 10.0.0.2 is not a port number"), all);
+        assertTrue(all.contains(home.resolve(".ssh/config") + ":5:1: ProxyJump 'gw:ssh' for 10.0.0.2 is not [user@]host[:port]"), all);
+        assertEquals(3, e.problems().size(), all);
+    }
+}

@@ -1,0 +1,269 @@
+package dev.dcsprov.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * kill -9 of rotate-certs and rotate-certs --ca, at recorded step boundaries (DCSPROV_KILL_AT makes
+ * the process halt itself right after the journal recorded that step) and at a random moment
+ * (SIGKILL from here), under a retrying writer; then the SAME command again until it succeeds.
+ * One kill also leaves the member it hit stopped, as the reported failure did. Checked with
+ * etcdctl, openssl and ssh: the end state, health, every acknowledged write, no data dir lost.
+ * {@code CHAOS_RANDOM_KILLS} (bench/chaos.sh) adds random kills per operation.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChaosIT {
+    private static final List<String> HOSTS = List.of("dcs-80", "dcs-81", "dcs-82");
+    private static final int MAX_RERUNS = 3;
+    private final List<String> endpoints = Cli.endpoints(HOSTS);
+    private final Random random = new Random(Long.getLong("chaos.seed", System.nanoTime()));
+    private final int randomKills = Integer.getInteger("chaos.randomKills", 1);
+    private Path inventory;
+    private Path pki;
+    private ClusterChecks checks;
+    private final Map<String, int[]> figures = new HashMap<>();
+
+    @BeforeAll
+    void clusterOnFreshHosts() throws IOException {
+        inventory = Lab.appliedCluster(HOSTS, "chaos-it");
+        pki = inventory.resolveSibling("pki/dcs");
+        checks = new ClusterChecks(HOSTS, pki);
+    }
+
+    @AfterAll
+    void printFigures() {
+        // One line per operation for bench/chaos.sh: kills, re-runs needed, failures.
+        figures.forEach((op, f) -> System.out.println("CHAOS " + op + " kills=" + f[0] + " reruns=" + f[1]
+                + " max_reruns_one_kill=" + f[2] + " failures=" + f[3]));
+        HOSTS.forEach(h -> Lab.ssh(h, "systemctl start etcd"));
+    }
+
+    @Test
+    @Order(1)
+    void leafRotationKilledAtEachStepBoundaryFinishesWithTheSameCommand() throws Exception {
+        List<String> points = new ArrayList<>(List.of("rotate-certs:leaf:issued", "rotate-certs:leaf:files#1",
+                "rotate-certs:leaf:restart#2", "rotate-certs:leaf:restart#3"));
+        Writer writer = Writer.start(pki, endpoints, "/chaos-leaf/");
+        for (String point : points) {
+            Map<String, String> before = checks.servedSerials(material());
+            killAt("rotate-certs", point, point.endsWith("restart#2"), "rotate-certs", inventory.toString());
+            rerunUntilDone("rotate-certs", "rotate-certs", inventory.toString());
+            assertEndStateOfLeafRotation(before);
+        }
+        for (int i = 0; i < randomKills; i++) {
+            Map<String, String> before = checks.servedSerials(material());
+            if (killAtRandom("rotate-certs", 500 + random.nextInt(9000), "rotate-certs", inventory.toString())) {
+                rerunUntilDone("rotate-certs", "rotate-certs", inventory.toString());
+            }
+            assertEndStateOfLeafRotation(before);
+        }
+        writer.stopAndAssertEveryAcknowledgedWriteStored(checks);
+        assertDataDirsKept();
+    }
+
+    @Test
+    @Order(2)
+    void caRotationKilledInEveryPhaseFinishesWithTheSameCommand() throws Exception {
+        Writer writer = Writer.start(pki, endpoints, "/chaos-ca/");
+        String oldCa = Files.readString(pki.resolve("ca.crt"));
+        // One rotation, killed in each phase in turn; the restart kill leaves its member stopped (the reported failure).
+        killAt("rotate-certs-ca", "rotate-certs-ca:TRUST_BOTH:restart#2", true, "rotate-certs", inventory.toString(), "--ca");
+        killAt("rotate-certs-ca", "rotate-certs-ca:NEW_LEAVES:files#1", false, "rotate-certs", inventory.toString(), "--ca");
+        killAt("rotate-certs-ca", "rotate-certs-ca:DROP_OLD:restart#1", false, "rotate-certs", inventory.toString(), "--ca");
+        rerunUntilDone("rotate-certs-ca", "rotate-certs", inventory.toString(), "--ca");
+        assertOnlyTheNewCa(oldCa);
+        for (int i = 0; i < randomKills; i++) {
+            String previous = Files.readString(pki.resolve("ca.crt"));
+            if (killAtRandom("rotate-certs-ca", 1000 + random.nextInt(30000), "rotate-certs", inventory.toString(), "--ca")) {
+                rerunUntilDone("rotate-certs-ca", "rotate-certs", inventory.toString(), "--ca");
+            }
+            assertOnlyTheNewCa(previous);
+        }
+        writer.stopAndAssertEveryAcknowledgedWriteStored(checks);
+        assertDataDirsKept();
+    }
+
+    // ---- kills and re-runs ------------------------------------------------------------------------
+
+    /** Runs the command with a kill point; it must halt there (exit 137). Optionally stops the member it hit. */
+    private void killAt(String op, String point, boolean leaveMemberStopped, String... args) {
+        Proc.Result r = Cli.dcsprov(Map.of("DCSPROV_KILL_AT", point), args);
+        assertEquals(137, r.exit(), () -> "halted at " + point + ":\n" + r);
+        assertTrue(r.err().contains("DCSPROV_KILL_AT: halting at"), r::toString);
+        figures.computeIfAbsent(op, k -> new int[4])[0]++;
+        if (leaveMemberStopped) {
+            String member = r.err().replaceAll("(?s).*halting at \\S+ on (\\S+).*", "$1").strip();
+            assertTrue(HOSTS.contains(member), r::toString);
+            // The member's own journal (read with ssh, not dcsprov) says what the run was doing to it.
+            assertTrue(Lab.sshOk(member, "cat /var/lib/dcsprov/journal").contains("state=started"), member);
+            Lab.sshOk(member, "systemctl stop etcd");
+        }
+    }
+
+    /** SIGKILL after {@code millis}, wherever the run is. */
+    private boolean killAtRandom(String op, long millis, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Lab.REPO.resolve("dcsprov").toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(millis, TimeUnit.MILLISECONDS)) {
+            new ProcessBuilder("kill", "-KILL", String.valueOf(p.pid())).start().waitFor();
+            p.waitFor(30, TimeUnit.SECONDS);
+            figures.computeIfAbsent(op, k -> new int[4])[0]++;
+            return true;
+        }
+        assertEquals(0, p.exitValue(), "a run not killed succeeded by itself");
+        return false;
+    }
+
+    /** The same command, again and again, until it exits 0: nothing else is ever run to recover. */
+    private void rerunUntilDone(String op, String... args) {
+        int[] f = figures.computeIfAbsent(op, k -> new int[4]);
+        List<Proc.Result> runs = new ArrayList<>();
+        for (int i = 0; i < MAX_RERUNS; i++) {
+            Proc.Result r = Cli.dcsprov(args);
+            runs.add(r);
+            f[1]++;
+            if (r.exit() == 0) {
+                f[2] = Math.max(f[2], i + 1);
+                return;
+            }
+        }
+        f[3]++;
+        throw new AssertionError("the same command did not finish the job in " + MAX_RERUNS + " runs:\n" + runs);
+    }
+
+    // ---- independent checks ---------------------------------------------------------------------
+
+    private Path material() throws IOException {
+        Path m = Files.createTempDirectory("chaos-material");
+        Files.copy(pki.resolve("ca.crt"), m.resolve("ca.crt"));
+        Files.copy(pki.resolve("clients/root.crt"), m.resolve("root.crt"));
+        Files.copy(pki.resolve("clients/root.key"), m.resolve("root.key"));
+        return m;
+    }
+
+    private void assertEndStateOfLeafRotation(Map<String, String> before) throws IOException {
+        Proc.Result certs = Cli.dcsprov("certs", inventory.toString());
+        assertEquals(0, certs.exit(), certs::toString);
+        checks.health();
+        Map<String, String> after = checks.servedSerials(material());
+        for (String h : HOSTS) {
+            String local = openssl("x509", "-noout", "-serial", "-in", pki.resolve("hosts/" + h + ".crt").toString())
+                    .replace("serial=", "").strip();
+            assertEquals(local, after.get(h), h + " serves the local certificate");
+            assertNotEquals(before.get(h), after.get(h), h + " serves a new certificate");
+        }
+    }
+
+    private void assertOnlyTheNewCa(String oldCa) throws IOException {
+        Proc.Result certs = Cli.dcsprov("certs", inventory.toString());
+        assertEquals(0, certs.exit(), certs::toString);
+        assertTrue(!certs.out().contains("CA rotation: phase"), certs::toString);
+        checks.health();
+        String newCa = Files.readString(pki.resolve("ca.crt"));
+        assertNotEquals(oldCa, newCa, "a new CA");
+        String subject = openssl("x509", "-noout", "-subject", "-in", pki.resolve("ca.crt").toString()).replace("subject=", "").strip();
+        Path current = material();
+        for (String h : HOSTS) {
+            String served = checks.served(h, current);
+            assertTrue(served.contains("issuer=" + subject), h + " serves a certificate of the new CA: " + served);
+            assertEquals(newCa.strip(), Lab.sshOk(h, "cat /etc/dcs/cert/ca.crt").strip(), h + " trusts the new CA only");
+        }
+    }
+
+    private void assertDataDirsKept() {
+        for (String h : HOSTS) {
+            assertEquals(0, Lab.ssh(h, "test -d /var/lib/etcd/" + h + "/member/snap && test -d /var/lib/etcd/" + h + "/member/wal").exit(),
+                    h + " keeps its data dir");
+        }
+    }
+
+    private static String openssl(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        Proc.Result r = Proc.run(cmd);
+        assertEquals(0, r.exit(), r::toString);
+        return r.out();
+    }
+
+    /**
+     * A retrying client that follows the PKI dir as an application would follow what it is handed:
+     * it trusts the CA bundle while a CA rotation has one, and uses the current admin client pair.
+     * A write counts as acknowledged when etcdctl said OK; those must all be stored at the end.
+     */
+    static final class Writer {
+        private final Path pki;
+        private final List<String> endpoints;
+        private final String prefix;
+        private final List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+        private volatile boolean stop;
+        private final Thread thread;
+        private int attempted;
+
+        private Writer(Path pki, List<String> endpoints, String prefix) {
+            this.pki = pki;
+            this.endpoints = endpoints;
+            this.prefix = prefix;
+            this.thread = new Thread(this::run, "chaos-writer");
+            this.thread.setDaemon(true);
+        }
+
+        static Writer start(Path pki, List<String> endpoints, String prefix) {
+            Writer w = new Writer(pki, endpoints, prefix);
+            w.thread.start();
+            return w;
+        }
+
+        private void run() {
+            for (int i = 0; !stop && i < 100_000; i++) {
+                String key = prefix + String.format("%06d", i);
+                attempted++;
+                for (int t = 0; t < 6; t++) {
+                    Path ca = Files.exists(pki.resolve("ca-bundle.crt")) ? pki.resolve("ca-bundle.crt") : pki.resolve("ca.crt");
+                    List<String> order = new ArrayList<>(endpoints);
+                    Collections.rotate(order, -t);
+                    Proc.Result r = Cli.etcdctl(ca, pki.resolve("clients/root.crt"), pki.resolve("clients/root.key"), order, 2, 5,
+                            "put", key, "v" + i);
+                    if (r.exit() == 0 && r.out().strip().equals("OK")) {
+                        acknowledged.add(key);
+                        break;
+                    }
+                    dev.dcsprov.Shell.pause(300);
+                }
+            }
+        }
+
+        void stopAndAssertEveryAcknowledgedWriteStored(ClusterChecks checks) throws InterruptedException {
+            stop = true;
+            thread.join(60_000);
+            Set<String> stored = checks.keys(prefix);
+            List<String> lost = acknowledged.stream().filter(k -> !stored.contains(k)).toList();
+            System.out.println("chaos writer " + prefix + ": " + attempted + " writes, " + acknowledged.size() + " acknowledged, "
+                    + lost.size() + " lost");
+            assertEquals(List.of(), lost, "acknowledged writes lost");
+            assertTrue(acknowledged.size() > 20, "the writer kept writing: " + acknowledged.size());
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package dev.dcsprov.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * dcsprov maintain end to end on a cluster with a 16 MiB quota: filled with etcdctl from this
+ * machine until etcd raises NOSPACE and refuses writes, then maintain brings it back to accepting
+ * writes with every acknowledged write intact (checked with etcdctl); a member without the free
+ * disk is refused; and under a retrying writer maintain fails no write. One cluster, reused.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MaintainIT {
+    static final List<String> HOSTS = List.of("dcs-70", "dcs-71", "dcs-72");
+    static final long QUOTA = 16L * 1024 * 1024;
+    /** Four keys overwritten again and again: the history is what fills the database, and what compaction frees. */
+    static final int BIG_KEYS = 4;
+    private Path inventory;
+    private Path pki;
+    private List<String> endpoints;
+    /** Every acknowledged write's last value, by key. */
+    private final Map<String, String> acknowledged = new LinkedHashMap<>();
+    private final Random random = new Random(15);
+
+    @BeforeAll
+    void cluster() throws IOException {
+        Lab.requireUp();
+        Lab.recreate(HOSTS);
+        inventory = Lab.writeInventory(Files.createTempDirectory("dcsprov-maintain-it"), HOSTS,
+                "    etcd_quota_backend_bytes: " + QUOTA + "\n");
+        Proc.Result r = Cli.dcsprov("apply", inventory.toString());
+        assertEquals(0, r.exit(), r::toString);
+        pki = inventory.getParent().resolve("pki/dcs");
+        endpoints = Cli.endpoints(HOSTS);
+    }
+
+    @Test
+    @Order(1)
+    void aFullClusterRefusesWritesAndMaintainBringsItBackWithNothingAcknowledgedLost() throws IOException {
+        Proc.Result refused = fillUntilNoSpace();
+        assertTrue(refused.err().contains("database space exceeded"), refused::toString);
+        assertTrue(etcdctl("alarm", "list").out().contains("alarm:NOSPACE"));
+        assertFalse(etcdctl("put", "/after-full", "x").exit() == 0, "etcd refuses writes while NOSPACE is raised");
+
+        Proc.Result status = Cli.dcsprov("status", inventory.toString());
+        assertEquals(7, status.exit(), status::toString);
+        assertTrue(status.out().matches("(?s).*Space\\n.*NOSPACE.*"), status::toString);
+
+        Proc.Result check = Cli.dcsprov("maintain", "--check", inventory.toString());
+        assertEquals(0, check.exit(), check::toString);
+        assertTrue(check.out().contains("alarms: ") && check.out().contains("NOSPACE"), check::toString);
+        assertTrue(etcdctl("alarm", "list").out().contains("alarm:NOSPACE"), "--check changes nothing");
+
+        Proc.Result m = Cli.dcsprov("maintain", inventory.toString());
+        assertEquals(0, m.exit(), m::toString);
+        assertTrue(m.out().contains("NOSPACE alarm: disarmed"), m::toString);
+        // Followers first, the leader last after it handed over: the move comes before the last defragmentation.
+        List<String> defrags = m.out().lines().filter(l -> l.startsWith("[cluster] defragmenting ")).toList();
+        assertEquals(3, defrags.size(), m::toString);
+        int move = m.out().indexOf("[cluster] moving leadership");
+        assertTrue(move > m.out().indexOf(defrags.get(1)) && move < m.out().indexOf(defrags.get(2)), m::toString);
+
+        // Independently: no alarm, writes accepted, every acknowledged value as it was acknowledged.
+        assertEquals("", etcdctl("alarm", "list").out().strip());
+        assertEquals(0, etcdctl("put", "/after-maintain", "x").exit());
+        assertAcknowledgedStored();
+        for (JsonNode s : new ObjectMapper().readTree(etcdctl("endpoint", "status", "-w", "json").out())) {
+            assertTrue(s.get("Status").get("dbSize").asLong() < QUOTA / 2, s.toString());
+        }
+        Proc.Result after = Cli.dcsprov("status", inventory.toString());
+        assertEquals(0, after.exit(), after::toString);
+    }
+
+    @Test
+    @Order(2)
+    void aMemberWithoutFreeDiskForTheCopyIsRefusedWithTheFigures() throws IOException {
+        overwrite(30);
+        Map<String, Long> before = dbSizes();
+        // A margin no lab disk has: every member is refused, as a member with a full disk would be.
+        Proc.Result m = Cli.dcsprov("maintain", "--min-reclaimable", "0", "--disk-margin-mib", "100000000", inventory.toString());
+        assertEquals(6, m.exit(), m::toString);
+        assertTrue(m.out().matches("(?s).*dcs-70\\s+REFUSED: free disk [0-9.]+ GiB < database [0-9.]+ MiB \\+ margin .*"), m::toString);
+        assertTrue(m.err().contains("maintenance left work undone"), m::toString);
+        assertEquals(before, dbSizes(), "no member was defragmented");
+        assertAcknowledgedStored();
+    }
+
+    @Test
+    @Order(3)
+    void underARetryingWriterMaintainFailsNoWrite() throws Exception {
+        Workload workload = Workload.start(Workload.clientMaterial(pki), endpoints, "/maintain-workload/");
+        awaitAcknowledged(workload, 10);
+        Proc.Result m = Cli.dcsprov("maintain", "--min-reclaimable", "0", inventory.toString());
+        int atEnd = workload.acknowledged();
+        awaitAcknowledged(workload, Math.max(30, atEnd + 10));
+        Workload.Figures f = workload.stop();
+        assertEquals(0, m.exit(), m::toString);
+        assertEquals(3, m.out().lines().filter(l -> l.startsWith("[cluster] defragmented ")).count(), m::toString);
+        f.assertServedThroughout();
+        f.assertStoredExactly(etcdctl("get", "/maintain-workload/", "--prefix", "--keys-only").out().lines()
+                .filter(l -> !l.isBlank()).toList());
+        assertAcknowledgedStored();
+    }
+
+    /** The writer got this far; bounded, so a cluster that refuses writes fails the test instead of hanging it. */
+    private static void awaitAcknowledged(Workload workload, int count) throws Exception {
+        for (int i = 0; i < 600 && workload.acknowledged() < count; i++) {
+            Thread.sleep(100);
+        }
+        if (workload.acknowledged() < count) {
+            throw new AssertionError("the writer got only " + workload.acknowledged() + " writes acknowledged, waiting for " + count
+                    + ": " + workload.stop());
+        }
+    }
+
+    /** Overwrites the big keys until etcd refuses a write; returns the refused put. */
+    private Proc.Result fillUntilNoSpace() {
+        for (int i = 0; i < 1000; i++) {
+            if (i % 10 == 0) {
+                Proc.Result small = put("/small/" + i, "small-" + i);
+                if (small.exit() != 0) {
+                    return small;
+                }
+            }
+            Proc.Result r = put("/big/" + (i % BIG_KEYS), bigValue(i));
+            if (r.exit() != 0) {
+                return r;
+            }
+        }
+        throw new AssertionError("1000 writes of 100 kB and no NOSPACE: is the quota " + QUOTA + " in effect?");
+    }
+
+    private void overwrite(int times) {
+        for (int i = 0; i < times; i++) {
+            Proc.Result r = put("/big/" + (i % BIG_KEYS), bigValue(10_000 + i));
+            assertEquals(0, r.exit(), r::toString);
+        }
+    }
+
+    /** A put whose value is remembered only once etcd acknowledged it. */
+    private Proc.Result put(String key, String value) {
+        Proc.Result r = etcdctl("put", key, value);
+        if (r.exit() == 0 && r.out().strip().equals("OK")) {
+            acknowledged.put(key, value);
+        }
+        return r;
+    }
+
+    /** 100 kB that do not compress, under the 128 kB a single command-line argument may have. */
+    private String bigValue(int i) {
+        StringBuilder b = new StringBuilder("v" + i + "-");
+        while (b.length() < 100_000) {
+            b.append((char) ('a' + random.nextInt(26)));
+        }
+        return b.toString();
+    }
+
+    private void assertAcknowledgedStored() {
+        assertTrue(acknowledged.size() > 40, "the test wrote: " + acknowledged.size());
+        for (Map.Entry<String, String> e : acknowledged.entrySet()) {
+            Proc.Result r = etcdctl("get", e.getKey(), "--print-value-only");
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(r.out().strip().equals(e.getValue()), "acknowledged value of " + e.getKey() + " intact");
+        }
+    }
+
+    private Map<String, Long> dbSizes() throws IOException {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        for (JsonNode s : new ObjectMapper().readTree(etcdctl("endpoint", "status", "-w", "json").out())) {
+            sizes.put(s.get("Endpoint").asText(), s.get("Status").get("dbSize").asLong());
+        }
+        return sizes;
+    }
+
+    private Proc.Result etcdctl(String... args) {
+        return Cli.etcdctl(pki, endpoints, args);
+    }
+}

@@ -1,0 +1,348 @@
+package dev.dcsprov.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * dcsprov upgrade on one bookworm cluster (etcd 3.4.23) with auth and a user: refused with a member down, a forced
+ * failure on the second member put back and rolled back with --to, then 3.4 -> 3.5.16 from Debian 13's package under a
+ * retrying writer, and the way back after the cluster version moved (restore); then a release tarball made of Debian 13's
+ * binaries: one with a wrong SHA-256 and one for arm64 refused, the real one 3.4 -> 3.5 under a writer. Versions are read with curl from etcd's
+ * /version and with dpkg on the hosts, never with dcsprov code.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UpgradeIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> HOSTS = List.of("dcs-85", "dcs-86", "dcs-87");
+    private static final String ROOT_PW = "upgrade-Root-9x";
+    private static final String APP_PW = "upgrade-App-4k";
+    private static final String DROP_IN = "/etc/systemd/system/etcd.service.d/zz-upgrade-it-fail.conf";
+    private final List<String> endpoints = Cli.endpoints(HOSTS);
+    private Path dir;
+    private Path inventory;
+    private Path pki;
+    private ClusterChecks checks;
+    private Path snapshot;
+    private Path goodTarball;
+
+    @BeforeAll
+    void bookwormClusterWithAuth() throws IOException {
+        Lab.requireUp();
+        Lab.recreate(HOSTS);
+        dir = Files.createTempDirectory("dcsprov-upgrade-it");
+        Files.writeString(dir.resolve("app.pw"), APP_PW + "\n");
+        Files.setPosixFilePermissions(dir.resolve("app.pw"), PosixFilePermissions.fromString("rw-------"));
+        inventory = writeInventory("");
+        pki = dir.resolve("pki/dcs");
+        checks = new ClusterChecks(HOSTS, pki);
+        Proc.Result r = dcsprov("apply", inventory.toString());
+        assertEquals(0, r.exit(), r::toString);
+        HOSTS.forEach(h -> assertEquals("3.4.23", serverVersion(h), h));
+        assertOk(asApp("put", "/service/main/before", "v1"));
+        // From here on the inventory asks for Debian 13's etcd.
+        writeInventory("    etcd_package_release: trixie\n");
+    }
+
+    @AfterAll
+    void everyMemberRunning() {
+        HOSTS.forEach(h -> Lab.ssh(h, "rm -f " + DROP_IN + "; systemctl daemon-reload; systemctl start etcd"));
+    }
+
+    @Test
+    @Order(1)
+    void aMemberDownIsRefusedBeforeAnyMemberChanges() {
+        Lab.sshOk("dcs-87", "systemctl stop etcd");
+        try {
+            Proc.Result r = dcsprov("upgrade", inventory.toString());
+            assertEquals(6, r.exit(), r::toString);
+            assertTrue(r.err().contains("upgrade refused: the cluster is not healthy") && r.err().contains("dcs-87"), r::toString);
+            assertTrue(r.err().contains("systemctl start etcd"), "the fix: " + r);
+            HOSTS.forEach(h -> assertEquals("3.4.23-4+b4", packageVersion(h), h));
+        } finally {
+            Lab.sshOk("dcs-87", "systemctl start etcd");
+        }
+        checks.health();
+    }
+
+    @Test
+    @Order(2)
+    void aMemberThatFailsOnTheNewVersionIsPutBackThenUpgradeToRollsTheRestBack() {
+        List<String> order = upgradeOrder();
+        String first = order.get(0);
+        String second = order.get(1);
+        // Test-only: etcd on this member refuses to start unless it is 3.4 (a broken new binary, as far as the run can tell).
+        Lab.sshOk(second, "mkdir -p /etc/systemd/system/etcd.service.d && printf '[Service]\\nExecStartPre=/bin/sh -c \"/usr/bin/etcd --version | grep -q \\x27Version: 3.4\\x27\"\\n' > "
+                + DROP_IN + " && systemctl daemon-reload");
+        Proc.Result r = dcsprov("upgrade", inventory.toString());
+        assertEquals(5, r.exit(), r::toString);
+        assertTrue(r.err().contains(second + " did not come back healthy on etcd 3.5.16; it was put back on etcd 3.4.23"), r::toString);
+        assertTrue(r.out().contains("snapshot "), "a snapshot first: " + r);
+        checks.health();
+        assertEquals("3.5.16", serverVersion(first));
+        assertEquals("3.4.23", serverVersion(second));
+        assertEquals("3.4.0", clusterVersion(), "the cluster stays on 3.4");
+        Lab.sshOk(second, "rm -f " + DROP_IN + " && systemctl daemon-reload");
+
+        Proc.Result back = dcsprov("upgrade", "--to", "3.4.23", inventory.toString());
+        assertEquals(0, back.exit(), back::toString);
+        checks.health();
+        HOSTS.forEach(h -> assertEquals("3.4.23", serverVersion(h), h));
+        HOSTS.forEach(h -> assertEquals("3.4.23-4+b4", packageVersion(h), h));
+        assertEquals("3.4.0", clusterVersion());
+        assertEquals("v1", assertOk(asApp("get", "/service/main/before", "--print-value-only")).strip());
+    }
+
+    @Test
+    @Order(3)
+    void threeFourToThreeFiveUnderAWriterLosesNothing() throws Exception {
+        Proc.Result applyPlan = dcsprov("plan", inventory.toString());
+        assertEquals(0, applyPlan.exit(), applyPlan::toString);
+        assertTrue(applyPlan.out().contains("dcs-85 etcd-server 3.4.23-4+b4") && applyPlan.out().contains("apply never changes an installed etcd"),
+                "plan names the installed version and upgrade: " + applyPlan);
+        Proc.Result plan = dcsprov("upgrade", "--check", inventory.toString());
+        assertEquals(0, plan.exit(), plan::toString);
+        for (String h : HOSTS) {
+            assertTrue(plan.out().lines().anyMatch(l -> l.startsWith(h) && l.contains("runs 3.4.23") && l.contains("will run 3.5.16")), plan::toString);
+        }
+        Workload workload = Workload.start(Workload.clientMaterial(pki), endpoints, "/upgrade/");
+        Thread.sleep(1500);
+        Proc.Result r = dcsprov("upgrade", inventory.toString());
+        Workload.Figures figures = workload.stop();
+        assertEquals(0, r.exit(), r::toString);
+        System.out.println("UpgradeIT 3.4 -> 3.5 under a writer: " + figures);
+        assertEquals(List.of(), figures.failedWrites(), "zero failed writes: " + figures);
+        figures.assertStoredExactly(checks.keys("/upgrade/"));
+        assertTrue(figures.acknowledged().size() > 20, figures::toString);
+        HOSTS.forEach(h -> assertEquals("3.5.16", serverVersion(h), h));
+        HOSTS.forEach(h -> assertEquals("3.5.16-4", packageVersion(h), h));
+        assertEquals("3.5.0", clusterVersion());
+        assertTrue(r.out().contains("cluster version: 3.4.0 -> 3.5.0"), r::toString);
+        // Only etcd comes from trixie: the C library (trixie has 2.41) is still bookworm's, installed and as candidate.
+        for (String h : HOSTS) {
+            String libc = Lab.sshOk(h, "dpkg-query -W -f='${Version}' libc6; echo; apt-cache policy libc6 | sed -n 's/^ *Candidate: *//p'");
+            assertTrue(libc.lines().allMatch(l -> l.startsWith("2.36")), h + ": " + libc);
+        }
+        // RBAC and certificates survived: the user logs in with its password, certs match the local PKI.
+        assertEquals("v1", assertOk(asApp("get", "/service/main/before", "--print-value-only")).strip());
+        assertOk(asApp("put", "/service/main/after", "v2"));
+        Proc.Result certs = dcsprov("certs", inventory.toString());
+        assertEquals(0, certs.exit(), certs::toString);
+        Matcher m = Pattern.compile("snapshot before the upgrade: (\\S+)").matcher(r.out());
+        assertTrue(m.find(), r::toString);
+        snapshot = Path.of(m.group(1));
+        assertTrue(Files.isRegularFile(snapshot), snapshot.toString());
+        Proc.Result again = dcsprov("upgrade", inventory.toString());
+        assertEquals(0, again.exit(), again::toString);
+        assertTrue(again.out().contains("nothing to do"), again::toString);
+    }
+
+    @Test
+    @Order(4)
+    void afterTheClusterVersionMovedGoingBackIsRestore() throws IOException {
+        Proc.Result refused = dcsprov("upgrade", "--to", "3.4.23", inventory.toString());
+        assertEquals(6, refused.exit(), refused::toString);
+        assertTrue(refused.err().contains("dcsprov restore"), "the fix names restore: " + refused);
+        HOSTS.forEach(h -> assertEquals("3.5.16", serverVersion(h), h));
+        // README, Upgrades: stop etcd, put the old package back, restore the snapshot taken before the upgrade.
+        writeInventory("");
+        for (String h : HOSTS) {
+            Lab.sshOk(h, "systemctl stop etcd && rm -f /etc/apt/preferences.d/dcsprov-etcd-trixie /etc/apt/sources.list.d/dcsprov-etcd-trixie.list"
+                    + " && apt-get update -q >/dev/null && printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d"
+                    + " && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --allow-downgrades -o Dpkg::Options::=--force-confold"
+                    + " etcd-server=3.4.23-4+b4 etcd-client=3.4.23-4+b4 >/dev/null; s=$?; rm -f /usr/sbin/policy-rc.d; exit $s");
+        }
+        Proc.Result restore = dcsprov("restore", inventory.toString(), snapshot.toString());
+        assertEquals(0, restore.exit(), restore::toString);
+        checks.health();
+        HOSTS.forEach(h -> assertEquals("3.4.23", serverVersion(h), h));
+        assertEquals("3.4.0", clusterVersion());
+        assertEquals("v1", assertOk(asApp("get", "/service/main/before", "--print-value-only")).strip(), "the data of the snapshot");
+    }
+
+    @Test
+    @Order(5)
+    void aTarballWithAnotherSha256OrForAnotherArchitectureIsRefusedBeforeAnyHostChanges() throws Exception {
+        Path good = tarballFromDebianPackages(false);
+        goodTarball = good;
+        writeInventory("    etcd_tarball: " + good + "\n    etcd_tarball_sha256: " + "0".repeat(64) + "\n");
+        Proc.Result sha = dcsprov("upgrade", inventory.toString());
+        assertEquals(3, sha.exit(), sha::toString);
+        assertTrue(sha.err().contains("SHA-256 differs") && sha.err().contains(sha256(good)), sha::toString);
+
+        Path arm = tarballFromDebianPackages(true);
+        writeInventory("    etcd_tarball: " + arm + "\n    etcd_tarball_sha256: " + sha256(arm) + "\n");
+        Proc.Result arch = dcsprov("upgrade", inventory.toString());
+        assertEquals(3, arch.exit(), arch::toString);
+        assertTrue(arch.err().contains("is for arm64, but dcs-85 is amd64") && arch.err().contains("linux-amd64.tar.gz"), arch::toString);
+        // A tarball that says 3.6 (Debian's 3.5 binaries under that name): 3.4 -> 3.6 skips a minor.
+        Path jump = tarballFromDebianPackages(false, "3.6.0");
+        writeInventory("    etcd_tarball: " + jump + "\n    etcd_tarball_sha256: " + sha256(jump) + "\n");
+        Proc.Result skip = dcsprov("upgrade", inventory.toString());
+        assertEquals(6, skip.exit(), skip::toString);
+        assertTrue(skip.err().contains("skips 3.5") && skip.err().contains("latest 3.5 release first"), skip::toString);
+        for (String h : HOSTS) {
+            assertEquals("3.4.23", serverVersion(h), h);
+            assertEquals("none", Lab.sshOk(h, "ls /opt/dcsprov 2>/dev/null || echo none").strip(), h);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void threeFourToThreeFiveFromATarballOfTheDebianBinariesUnderAWriter() throws Exception {
+        Path good = goodTarball != null ? goodTarball : tarballFromDebianPackages(false);
+        writeInventory("    etcd_tarball: " + good + "\n    etcd_tarball_sha256: " + sha256(good) + "\n");
+        Workload workload = Workload.start(Workload.clientMaterial(pki), endpoints, "/upgrade-tarball/");
+        Thread.sleep(1500);
+        Proc.Result r = dcsprov("upgrade", inventory.toString());
+        Workload.Figures figures = workload.stop();
+        assertEquals(0, r.exit(), r::toString);
+        System.out.println("UpgradeIT 3.4 -> 3.5 from a tarball under a writer: " + figures);
+        assertEquals(List.of(), figures.failedWrites(), "zero failed writes: " + figures);
+        figures.assertStoredExactly(checks.keys("/upgrade-tarball/"));
+        for (String h : HOSTS) {
+            assertEquals("3.5.16", serverVersion(h), h);
+            assertEquals("/opt/dcsprov/etcd/3.5.16/etcd", Lab.sshOk(h, "readlink /proc/$(systemctl show -p MainPID --value etcd)/exe").strip(), h);
+            assertEquals("3.4.23-4+b4", packageVersion(h), h + ": the package stays, for its unit, user and etcdctl");
+        }
+        assertEquals("3.5.0", clusterVersion());
+        assertEquals("v1", assertOk(asApp("get", "/service/main/before", "--print-value-only")).strip());
+    }
+
+    /**
+     * An etcd release tarball made of Debian 13's binaries (the .debs apt cached on dcs-85 in test 3):
+     * etcd-v3.5.16-linux-ARCH/{etcd,etcdctl,etcdutl}; {@code arm} patches the ELF machine to aarch64.
+     */
+    private Path tarballFromDebianPackages(boolean arm) throws IOException {
+        return tarballFromDebianPackages(arm, "3.5.16");
+    }
+
+    private Path tarballFromDebianPackages(boolean arm, String version) throws IOException {
+        Path work = Files.createTempDirectory(dir, arm ? "tar-arm" : "tar");
+        for (String p : List.of("etcd-server", "etcd-client")) {
+            Path deb = work.resolve(p + ".deb");
+            Proc.Result copy = Proc.run(List.of("sh", "-c", "ssh -q -i " + Lab.SSH_KEY + " -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="
+                    + Lab.KNOWN_HOSTS + " root@" + Lab.address("dcs-85") + " cat /var/cache/apt/archives/" + p + "_3.5.16-4_amd64.deb > " + deb
+                    + " && dpkg-deb -x " + deb + " " + work.resolve("x")));
+            assertEquals(0, copy.exit(), copy::toString);
+        }
+        String top = "etcd-v" + version + "-linux-" + (arm ? "arm64" : "amd64");
+        Path d = Files.createDirectories(work.resolve(top));
+        for (String b : List.of("etcd", "etcdctl", "etcdutl")) {
+            Files.copy(work.resolve("x/usr/bin/" + b), d.resolve(b));
+        }
+        if (arm) {
+            try (var f = new java.io.RandomAccessFile(d.resolve("etcd").toFile(), "rw")) {
+                f.seek(18);
+                f.write(new byte[] {(byte) 183, 0});
+            }
+        }
+        Path out = work.resolve(top + ".tar.gz");
+        Proc.Result tar = Proc.run(List.of("tar", "-I", "gzip -1", "-cf", out.toString(), "-C", work.toString(), top));
+        assertEquals(0, tar.exit(), tar::toString);
+        return out;
+    }
+
+    private static String sha256(Path file) {
+        return Proc.run(List.of("sha256sum", file.toString())).out().split(" ")[0];
+    }
+
+    /** Followers in inventory order, then the leader: the order RollingRestart takes. */
+    private List<String> upgradeOrder() {
+        Proc.Result s = Cli.etcdctl(pki, endpoints, "endpoint", "status", "-w", "json");
+        assertEquals(0, s.exit(), s::toString);
+        String leader = null;
+        try {
+            for (JsonNode n : JSON.readTree(s.out())) {
+                if (n.get("Status").get("leader").asLong() == n.get("Status").get("header").get("member_id").asLong()) {
+                    String ep = n.get("Endpoint").asText();
+                    leader = HOSTS.get(endpoints.indexOf(ep));
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        List<String> order = new ArrayList<>(HOSTS);
+        order.remove(leader);
+        order.add(leader);
+        return order;
+    }
+
+    private Path writeInventory(String more) throws IOException {
+        return Lab.writeInventory(dir, HOSTS, """
+                    etcd_auth_enabled: true
+                    etcd_auth_root_password: {env: UPGRADE_IT_ROOT_PW}
+                    etcd_roles:
+                      patroni_main: [{prefix: /service/main/, permission: readwrite}]
+                    etcd_users:
+                      patroni_main: {password: {file: app.pw}, roles: [patroni_main]}
+                """ + more);
+    }
+
+    private static Proc.Result dcsprov(String... args) {
+        return Cli.dcsprov(Map.of("UPGRADE_IT_ROOT_PW", ROOT_PW), args);
+    }
+
+    /** etcdctl on this machine as the application: its client certificate (no CN) and its password. */
+    private Proc.Result asApp(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + String.join(",", endpoints),
+                "--cacert=" + pki.resolve("ca.crt"), "--cert=" + pki.resolve("clients/patroni_main.crt"),
+                "--key=" + pki.resolve("clients/patroni_main.key"), "--user=patroni_main:" + APP_PW,
+                "--dial-timeout=3s", "--command-timeout=10s"));
+        cmd.addAll(List.of(args));
+        return Proc.run(cmd, Map.of("ETCDCTL_API", "3"), null, 60);
+    }
+
+    private String versionJson(String host) {
+        Proc.Result r = Proc.run(List.of("curl", "-sS", "--max-time", "5", "--cacert", pki.resolve("ca.crt").toString(),
+                "--cert", pki.resolve("clients/root.crt").toString(), "--key", pki.resolve("clients/root.key").toString(),
+                "https://" + Lab.address(host) + ":2379/version"));
+        assertEquals(0, r.exit(), r::toString);
+        return r.out();
+    }
+
+    private String serverVersion(String host) {
+        try {
+            return JSON.readTree(versionJson(host)).get("etcdserver").asText();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private String clusterVersion() {
+        try {
+            return JSON.readTree(versionJson(HOSTS.get(0))).get("etcdcluster").asText();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String packageVersion(String host) {
+        return Lab.sshOk(host, "dpkg-query -W -f='${Version}' etcd-server").strip();
+    }
+
+    private static String assertOk(Proc.Result r) {
+        assertEquals(0, r.exit(), r::toString);
+        return r.out();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.dcsprov.journal;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What status reports about a run that did not end, from the local journal and the members'. */
+class InterruptedOperationTest {
+    static JournalEntry entry(String member, String step, String state) {
+        return new JournalEntry("rotate-certs-ca", "NEW_LEAVES", member, step, state, "dcsprov rotate-certs --ca inv.yml",
+                "2026-12-02T06:00:00Z", 7);
+    }
+
+    @Test
+    void aRunKilledMidStepIsShownWithTheMemberAndTheCommandThatFinishesIt() {
+        InterruptedOperation i = InterruptedOperation.of(Optional.of(entry("dcs-81", "restart", "started")),
+                Map.of("dcs-81", entry("dcs-81", "restart", "started"), "dcs-80", entry("dcs-80", "restart", "done"))).orElseThrow();
+        assertEquals("dcsprov rotate-certs --ca inv.yml", i.command());
+        assertEquals(java.util.List.of("dcs-81"), java.util.List.copyOf(i.members().keySet()));
+        String text = String.join("\n", i.lines());
+        assertTrue(text.contains("INTERRUPTED: rotate-certs-ca (NEW_LEAVES): stopped while restarting on dcs-81"), text);
+        assertTrue(text.contains("finish it with: dcsprov rotate-certs --ca inv.yml"), text);
+        assertEquals("dcsprov rotate-certs --ca inv.yml", i.json().get("finish_with"));
+    }
+
+    @Test
+    void aFinishedOrPausedOperationIsNotInterruptedWhateverAStaleMemberRecordSays() {
+        assertEquals(Optional.empty(), InterruptedOperation.of(Optional.of(entry("", "finished", "finished")),
+                Map.of("dcs-81", entry("dcs-81", "restart", "started"))));
+        assertEquals(Optional.empty(), InterruptedOperation.of(Optional.of(entry("", "paused", "paused")), Map.of()));
+    }
+
+    @Test
+    void withoutALocalJournalAMemberLeftMidStepIsStillReported() {
+        InterruptedOperation i = InterruptedOperation.of(Optional.empty(), Map.of("dcs-82", entry("dcs-82", "files", "started")))
+                .orElseThrow();
+        assertEquals("dcs-82", i.entry().member());
+        assertEquals(Optional.empty(), InterruptedOperation.of(Optional.empty(), Map.of("dcs-82", entry("dcs-82", "restart", "done"))));
+    }
+}
