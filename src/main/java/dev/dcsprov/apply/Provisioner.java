@@ -150,6 +150,7 @@ public final class Provisioner {
                 paths.serverKey(), paths.adminCert(), paths.adminKey(), paths.configFile(), HostPlanner.APT_PROXY_FILE,
                 AuthConvergence.envFile(cluster)));
         files.addAll(new ScheduledSnapshots(cluster, paths).files());
+        files.addAll(new ScheduledMaintenance(cluster, paths).files());
         return new FactsProbe.Request(files, paths.configFile(), paths.defaultsLink(), cluster.dataDir(),
                 "https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey(),
                 List.of(HostPlanner.restartMarker(cluster)));

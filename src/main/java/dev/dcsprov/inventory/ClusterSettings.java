@@ -29,6 +29,15 @@ public record ClusterSettings(
         List<String> extraSans,    // etcd_extra_sans set for all members
         List<Path> knownHostsFiles,// dcsprov_known_hosts: file or list, in addition to ~/.ssh/known_hosts
         Optional<Path> templateDir, // dcsprov_template_dir: users' own templates, default the bundled ones
-        BackupSettings backup      // dcsprov_backup_*: local backups and scheduled snapshots on the hosts
+        BackupSettings backup,     // dcsprov_backup_*: local backups and scheduled snapshots on the hosts
+        Optional<String> maintenanceSchedule // dcsprov_maintenance_schedule: systemd OnCalendar of scheduled maintenance, none if unset
 ) {
+    /** Without scheduled maintenance. */
+    public ClusterSettings(String name, String token, String dataDir, String configDir, String configFile, String certDir,
+                           int clientPort, int peerPort, EtcdTuning tuning, Optional<String> aptProxy, Path pkiDir,
+                           KeyAlgorithm keyAlgorithm, int certDays, int caDays, int renewBeforeDays, List<String> extraSans,
+                           List<Path> knownHostsFiles, Optional<Path> templateDir, BackupSettings backup) {
+        this(name, token, dataDir, configDir, configFile, certDir, clientPort, peerPort, tuning, aptProxy, pkiDir, keyAlgorithm,
+                certDays, caDays, renewBeforeDays, extraSans, knownHostsFiles, templateDir, backup, Optional.empty());
+    }
 }
