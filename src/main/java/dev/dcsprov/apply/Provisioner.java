@@ -124,6 +124,9 @@ public final class Provisioner {
         if (failures.isEmpty()) {
             try {
                 if (condition == ClusterCondition.BOOTSTRAP) {
+                    // Preflight: a slow disk makes a cluster that elects leaders under load; say so with the figure.
+                    hosts.eachInParallel(inventory.members(), (h, c) -> DiskLatency.p99Millis(c, cluster.dataDir()))
+                            .forEach((host, p99) -> reporter.progress(DiskLatency.report(host, cluster.dataDir(), p99)));
                     bootstrap(clusterChanges);
                 } else {
                     membershipChanges.promoteLearners(memberChanges);

@@ -49,6 +49,10 @@ class MaintainIT {
                 "    etcd_quota_backend_bytes: " + QUOTA + "\n");
         Proc.Result r = Cli.dcsprov("apply", inventory.toString());
         assertEquals(0, r.exit(), r::toString);
+        // The preflight before the bootstrap measured every new host's disk and said so with the figure.
+        for (String h : HOSTS) {
+            assertTrue(r.out().matches("(?s).*fdatasync p99 of /var/lib/etcd/dcs on " + h + "(:| is) [0-9.]+ ms.*"), r::toString);
+        }
         pki = inventory.getParent().resolve("pki/dcs");
         endpoints = Cli.endpoints(HOSTS);
     }
