@@ -42,7 +42,10 @@ final class FactsHealth {
         if (!problems.isEmpty()) {
             throw new DcsprovException(ExitCode.UNHEALTHY, "the cluster is not healthy, although its configuration matches the inventory",
                     String.join("\n", problems),
-                    "look at 'journalctl -u etcd' on those members and at 'dcsprov status'; apply changes nothing more until they answer");
+                    String.join("\n", problems).contains("alarm:NOSPACE")
+                            ? "the database reached its quota (etcd_quota_backend_bytes) and etcd refuses writes: run 'dcsprov maintain' "
+                                    + "(compaction, defragmentation, then the alarm disarmed), or raise the quota"
+                            : "look at 'journalctl -u etcd' on those members and at 'dcsprov status'; apply changes nothing more until they answer");
         }
     }
 }

@@ -118,6 +118,7 @@ public final class HostPlanner {
         steps.add(new FileStep(configFile(paths, config, restart), Optional.of(facts.configText())));
         steps.add(new DefaultsLinkStep(paths.defaultsLink(), paths.configFile()));
         steps.addAll(new ScheduledSnapshots(cluster, paths).steps());
+        steps.addAll(new ScheduledMaintenance(cluster, paths).steps());
         return steps;
     }
 }

@@ -167,6 +167,9 @@ public final class Provisioner {
         if (failures.isEmpty()) {
             try {
                 if (condition == ClusterCondition.BOOTSTRAP) {
+                    // Preflight: a slow disk makes a cluster that elects leaders under load; say so with the figure.
+                    hosts.eachInParallel(inventory.members(), (h, c) -> DiskLatency.p99Millis(c, cluster.dataDir()))
+                            .forEach((host, p99) -> reporter.progress(DiskLatency.report(host, cluster.dataDir(), p99)));
                     bootstrap(clusterChanges);
                 } else {
                     membershipChanges.promoteLearners(memberChanges);
@@ -248,6 +251,7 @@ public final class Provisioner {
                 paths.serverKey(), paths.adminCert(), paths.adminKey(), paths.configFile(), HostPlanner.APT_PROXY_FILE,
                 AuthConvergence.envFile(cluster)));
         files.addAll(new ScheduledSnapshots(cluster, paths).files());
+        files.addAll(new ScheduledMaintenance(cluster, paths).files());
         return new FactsProbe.Request(files, paths.configFile(), paths.defaultsLink(), cluster.dataDir(),
                 "https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey(),
                 List.of(HostPlanner.restartMarker(cluster)));

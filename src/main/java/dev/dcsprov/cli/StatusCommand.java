@@ -8,6 +8,7 @@ import dev.dcsprov.etcd.EndpointHealth;
 import dev.dcsprov.etcd.EndpointStatus;
 import dev.dcsprov.etcd.RemoteEtcdctl;
 import dev.dcsprov.etcd.StatusProbe;
+import dev.dcsprov.apply.ScheduledMaintenance;
 import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.inventory.Host;
 import dev.dcsprov.maintain.Bytes;
@@ -83,6 +84,7 @@ final class StatusCommand extends InventoryCommand {
             List<String> patroniUnanswered = new ArrayList<>();
             List<PatroniStatus> patroni = patroni(inventory, open, patroniUnanswered);
             java.util.Optional<dev.dcsprov.journal.InterruptedOperation> interrupted = interrupted(inventory, open);
+            Map<String, String> lastMaintenance = lastMaintenance(open);
             if (options.output == RunOptions.OutputFormat.json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("cluster", inventory.cluster().name());
@@ -112,6 +114,7 @@ final class StatusCommand extends InventoryCommand {
                 status.statusErrors().forEach(e -> st.add(Map.of("endpoint", e.endpoint(), "errors", List.of(e.error()))));
                 doc.put("endpoint_status", st);
                 doc.put("quota_warn_percent", quotaWarn);
+                doc.put("scheduled_maintenance", lastMaintenance);
                 doc.put("space", space.stream().map(r -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("member", r.space().member());
@@ -133,7 +136,7 @@ final class StatusCommand extends InventoryCommand {
                 }
                 printJson(doc);
             } else {
-                text(status, healthy, inventory, space, overQuota);
+                text(status, healthy, inventory, space, overQuota, lastMaintenance);
                 patroniText(inventory, patroni, patroniUnanswered);
                 interrupted.ifPresent(i -> i.lines().forEach(out()::println));
             }
@@ -144,7 +147,8 @@ final class StatusCommand extends InventoryCommand {
         }
     }
 
-    private void text(ClusterStatus s, boolean healthy, Inventory inventory, List<SpaceReport.Row> space, List<MemberSpace> overQuota) {
+    private void text(ClusterStatus s, boolean healthy, Inventory inventory, List<SpaceReport.Row> space, List<MemberSpace> overQuota,
+                      Map<String, String> lastMaintenance) {
         out().println("Cluster '" + inventory.cluster().name() + "' (etcdctl on " + s.via() + ")");
         s.unreachable().forEach(u -> out().println("  unreachable over SSH: " + u));
         out().println();
@@ -175,6 +179,12 @@ final class StatusCommand extends InventoryCommand {
                 c.notAfter().isPresent() ? String.valueOf(c.daysLeft()) : "", c.error())));
         table("Certificates", rows);
         spaceTable(space);
+        if (!lastMaintenance.isEmpty()) {
+            rows.clear();
+            rows.add(List.of("MEMBER", "LAST SCHEDULED MAINTENANCE"));
+            lastMaintenance.forEach((m, line) -> rows.add(List.of(m, line)));
+            table("Scheduled maintenance", rows);
+        }
         out().println(healthy ? "healthy: every member answers, with one cluster ID, one leader and no alarms"
                 : "NOT HEALTHY: " + String.join("; ", problems(s, inventory)));
         if (!overQuota.isEmpty()) {
@@ -182,6 +192,20 @@ final class StatusCommand extends InventoryCommand {
                     + m.quotaPercent() + "%").toList()) + " of the quota, above --quota-warn " + quotaWarn
                     + "%: run 'dcsprov maintain' (compaction and defragmentation), or raise etcd_quota_backend_bytes");
         }
+    }
+
+    /** The outcome line each member's scheduled maintenance left (dcsprov_maintenance_schedule), for members that have one. */
+    private static Map<String, String> lastMaintenance(Map<String, Connection> open) {
+        Map<String, String> last = new java.util.TreeMap<>();
+        open.forEach((member, c) -> {
+            var r = c.run(dev.dcsprov.ssh.RemoteCommand.of("cat " + ScheduledMaintenance.LAST + " 2>/dev/null || true")
+                    .withTimeout(java.time.Duration.ofSeconds(20)));
+            String line = r.stdout().strip();
+            if (!line.isEmpty()) {
+                last.put(member, line.lines().findFirst().orElse(""));
+            }
+        });
+        return last;
     }
 
     /** Space per member, after the verdict on health: the figures to act on with 'dcsprov maintain'. */

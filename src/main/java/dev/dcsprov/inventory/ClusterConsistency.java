@@ -110,6 +110,7 @@ final class ClusterConsistency {
     static Optional<ClusterSettings> withExtraSans(Optional<ClusterSettings> settings, List<String> sans) {
         return settings.map(c -> new ClusterSettings(c.name(), c.token(), c.dataDir(), c.configDir(), c.configFile(),
                 c.certDir(), c.clientPort(), c.peerPort(), c.tuning(), c.aptProxy(), c.pkiDir(), c.keyAlgorithm(),
-                c.certDays(), c.caDays(), c.renewBeforeDays(), sans, c.knownHostsFiles(), c.templateDir(), c.backup(), c.etcdSource()));
+                c.certDays(), c.caDays(), c.renewBeforeDays(), sans, c.knownHostsFiles(), c.templateDir(), c.backup(), c.etcdSource(),
+                c.maintenanceSchedule()));
     }
 }

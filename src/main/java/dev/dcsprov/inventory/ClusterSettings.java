@@ -30,14 +30,16 @@ public record ClusterSettings(
         List<Path> knownHostsFiles,// dcsprov_known_hosts: file or list, in addition to ~/.ssh/known_hosts
         Optional<Path> templateDir, // dcsprov_template_dir: users' own templates, default the bundled ones
         BackupSettings backup,     // dcsprov_backup_*: local backups and scheduled snapshots on the hosts
-        EtcdSource etcdSource      // etcd_package_release / etcd_tarball(_sha256): where etcd comes from
+        EtcdSource etcdSource,     // etcd_package_release / etcd_tarball(_sha256): where etcd comes from
+        Optional<String> maintenanceSchedule // dcsprov_maintenance_schedule: systemd OnCalendar of scheduled maintenance, none if unset
 ) {
-    /** Settings with etcd from the distribution (what every cluster had before etcd sources existed). */
+    /** Settings with etcd from the distribution and without scheduled maintenance (as before either existed). */
     public ClusterSettings(String name, String token, String dataDir, String configDir, String configFile, String certDir,
                            int clientPort, int peerPort, EtcdTuning tuning, Optional<String> aptProxy, Path pkiDir,
                            KeyAlgorithm keyAlgorithm, int certDays, int caDays, int renewBeforeDays, List<String> extraSans,
                            List<Path> knownHostsFiles, Optional<Path> templateDir, BackupSettings backup) {
         this(name, token, dataDir, configDir, configFile, certDir, clientPort, peerPort, tuning, aptProxy, pkiDir, keyAlgorithm,
-                certDays, caDays, renewBeforeDays, extraSans, knownHostsFiles, templateDir, backup, EtcdSource.distribution());
+                certDays, caDays, renewBeforeDays, extraSans, knownHostsFiles, templateDir, backup, EtcdSource.distribution(),
+                Optional.empty());
     }
 }

@@ -63,12 +63,14 @@ final class ClusterSettingsResolver {
         Optional<Path> templateDir = vars.string("dcsprov_template_dir").map(paths::resolve);
         BackupSettings backup = backup(vars, name);
         EtcdSource source = etcdSource(vars);
+        Optional<String> maintenance = calendar(vars, "dcsprov_maintenance_schedule");
 
         if (vars.failed()) {
             return Optional.empty();
         }
         return Optional.of(new ClusterSettings(name, token, dataDir, configDir, configFile, certDir, clientPort, peerPort,
-                tuning, aptProxy, pkiDir, algorithm, certDays, caDays, renewBefore, List.of(), knownHosts, templateDir, backup, source));
+                tuning, aptProxy, pkiDir, algorithm, certDays, caDays, renewBefore, List.of(), knownHosts, templateDir, backup, source,
+                maintenance));
     }
 
     private EtcdSource etcdSource(VarReader vars) {
@@ -105,18 +107,23 @@ final class ClusterSettingsResolver {
         Path dir = vars.string("dcsprov_backup_dir").map(paths::resolve)
                 .orElse(paths.inventoryDir().resolve("backups").resolve(cluster));
         int keep = vars.integer("dcsprov_backup_keep", BackupSettings.DEFAULT_KEEP, 1, 100_000);
-        Optional<String> schedule = vars.string("dcsprov_backup_schedule").map(String::strip);
+        Optional<String> schedule = calendar(vars, "dcsprov_backup_schedule");
+        String hostDir = hostDir(vars, "dcsprov_backup_host_dir", BackupSettings.DEFAULT_HOST_DIR);
+        int hostKeep = vars.integer("dcsprov_backup_host_keep", BackupSettings.DEFAULT_KEEP, 1, 100_000);
+        return new BackupSettings(dir, keep, schedule, hostDir, hostKeep);
+    }
+
+    private static Optional<String> calendar(VarReader vars, String variable) {
+        Optional<String> schedule = vars.string(variable).map(String::strip);
         schedule.ifPresent(s -> {
             // An OnCalendar value goes into a unit file: one line of calendar characters, nothing that starts a new line.
             if (!s.matches("[A-Za-z0-9 *:,./~+-]+")) {
-                vars.error(vars.var("dcsprov_backup_schedule").orElseThrow(), "dcsprov_backup_schedule '" + s
+                vars.error(vars.var(variable).orElseThrow(), variable + " '" + s
                         + "' is not a systemd calendar expression", "for example: daily, hourly, or '*-*-* 02:30:00' "
                         + "(see 'systemd-analyze calendar' and man systemd.time)");
             }
         });
-        String hostDir = hostDir(vars, "dcsprov_backup_host_dir", BackupSettings.DEFAULT_HOST_DIR);
-        int hostKeep = vars.integer("dcsprov_backup_host_keep", BackupSettings.DEFAULT_KEEP, 1, 100_000);
-        return new BackupSettings(dir, keep, schedule, hostDir, hostKeep);
+        return schedule;
     }
 
     private static EtcdTuning tuning(VarReader vars) {

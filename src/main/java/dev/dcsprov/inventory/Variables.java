@@ -53,6 +53,7 @@ public final class Variables {
             new Variable("dcsprov_template_dir", "the bundled templates", "directory of your own templates"),
             new Variable("dcsprov_backup_dir", "<inventory dir>/backups/<etcd_cluster_name>", "where dcsprov backup keeps snapshots; relative to the inventory"),
             new Variable("dcsprov_backup_keep", "7", "snapshots dcsprov backup keeps locally; older ones are removed"),
+            new Variable("dcsprov_maintenance_schedule", "", "systemd OnCalendar for scheduled maintenance on every member (weekly ...): compaction and defragmentation, one member at a time under an etcd lock; none if unset"),
             new Variable("dcsprov_backup_schedule", "", "systemd OnCalendar for scheduled snapshots on every member (daily, hourly ...); none if unset"),
             new Variable("dcsprov_backup_host_dir", "/var/lib/dcs/backup", "directory of scheduled snapshots on the members"),
             new Variable("dcsprov_backup_host_keep", "7", "scheduled snapshots kept on each member"),

@@ -177,12 +177,14 @@ public final class Maintenance {
         long revision = health.leader().map(s -> s.header().revision())
                 .orElse(health.status().stream().mapToLong(s -> s.header().revision()).max().orElse(0));
         long target = revision - options.keepRevisions();
+        List<String> alarms = alarms(health.status());
+        boolean noSpace = alarms.stream().anyMatch(a -> a.endsWith(": " + NOSPACE));
         List<MemberVerdict> verdicts = new ArrayList<>();
         for (ClusterMember m : members) {
             EndpointStatus s = statusOf(health.status(), m).orElseThrow();
-            verdicts.add(MemberVerdict.judge(MemberSpace.of(m.name(), s, quota), disk.freeBytes(m), options));
+            verdicts.add(MemberVerdict.judge(MemberSpace.of(m.name(), s, quota), disk.freeBytes(m), options, noSpace));
         }
-        return new MaintenancePlan(revision, target > 1 ? target : 0, verdicts, alarms(health.status()));
+        return new MaintenancePlan(revision, target > 1 ? target : 0, verdicts, alarms);
     }
 
     private List<MemberSpace> spaces(List<EndpointStatus> status) {

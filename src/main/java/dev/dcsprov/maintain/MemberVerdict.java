@@ -31,10 +31,20 @@ public record MemberVerdict(MemberSpace space, long freeDisk, Action action, Str
                 + Bytes.show(options.diskMarginBytes()) + ": a defragmentation writes a new copy of the database beside the old one");
     }
 
-    static MemberVerdict judge(MemberSpace space, long freeDisk, MaintenanceOptions options) {
+    /**
+     * @param noSpace a NOSPACE alarm is active: every member is defragmented whatever its reclaimable share, since
+     *                that is the repair, and etcd's in-use figure lags (it is updated when the backend next commits,
+     *                and a cluster that refuses writes commits nothing, so a compaction's freed pages do not show yet)
+     */
+    static MemberVerdict judge(MemberSpace space, long freeDisk, MaintenanceOptions options, boolean noSpace) {
         Optional<String> short_ = diskShort(space, freeDisk, options);
         if (short_.isPresent()) {
             return new MemberVerdict(space, freeDisk, Action.REFUSED, short_.get());
+        }
+        if (noSpace) {
+            return new MemberVerdict(space, freeDisk, Action.DEFRAGMENT, "NOSPACE alarm active: defragmented whatever its "
+                    + space.reclaimablePercent() + "% reclaimable (etcd updates that figure only at its next write), free disk "
+                    + Bytes.show(freeDisk));
         }
         if (space.reclaimablePercent() <= options.minReclaimablePercent()) {
             return new MemberVerdict(space, freeDisk, Action.SKIP, space.reclaimablePercent() + "% reclaimable, not more than "

@@ -105,6 +105,16 @@ class MaintenanceTest {
     }
 
     @Test
+    void underNospaceEveryMemberIsDefragmentedEvenWhenEtcdsInUseFigureHasNotCaughtUpWithTheCompaction() {
+        FakeEtcdCluster fake = full("c");
+        fake.compactFrees = 0;   // etcd 3.4 shows the freed pages only after its next commit, and NOSPACE stops commits
+        fake.byName.values().forEach(n -> n.inUse = n.dbSize - MIB / 2);
+        Maintenance.Result r = maintenance(fake).run(MaintenanceOptions.defaults());
+        assertEquals(List.of("a", "b", "c"), r.defragmented().stream().map(Maintenance.Defragmented::member).toList());
+        assertTrue(r.plan().members().get(0).reason().startsWith("NOSPACE alarm active"), r.plan().toString());
+    }
+
+    @Test
     void keepsTheLastRevisionsAskedFor() {
         FakeEtcdCluster fake = full("a");
         long revision = fake.committed;

@@ -49,6 +49,10 @@ class MaintainIT {
                 "    etcd_quota_backend_bytes: " + QUOTA + "\n");
         Proc.Result r = Cli.dcsprov("apply", inventory.toString());
         assertEquals(0, r.exit(), r::toString);
+        // The preflight before the bootstrap measured every new host's disk and said so with the figure.
+        for (String h : HOSTS) {
+            assertTrue(r.out().matches("(?s).*fdatasync p99 of /var/lib/etcd/dcs on " + h + "(:| is) [0-9.]+ ms.*"), r::toString);
+        }
         pki = inventory.getParent().resolve("pki/dcs");
         endpoints = Cli.endpoints(HOSTS);
     }
@@ -119,6 +123,51 @@ class MaintainIT {
         f.assertStoredExactly(etcdctl("get", "/maintain-workload/", "--prefix", "--keys-only").out().lines()
                 .filter(l -> !l.isBlank()).toList());
         assertAcknowledgedStored();
+    }
+
+    @Test
+    @Order(4)
+    void scheduledMaintenanceRunsOnEveryMemberOneAtATimeUnderEtcdsLock() throws Exception {
+        Files.writeString(inventory, Files.readString(inventory).replace("  children:", "    dcsprov_maintenance_schedule: weekly\n  children:"));
+        Proc.Result apply = Cli.dcsprov("apply", inventory.toString());
+        assertEquals(0, apply.exit(), apply::toString);
+        for (String h : HOSTS) {
+            assertEquals("enabled", Lab.sshOk(h, "systemctl is-enabled dcsprov-maintain.timer").strip());
+        }
+        overwrite(30);
+        Map<String, Long> before = dbSizes();
+        // All three at once, as clocks that agree would start them: etcd's lock lets one through at a time.
+        for (String h : HOSTS) {
+            Lab.sshOk(h, "systemctl start --no-block dcsprov-maintain.service");
+        }
+        List<long[]> held = new java.util.ArrayList<>();
+        for (String h : HOSTS) {
+            for (int i = 0; i < 240 && !Lab.ssh(h, "systemctl is-active dcsprov-maintain.service").out().strip().matches("inactive|failed"); i++) {
+                Thread.sleep(500);
+            }
+            assertEquals("Result=success", Lab.sshOk(h, "systemctl show -p Result dcsprov-maintain.service").strip(), h);
+            String journal = Lab.sshOk(h, "journalctl -u dcsprov-maintain -o short-unix --no-pager");
+            assertTrue(journal.contains("defragmented: "), journal);
+            held.add(new long[] {time(journal, "holding the lock"), time(journal, "defragmented: ")});
+            assertTrue(Lab.sshOk(h, "cat /var/lib/dcs/maintenance.last").contains("defragmented: "), h);
+        }
+        held.sort(java.util.Comparator.comparingLong(a -> a[0]));
+        for (int i = 1; i < held.size(); i++) {
+            assertTrue(held.get(i)[0] >= held.get(i - 1)[1], "two members held the maintenance lock at once");
+        }
+        Map<String, Long> after = dbSizes();
+        before.forEach((endpoint, size) -> assertTrue(after.get(endpoint) < size, endpoint + ": " + size + " -> " + after.get(endpoint)));
+        Proc.Result status = Cli.dcsprov("status", inventory.toString());
+        assertEquals(0, status.exit(), status::toString);
+        assertTrue(status.out().matches("(?s).*Scheduled maintenance\n.*dcs-70 .*defragmented: .*dcs-72 .*defragmented: .*"), status::toString);
+        assertAcknowledgedStored();
+    }
+
+    /** The time (seconds since the epoch) of the last journal line containing {@code text}, from journalctl -o short-unix. */
+    private static long time(String journal, String text) {
+        List<String> lines = journal.lines().filter(l -> l.contains(text)).toList();
+        assertFalse(lines.isEmpty(), "no '" + text + "' in " + journal);
+        return (long) (Double.parseDouble(lines.get(lines.size() - 1).split(" ")[0]) * 1000);
     }
 
     /** The writer got this far; bounded, so a cluster that refuses writes fails the test instead of hanging it. */
