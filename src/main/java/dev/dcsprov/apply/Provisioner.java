@@ -1,5 +1,16 @@
 package dev.dcsprov.apply;
 
+import dev.dcsprov.auth.AuthConvergence;
+import dev.dcsprov.backup.ScheduledSnapshots;
+import dev.dcsprov.cluster.ClusterCondition;
+import dev.dcsprov.cluster.FactsHealth;
+import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.PhaseTimer;
+import dev.dcsprov.cluster.Recap;
+import dev.dcsprov.cluster.Reporter;
+import dev.dcsprov.membership.MembershipChanges;
+import dev.dcsprov.membership.MembershipPlan;
+import dev.dcsprov.membership.MembershipPlanner;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.Shell;
 import dev.dcsprov.ExitCode;
@@ -418,11 +429,5 @@ public final class Provisioner {
                     error.isEmpty() ? hp.changes().size() + (int) clusterChanges : 0, error.isEmpty() ? 0 : 1, error));
         }
         return new Recap(rows);
-    }
-
-    /** Kept small on purpose: how one change's commands ran. */
-    static String describeFailure(CommandResult r) {
-        String err = r.stderr().strip();
-        return "exit status " + r.exitStatus() + (err.isEmpty() ? "" : ": " + err);
     }
 }

@@ -1,8 +1,8 @@
 package dev.dcsprov.cli;
 
 import dev.dcsprov.apply.CertificateService;
-import dev.dcsprov.apply.Hosts;
-import dev.dcsprov.apply.PhaseTimer;
+import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.PhaseTimer;
 import dev.dcsprov.apply.Provisioner;
 import dev.dcsprov.inventory.Inventory;
 import picocli.CommandLine.Command;

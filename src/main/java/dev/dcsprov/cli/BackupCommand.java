@@ -1,8 +1,8 @@
 package dev.dcsprov.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dcsprov.apply.Backup;
-import dev.dcsprov.apply.Hosts;
+import dev.dcsprov.backup.Backup;
+import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.inventory.Inventory;
 import picocli.CommandLine.Command;
 

@@ -1,7 +1,7 @@
 package dev.dcsprov.cli;
 
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.apply.Hosts;
+import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.pki.CertificateInfo;
 import dev.dcsprov.pki.PkiStore;

@@ -2,8 +2,8 @@ package dev.dcsprov.cli;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.apply.Hosts;
-import dev.dcsprov.apply.Reporter;
+import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.inventory.Host;
 import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.inventory.InventoryLoader;

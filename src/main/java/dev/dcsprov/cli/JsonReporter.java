@@ -2,8 +2,8 @@ package dev.dcsprov.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.dcsprov.apply.Recap;
-import dev.dcsprov.apply.Reporter;
+import dev.dcsprov.cluster.Recap;
+import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.plan.Change;
 import dev.dcsprov.plan.Plan;
 

@@ -2,7 +2,7 @@ package dev.dcsprov.cli;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.apply.Hosts;
+import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.cluster.EtcdctlCluster;
 import dev.dcsprov.cluster.Waiting;

@@ -1,6 +1,6 @@
 package dev.dcsprov.cli;
 
-import dev.dcsprov.apply.MembershipPlan;
+import dev.dcsprov.membership.MembershipPlan;
 import dev.dcsprov.etcd.EndpointHealth;
 import dev.dcsprov.etcd.EndpointStatus;
 import dev.dcsprov.etcd.Member;

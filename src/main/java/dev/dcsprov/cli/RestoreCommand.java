@@ -2,8 +2,8 @@ package dev.dcsprov.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dcsprov.apply.Hosts;
-import dev.dcsprov.apply.Restore;
+import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.backup.Restore;
 import dev.dcsprov.inventory.Inventory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

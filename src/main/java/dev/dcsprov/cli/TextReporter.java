@@ -1,7 +1,7 @@
 package dev.dcsprov.cli;
 
-import dev.dcsprov.apply.Recap;
-import dev.dcsprov.apply.Reporter;
+import dev.dcsprov.cluster.Recap;
+import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.plan.Change;
 import dev.dcsprov.plan.Plan;
 import dev.dcsprov.plan.PlanText;

@@ -1,6 +1,6 @@
 package dev.dcsprov.lock;
 
-import dev.dcsprov.apply.Hosts;
+import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.inventory.Host;
 import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.ssh.Connection;

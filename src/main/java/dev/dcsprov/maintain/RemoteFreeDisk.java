@@ -2,7 +2,7 @@ package dev.dcsprov.maintain;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.apply.Hosts;
+import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.ssh.CommandResult;
 import dev.dcsprov.ssh.RemoteCommand;

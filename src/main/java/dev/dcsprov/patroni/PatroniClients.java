@@ -2,10 +2,10 @@ package dev.dcsprov.patroni;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.apply.Reporter;
+import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.plan.Change;
 import dev.dcsprov.plan.Plan;
-import dev.dcsprov.apply.Recap;
+import dev.dcsprov.cluster.Recap;
 import dev.dcsprov.rotate.ClientDelivery;
 
 import java.util.Map;

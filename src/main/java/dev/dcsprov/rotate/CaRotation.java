@@ -5,7 +5,7 @@ import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.apply.CertificateService;
 import dev.dcsprov.cluster.HealthGate;
-import dev.dcsprov.apply.Hosts;
+import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.facts.FactsProbe;
 import dev.dcsprov.facts.HostFacts;
 import dev.dcsprov.inventory.ClusterSettings;

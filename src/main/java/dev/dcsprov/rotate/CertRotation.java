@@ -11,7 +11,7 @@ import dev.dcsprov.cluster.HealthGate;
 import dev.dcsprov.cluster.ResumeGate;
 import dev.dcsprov.cluster.RollingRestart;
 import dev.dcsprov.journal.Journal;
-import dev.dcsprov.apply.Hosts;
+import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.facts.FactsProbe;
 import dev.dcsprov.facts.HostFacts;
 import dev.dcsprov.inventory.ClusterSettings;

@@ -2,7 +2,7 @@ package dev.dcsprov.rotate;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.apply.Hosts;
+import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.inventory.Host;
 import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.pki.CertificateInfo;

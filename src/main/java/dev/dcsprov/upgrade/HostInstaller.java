@@ -2,7 +2,7 @@ package dev.dcsprov.upgrade;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.apply.Hosts;
+import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.inventory.EtcdSource;
 import dev.dcsprov.ssh.CommandResult;

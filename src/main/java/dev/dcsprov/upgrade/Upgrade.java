@@ -2,8 +2,8 @@ package dev.dcsprov.upgrade;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.apply.Backup;
-import dev.dcsprov.apply.Hosts;
+import dev.dcsprov.backup.Backup;
+import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.cluster.EtcdctlCluster;
 import dev.dcsprov.cluster.VersionEndpoint;

@@ -3,7 +3,7 @@ package dev.dcsprov.patroni;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.LocalShell;
-import dev.dcsprov.apply.Hosts;
+import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.auth.Secrets;
 import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.inventory.InventoryLoader;

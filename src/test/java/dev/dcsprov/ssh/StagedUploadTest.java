@@ -1,8 +1,8 @@
 package dev.dcsprov.ssh;
 
-import dev.dcsprov.apply.Hosts;
-import dev.dcsprov.apply.Recap;
-import dev.dcsprov.apply.Reporter;
+import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.Recap;
+import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.plan.Action;
 import dev.dcsprov.plan.Change;
 import dev.dcsprov.plan.Plan;

@@ -1,8 +1,7 @@
-package dev.dcsprov.apply;
+package dev.dcsprov.cluster;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.cluster.ClusterHealth;
 import dev.dcsprov.etcd.EndpointStatus;
 import dev.dcsprov.etcd.EtcdctlJson;
 import dev.dcsprov.facts.HostFacts;
@@ -19,11 +18,11 @@ import java.util.Optional;
  * so a run with nothing to change still proves the cluster healthy without another round trip.
  * Judged by the same {@link ClusterHealth} as every gate and {@code dcsprov status}.
  */
-final class FactsHealth {
+public final class FactsHealth {
     private FactsHealth() {
     }
 
-    static void require(Inventory inventory, Map<String, HostFacts> facts) {
+    public static void require(Inventory inventory, Map<String, HostFacts> facts) {
         List<String> problems = new ArrayList<>();
         List<EndpointStatus> answers = new ArrayList<>();
         for (Host h : inventory.members()) {

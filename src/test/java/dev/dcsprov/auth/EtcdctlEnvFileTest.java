@@ -1,7 +1,6 @@
-package dev.dcsprov.apply;
+package dev.dcsprov.auth;
 
 import dev.dcsprov.Shell;
-import dev.dcsprov.auth.EtcdctlEnv;
 import dev.dcsprov.facts.FileState;
 import dev.dcsprov.facts.HostFacts;
 import dev.dcsprov.inventory.BackupSettings;

@@ -1,11 +1,9 @@
-package dev.dcsprov.apply;
+package dev.dcsprov.backup;
 
+import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.etcd.EtcdctlInvocation;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.backup.LocalBackups;
-import dev.dcsprov.backup.SnapshotFile;
-import dev.dcsprov.backup.SnapshotStatus;
 import dev.dcsprov.etcd.EndpointHealth;
 import dev.dcsprov.etcd.RemoteEtcdctl;
 import dev.dcsprov.etcd.SnapshotTool;

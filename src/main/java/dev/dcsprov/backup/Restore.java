@@ -1,12 +1,12 @@
-package dev.dcsprov.apply;
+package dev.dcsprov.backup;
 
+import dev.dcsprov.apply.HostPlanner;
+import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.cluster.EtcdctlCluster;
 import dev.dcsprov.cluster.HealthGate;
-import dev.dcsprov.backup.LocalBackups;
-import dev.dcsprov.backup.SnapshotFile;
-import dev.dcsprov.backup.SnapshotStatus;
 import dev.dcsprov.etcd.EndpointHealth;
 import dev.dcsprov.etcd.EndpointStatus;
 import dev.dcsprov.etcd.RemoteEtcdctl;

@@ -1,5 +1,8 @@
-package dev.dcsprov.apply;
+package dev.dcsprov.membership;
 
+import dev.dcsprov.apply.HostPlanner;
+import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.etcd.Member;
 import dev.dcsprov.etcd.RemoteEtcdctl;
 import dev.dcsprov.inventory.ClusterSettings;

@@ -1,13 +1,10 @@
-package dev.dcsprov.apply;
+package dev.dcsprov.auth;
 
+import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.Shell;
-import dev.dcsprov.auth.AuthChanges;
-import dev.dcsprov.auth.AuthEtcdctl;
-import dev.dcsprov.auth.AuthState;
-import dev.dcsprov.auth.EtcdctlEnv;
-import dev.dcsprov.auth.Secrets;
 import dev.dcsprov.facts.HostFacts;
 import dev.dcsprov.inventory.AuthSettings;
 import dev.dcsprov.inventory.ClusterSettings;

@@ -1,5 +1,6 @@
-package dev.dcsprov.apply;
+package dev.dcsprov.membership;
 
+import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.etcd.EndpointStatus;

@@ -1,5 +1,8 @@
-package dev.dcsprov.apply;
+package dev.dcsprov.membership;
 
+import dev.dcsprov.apply.HostPlanner;
+import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.cluster.EtcdctlCluster;
@@ -159,7 +162,7 @@ public final class MemberJoin {
         CommandResult r = hosts.connection(host.name()).run(command);
         if (!r.ok()) {
             throw new DcsprovException(ExitCode.HOST_FAILED, "could not " + what + " on " + host.name(),
-                    Provisioner.describeFailure(r), "see 'journalctl -u etcd' on " + host.name()
+                    r.describe(), "see 'journalctl -u etcd' on " + host.name()
                     + "; the member stays a learner (no vote), so quorum is not at risk. Fix the cause and run apply again");
         }
     }

@@ -1,4 +1,4 @@
-package dev.dcsprov.apply;
+package dev.dcsprov.membership;
 
 import dev.dcsprov.etcd.Member;
 import dev.dcsprov.inventory.Host;

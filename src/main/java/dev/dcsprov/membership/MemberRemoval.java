@@ -1,5 +1,6 @@
-package dev.dcsprov.apply;
+package dev.dcsprov.membership;
 
+import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.cluster.EtcdctlCluster;
@@ -115,7 +116,7 @@ public final class MemberRemoval {
         CommandResult r = c.run(RemoteCommand.of(script).withTimeout(Duration.ofSeconds(60)));
         if (!r.ok()) {
             throw new DcsprovException(ExitCode.HOST_FAILED, "could not stop etcd and move " + dataDir + " aside on " + c.hostName(),
-                    Provisioner.describeFailure(r), "the member was removed from the cluster; on " + c.hostName()
+                    r.describe(), "the member was removed from the cluster; on " + c.hostName()
                     + " run: systemctl stop etcd && mv " + quote(dataDir) + " " + quote(dataDir) + ".removed-$(date -u +%Y%m%dT%H%M%SZ)");
         }
         return r.stdout().strip();

@@ -1,4 +1,4 @@
-package dev.dcsprov.apply;
+package dev.dcsprov.cluster;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;

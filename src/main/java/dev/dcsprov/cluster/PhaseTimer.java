@@ -1,4 +1,4 @@
-package dev.dcsprov.apply;
+package dev.dcsprov.cluster;
 
 /**
  * With DCSPROV_TIMINGS=1 or -v, prints how long each phase of a run took to stderr, for benchmarks and

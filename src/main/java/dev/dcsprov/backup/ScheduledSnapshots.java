@@ -1,4 +1,4 @@
-package dev.dcsprov.apply;
+package dev.dcsprov.backup;
 
 import dev.dcsprov.etcd.EtcdctlInvocation;
 import dev.dcsprov.etcd.SnapshotTool;

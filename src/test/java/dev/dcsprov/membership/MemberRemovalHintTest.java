@@ -1,4 +1,4 @@
-package dev.dcsprov.apply;
+package dev.dcsprov.membership;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
