@@ -134,7 +134,7 @@ class MaintainIT {
         for (String h : HOSTS) {
             assertEquals("enabled", Lab.sshOk(h, "systemctl is-enabled dcsprov-maintain.timer").strip());
         }
-        overwrite(30);
+        overwrite(60);
         Map<String, Long> before = dbSizes();
         // All three at once, as clocks that agree would start them: etcd's lock lets one through at a time.
         for (String h : HOSTS) {
@@ -224,7 +224,7 @@ class MaintainIT {
     }
 
     private void assertAcknowledgedStored() {
-        assertTrue(acknowledged.size() > 40, "the test wrote: " + acknowledged.size());
+        assertTrue(acknowledged.size() > 15, "the test wrote keys: " + acknowledged.size());
         for (Map.Entry<String, String> e : acknowledged.entrySet()) {
             Proc.Result r = etcdctl("get", e.getKey(), "--print-value-only");
             assertEquals(0, r.exit(), r::toString);
