@@ -14,14 +14,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Patroni 4.x with etcd 3.5 (trixie) on dcs-65..67, Patroni on dcs-65 and dcs-66: the lean half of
- * {@link PatroniIT} (apply, primary, leader key, a one-command CA rotation and member replace under polling).
+ * Patroni 4.x with etcd 3.5 (trixie) on dcs-65..67 (and dcs-68..69 to grow), Patroni on dcs-65 and dcs-66:
+ * what {@link PatroniIT} proves on bookworm, each operation under Patroni with /primary polled every 0.5 s.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PatroniTrixieIT {
     static final List<String> MEMBERS = List.of("dcs-65", "dcs-66", "dcs-67");
     static final List<String> PATRONI = List.of("dcs-65", "dcs-66");
+    static final List<String> GROWN = List.of("dcs-65", "dcs-66", "dcs-67", "dcs-68", "dcs-69");
     PatroniScenario s;
 
     @BeforeAll
@@ -51,12 +52,32 @@ class PatroniTrixieIT {
 
     @Test
     @Order(3)
+    void leafAndClientRotation() {
+        s.underPatroni("leaf rotation", "rotate-certs", s.inventory.toString());
+        s.underPatroni("--clients rotation", "rotate-certs", "--clients", s.inventory.toString());
+        assertEquals(Proc.run(List.of("sha256sum", s.pki().resolve("clients/patroni_main.crt").toString())).out().split(" ")[0],
+                Lab.sshOk("dcs-65", "sha256sum < /etc/patroni/dcs/current/client.crt").split(" ")[0]);
+    }
+
+    @Test
+    @Order(4)
     void oneCommandCaRotation() {
         s.underPatroni("CA rotation (3 phases)", "rotate-certs", "--ca", s.inventory.toString());
     }
 
     @Test
-    @Order(4)
+    @Order(5)
+    void growTo5AndShrinkTo3() throws IOException {
+        PatroniScenario.recreate("trixie", List.of("dcs-68", "dcs-69"));
+        s.inventory = s.writeInventory(GROWN, PATRONI);
+        s.underPatroni("grow 3->5", "apply", s.inventory.toString());
+        assertTrue(Lab.sshOk("dcs-65", "cat /etc/patroni_env.conf").contains(Lab.address("dcs-69") + ":2379"));
+        s.inventory = s.writeInventory(MEMBERS, PATRONI);
+        s.underPatroni("shrink 5->3", "apply", "--remove-absent-members", s.inventory.toString());
+    }
+
+    @Test
+    @Order(6)
     void memberReplace() {
         s.underPatroni("member replace dcs-67", "member", "replace", s.inventory.toString(), "dcs-67");
         s.log("done");
