@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * OpenSSH's own -J); an unknown host key at the hop and an unreachable hop are refused, naming the hop.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.parallel.ResourceLock(LabHosts.ANSIBLE)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ResourceLock(LabHosts.ANSIBLE)
 class BastionIT {
@@ -67,7 +68,8 @@ class BastionIT {
         assertTrue(r.err().contains("[dcs-76] connected to root@" + Lab.address("dcs-76")), r::toString);
         Proc.Result health = Cli.etcdctl(dir.resolve("pki/dcs"), Cli.endpoints(HOSTS), "endpoint", "health");
         assertEquals(0, health.exit(), health::toString);
-        assertEquals(3, health.out().lines().filter(l -> l.contains("is healthy")).count(), health::toString);
+        // etcdctl prints endpoint health on stderr
+        assertEquals(3, (health.out() + health.err()).lines().filter(l -> l.contains("is healthy")).count(), health::toString);
         // OpenSSH's own -J sees the config dcsprov wrote behind the bastion.
         List<String> ssh = new ArrayList<>(List.of("ssh", "-q", "-i", Lab.SSH_KEY.toString(), "-o", "BatchMode=yes",
                 "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + Lab.KNOWN_HOSTS, "-o", "GlobalKnownHostsFile=/dev/null",

@@ -12,6 +12,8 @@ final class LabHosts {
     static final String AUTH = "lab hosts dcs-10..12";
     /** dcs-30..32: RotateCertsIT, RotateCaIT. */
     static final String ROTATION = "lab hosts dcs-30..32";
+    /** dcs-75..77: LimitIT, BastionIT. */
+    static final String ANSIBLE = "lab hosts dcs-75..77";
 
     /** dcs-75..77: LimitIT, BastionIT. */
     static final String ANSIBLE = "lab hosts dcs-75..77";

@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * -o json prints a document on errors.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.parallel.ResourceLock(LabHosts.ANSIBLE)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ResourceLock(LabHosts.ANSIBLE)
 class LimitIT {
@@ -76,7 +77,8 @@ class LimitIT {
         assertEquals(before77, started("dcs-77"), "dcs-77 not restarted");
         Proc.Result health = Cli.etcdctl(inventory.getParent().resolve("pki/dcs"), Cli.endpoints(HOSTS), "endpoint", "health");
         assertEquals(0, health.exit(), health::toString);
-        assertEquals(3, health.out().lines().filter(l -> l.contains("is healthy")).count(), health::toString);
+        // etcdctl prints endpoint health on stderr
+        assertEquals(3, (health.out() + health.err()).lines().filter(l -> l.contains("is healthy")).count(), health::toString);
         JsonNode plan = new ObjectMapper().readTree(Cli.dcsprov("plan", "-o", "json", inventory.toString()).out());
         assertEquals(List.of("dcs-75"), HOSTS.stream().filter(h -> hasChanges(plan, h)).toList(),
                 "without -e, only dcs-75 differs from the inventory: " + plan);
