@@ -26,7 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * OpenSSH's own -J); an unknown host key at the hop and an unreachable hop are refused, naming the hop.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@org.junit.jupiter.api.parallel.ResourceLock(LabHosts.ANSIBLE)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ResourceLock(LabHosts.ANSIBLE)
 class BastionIT {

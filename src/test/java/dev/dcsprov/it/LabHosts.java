@@ -15,9 +15,6 @@ final class LabHosts {
     /** dcs-75..77: LimitIT, BastionIT. */
     static final String ANSIBLE = "lab hosts dcs-75..77";
 
-    /** dcs-75..77: LimitIT, BastionIT. */
-    static final String ANSIBLE = "lab hosts dcs-75..77";
-
     private LabHosts() {
     }
 }

@@ -25,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * -o json prints a document on errors.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@org.junit.jupiter.api.parallel.ResourceLock(LabHosts.ANSIBLE)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ResourceLock(LabHosts.ANSIBLE)
 class LimitIT {
