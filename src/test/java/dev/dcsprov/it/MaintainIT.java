@@ -104,7 +104,10 @@ class MaintainIT {
         assertEquals(6, m.exit(), m::toString);
         assertTrue(m.out().matches("(?s).*dcs-70\\s+REFUSED: free disk [0-9.]+ GiB < database [0-9.]+ MiB \\+ margin .*"), m::toString);
         assertTrue(m.err().contains("maintenance left work undone"), m::toString);
-        assertEquals(before, dbSizes(), "no member was defragmented");
+        // The compaction ran (it may even grow the file a little); a defragmentation would have shrunk it.
+        Map<String, Long> after = dbSizes();
+        before.forEach((endpoint, size) -> assertTrue(after.get(endpoint) >= size, "not defragmented: " + before + " -> " + after));
+        assertFalse(m.out().contains("[cluster] defragmenting "), m::toString);
         assertAcknowledgedStored();
     }
 
