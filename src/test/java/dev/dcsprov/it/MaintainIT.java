@@ -39,6 +39,12 @@ class MaintainIT {
     private List<String> endpoints;
     /** Every acknowledged write's last value, by key. */
     private final Map<String, String> acknowledged = new LinkedHashMap<>();
+    /**
+     * Values a key may hold: its last acknowledged one, or one written after it that failed. etcd applies the
+     * write that takes a member past the quota and then answers "database space exceeded" (its quota applier
+     * checks after the put), so a refused write may be stored: newer than the acknowledged value, not a loss.
+     */
+    private final Map<String, java.util.Set<String>> possible = new LinkedHashMap<>();
     private final Random random = new Random(15);
 
     @BeforeAll
@@ -104,7 +110,10 @@ class MaintainIT {
         assertEquals(6, m.exit(), m::toString);
         assertTrue(m.out().matches("(?s).*dcs-70\\s+REFUSED: free disk [0-9.]+ GiB < database [0-9.]+ MiB \\+ margin .*"), m::toString);
         assertTrue(m.err().contains("maintenance left work undone"), m::toString);
-        assertEquals(before, dbSizes(), "no member was defragmented");
+        // The compaction ran (it may even grow the file a little); a defragmentation would have shrunk it.
+        Map<String, Long> after = dbSizes();
+        before.forEach((endpoint, size) -> assertTrue(after.get(endpoint) >= size, "not defragmented: " + before + " -> " + after));
+        assertFalse(m.out().contains("[cluster] defragmenting "), m::toString);
         assertAcknowledgedStored();
     }
 
@@ -210,6 +219,9 @@ class MaintainIT {
         Proc.Result r = etcdctl("put", key, value);
         if (r.exit() == 0 && r.out().strip().equals("OK")) {
             acknowledged.put(key, value);
+            possible.put(key, new java.util.HashSet<>(List.of(value)));
+        } else {
+            possible.computeIfAbsent(key, k -> new java.util.HashSet<>()).add(value);
         }
         return r;
     }
@@ -228,7 +240,9 @@ class MaintainIT {
         for (Map.Entry<String, String> e : acknowledged.entrySet()) {
             Proc.Result r = etcdctl("get", e.getKey(), "--print-value-only");
             assertEquals(0, r.exit(), r::toString);
-            assertTrue(r.out().strip().equals(e.getValue()), "acknowledged value of " + e.getKey() + " intact");
+            String stored = r.out().strip();
+            assertTrue(possible.get(e.getKey()).contains(stored), "acknowledged value of " + e.getKey()
+                    + " intact (or a later write etcd refused after applying it)");
         }
     }
 
