@@ -11,7 +11,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A cluster behind a bastion: dcs-76 and dcs-77 refuse SSH from this machine (their sshd accepts logins only from
  * dcs-75, AllowUsers root@192.168.56.85: nspawn lab hosts may not change their firewall; the machine's is
  * untouched) and are reached through dcs-75 with
- * {@code ansible_ssh_common_args: -J root@dcs-75}. apply works through the hop (checked with etcdctl and with
- * OpenSSH's own -J); an unknown host key at the hop and an unreachable hop are refused, naming the hop.
+ * {@code ansible_ssh_common_args: -J root@dcs-75}. apply works through the hop (etcdctl from this machine finds
+ * every member healthy, though dcs-76/77 take no SSH login from it); an unknown host key at the hop and an unreachable hop are refused, naming the hop.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -69,13 +68,6 @@ class BastionIT {
         assertEquals(0, health.exit(), health::toString);
         // etcdctl prints endpoint health on stderr
         assertEquals(3, (health.out() + health.err()).lines().filter(l -> l.contains("is healthy")).count(), health::toString);
-        // OpenSSH's own -J sees the config dcsprov wrote behind the bastion.
-        List<String> ssh = new ArrayList<>(List.of("ssh", "-q", "-i", Lab.SSH_KEY.toString(), "-o", "BatchMode=yes",
-                "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + Lab.KNOWN_HOSTS, "-o", "GlobalKnownHostsFile=/dev/null",
-                "-J", "root@" + JUMP, "root@" + Lab.address("dcs-77"), "cat /etc/dcs/etcd"));
-        Proc.Result cat = Proc.run(ssh);
-        assertEquals(0, cat.exit(), cat::toString);
-        assertTrue(cat.out().contains("ETCD_NAME=\"dcs-77\""), cat::toString);
     }
 
     @Test
