@@ -1,5 +1,6 @@
 package dev.dcsprov.inventory;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,6 +106,16 @@ final class ClusterConsistency {
         List<String> common = new ArrayList<>(members.get(0).extraSans());
         members.forEach(h -> common.retainAll(h.extraSans()));
         return List.copyOf(common);
+    }
+
+    /** The cluster's known hosts files and then {@code more} (those ~/.ssh/config names), each once. */
+    static ClusterSettings withKnownHosts(ClusterSettings c, List<Path> more) {
+        java.util.LinkedHashSet<Path> files = new java.util.LinkedHashSet<>(c.knownHostsFiles());
+        files.addAll(more);
+        return new ClusterSettings(c.name(), c.token(), c.dataDir(), c.configDir(), c.configFile(),
+                c.certDir(), c.clientPort(), c.peerPort(), c.tuning(), c.aptProxy(), c.pkiDir(), c.keyAlgorithm(),
+                c.certDays(), c.caDays(), c.renewBeforeDays(), c.extraSans(), List.copyOf(files), c.templateDir(), c.backup(),
+                c.etcdSource(), c.maintenanceSchedule());
     }
 
     static Optional<ClusterSettings> withExtraSans(Optional<ClusterSettings> settings, List<String> sans) {

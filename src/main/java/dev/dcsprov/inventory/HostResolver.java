@@ -9,10 +9,16 @@ import java.util.Optional;
 final class HostResolver {
     private final LocalPaths paths;
     private final dev.dcsprov.ssh.SshConfig sshConfig;
+    private final java.util.Set<Path> sshConfigKnownHosts = new java.util.LinkedHashSet<>();
 
     HostResolver(LocalPaths paths, dev.dcsprov.ssh.SshConfig sshConfig) {
         this.paths = paths;
         this.sshConfig = sshConfig;
+    }
+
+    /** The known hosts files ~/.ssh/config names for the hosts resolved so far (UserKnownHostsFile), in order. */
+    List<Path> sshConfigKnownHosts() {
+        return List.copyOf(sshConfigKnownHosts);
     }
 
     Host resolve(InventoryTree.HostDef def, Map<String, Var> merged, VarReader vars, Problems problems) {
@@ -29,6 +35,7 @@ final class HostResolver {
         }
         // ~/.ssh/config fills in what the inventory leaves unset, as ssh does under Ansible (its -o options win).
         SshConfigEntry config = new SshConfigEntry(sshConfig, address, paths, problems);
+        sshConfigKnownHosts.addAll(config.knownHostsFiles());
         Optional<String> portVar = connection.winner(AnsibleVariables.PORT);
         int port = portVar.isPresent() ? vars.integer(portVar.get(), 22, 1, 65535) : config.port().orElse(22);
         String user = connection.string(AnsibleVariables.USER).or(config::user).orElse("root");

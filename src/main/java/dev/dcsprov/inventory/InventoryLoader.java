@@ -123,6 +123,7 @@ public final class InventoryLoader {
         AuthSettings auth = auths.get(0).orElseThrow();
         List<PatroniHost> patroni = patroniHosts(file, tree, merger, patroniGroup, hosts, hostResolver, auth, problems);
         problems.throwIfErrors(file);
+        cluster = ClusterConsistency.withKnownHosts(cluster, hostResolver.sshConfigKnownHosts());
         MemberChecks.warnAboutSize(groupName, hosts.size(), problems);
         return new Inventory(file, groupName, List.copyOf(hosts), cluster, problems.warnings(), auth, patroni);
     }

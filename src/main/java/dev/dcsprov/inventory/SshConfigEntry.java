@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * What ~/.ssh/config says for one host (looked up by the name dcsprov connects to: ansible_host, else the
  * inventory name), with bad values reported at the config's file:line. ProxyCommand is refused: dcsprov cannot
- * run it, and connecting directly instead would go somewhere else. UserKnownHostsFile is not read (a warning).
+ * run it, and connecting directly instead would go somewhere else. The files UserKnownHostsFile names are read
+ * beside the cluster's own known hosts files.
  */
 final class SshConfigEntry {
     private final SshConfig config;
@@ -26,8 +27,15 @@ final class SshConfigEntry {
         config.first(host, "ProxyCommand").filter(v -> !v.text().equalsIgnoreCase("none")).ifPresent(v -> problems.error(at(v),
                 "ProxyCommand for " + host + " in " + config.file() + ": dcsprov cannot run it, and connecting directly would go elsewhere",
                 "write ProxyJump instead (dcsprov tunnels through jump hosts itself), or exclude the host from that Host block"));
-        config.first(host, "UserKnownHostsFile").ifPresent(v -> problems.warnFor("UserKnownHostsFile in " + config.file()
-                + " is not read: name the file in dcsprov_known_hosts", host));
+    }
+
+    /** The files of the first UserKnownHostsFile (several on one line; ~ and relative paths as ssh takes them; "none": none). */
+    List<Path> knownHostsFiles() {
+        return config.first(host, "UserKnownHostsFile").map(v -> Arrays.stream(v.text().strip().split("\\s+"))
+                .filter(f -> !f.isEmpty() && !f.equalsIgnoreCase("none"))
+                .map(f -> f.replace("%d", "~").replace("%h", host))
+                .map(f -> f.startsWith("/") || f.startsWith("~") ? paths.resolve(f) : paths.resolve("~/" + f)).toList())
+                .orElse(List.of());
     }
 
     Optional<String> hostName() {

@@ -60,6 +60,24 @@ class SshConfigTest {
     }
 
     @Test
+    void userKnownHostsFileIsReadBesideTheClustersOwnWithoutAWarning() throws Exception {
+        Inventory inv = load("""
+                Host db-1
+                    UserKnownHostsFile ~/.ssh/dcs_known_hosts /etc/ssh/dcs_known_hosts
+                Host db-2
+                    UserKnownHostsFile none
+                Host *
+                    UserKnownHostsFile ignored-first-value-wins
+                """, "[etcd]\ndb-1 etcd_advertise_address=10.0.0.1\ndb-2 etcd_advertise_address=10.0.0.2\n");
+        List<Path> files = inv.cluster().knownHostsFiles();
+        assertTrue(files.contains(home.resolve(".ssh/dcs_known_hosts")), files::toString);
+        assertTrue(files.contains(Path.of("/etc/ssh/dcs_known_hosts")), files::toString);
+        assertTrue(files.stream().noneMatch(f -> f.toString().contains("ignored")), "db-1's first value wins: " + files);
+        assertEquals(files.size(), files.stream().distinct().count(), "each file once");
+        assertTrue(inv.warnings().stream().noneMatch(w -> w.contains("UserKnownHostsFile")), inv.warnings()::toString);
+    }
+
+    @Test
     void proxyCommandAndABadPortAreErrorsAtTheConfigsLine() throws Exception {
         InventoryException e = assertThrows(InventoryException.class, () -> load("""
                 Host a 10.0.0.1
