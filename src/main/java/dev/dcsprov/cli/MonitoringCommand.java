@@ -107,7 +107,7 @@ final class MonitoringCommand extends InventoryCommand implements ConnectsToNoHo
     private static ExpiringCertificate certificate(StoredCertificate s, Duration renewBefore) {
         String name = s.kind().equals("ca") ? "ca" : s.kind() + " " + s.name();
         var notAfter = s.info().orElseThrow().notAfter();
-        // The CA is renewed by rotate-certs --ca, not by a threshold of its own; warn 30 days ahead as for a leaf.
+        // The CA has no renewal threshold of its own (rotate-certs --ca replaces it): warned as early as a leaf.
         return new ExpiringCertificate(name, notAfter, notAfter.minus(renewBefore));
     }
 

@@ -68,8 +68,9 @@ public final class AlertRules {
             List<String[]> labels = List.<String[]>of(new String[]{"certificate", c.name()},
                     new String[]{"not_after", c.notAfter().toString()});
             rules.add(new Rule("EtcdCertificateRenewalDue", "vector(time()) > " + c.renew().getEpochSecond(), "0s", "warning",
-                    "certificate " + c.name() + " of the local PKI expires at " + c.notAfter()
-                            + ": run dcsprov apply (renews) or dcsprov rotate-certs, then dcsprov monitoring again", labels));
+                    "certificate " + c.name() + " of the local PKI expires at " + c.notAfter() + ": run "
+                            + (c.name().equals("ca") ? "dcsprov rotate-certs --ca" : "dcsprov apply (renews it) or dcsprov rotate-certs")
+                            + ", then dcsprov monitoring again", labels));
             rules.add(new Rule("EtcdCertificateExpired", "vector(time()) > " + c.notAfter().getEpochSecond(), "0s", "critical",
                     "certificate " + c.name() + " of the local PKI expired at " + c.notAfter(), labels));
         }
