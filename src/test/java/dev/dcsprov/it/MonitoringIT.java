@@ -17,8 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -28,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The monitoring pack against a real Prometheus (Debian's prometheus binary, started here on loopback):
- * a cluster with etcd_metrics_port and a 16 MiB quota; dcsprov monitoring writes the pack; Prometheus
+ * a cluster with a 16 MiB quota, then etcd_metrics_port added (apply restarts every member); dcsprov monitoring writes the pack; Prometheus
  * scrapes all three members over plain HTTP; then the lab is made to meet two rules — the database filled
  * above 80% of the quota with etcdctl, two members stopped — and /api/v1/alerts shows both alerts pending,
  * then firing.
@@ -52,10 +54,21 @@ class MonitoringIT {
         Lab.requireUp();
         Lab.recreate(HOSTS);
         Path dir = Files.createTempDirectory("dcsprov-monitoring-it");
-        inventory = Lab.writeInventory(dir, HOSTS, "    etcd_quota_backend_bytes: " + QUOTA + "\n"
-                + "    etcd_metrics_port: " + METRICS_PORT + "\n");
+        inventory = Lab.writeInventory(dir, HOSTS, "    etcd_quota_backend_bytes: " + QUOTA + "\n");
         Proc.Result apply = Cli.dcsprov("apply", inventory.toString());
         assertEquals(0, apply.exit(), apply::toString);
+        // etcd_metrics_port on a running cluster: a config change, rolled out by apply's rolling restart.
+        Map<String, String> started = new LinkedHashMap<>();
+        HOSTS.forEach(h -> started.put(h, started(h)));
+        Files.writeString(inventory, Files.readString(inventory).replace("  children:",
+                "    etcd_metrics_port: " + METRICS_PORT + "\n  children:"));
+        Proc.Result roll = Cli.dcsprov("apply", inventory.toString());
+        assertEquals(0, roll.exit(), roll::toString);
+        for (String h : HOSTS) {
+            assertTrue(!started.get(h).equals(started(h)), h + " restarted with the metrics listener: " + roll);
+            assertTrue(Lab.sshOk(h, "cat /etc/dcs/etcd").contains("ETCD_LISTEN_METRICS_URLS=\"http://" + Lab.address(h) + ":"
+                    + METRICS_PORT + ",http://127.0.0.1:" + METRICS_PORT + "\""), h);
+        }
         pki = dir.resolve("pki/dcs");
         endpoints = Cli.endpoints(HOSTS);
 
@@ -105,6 +118,10 @@ class MonitoringIT {
         assertEquals("pending", noLeader.get(0), "pending before firing: " + noLeader);
         JsonNode firing = alerts("EtcdNoLeader").stream().filter(a -> a.get("state").asText().equals("firing")).findFirst().orElseThrow();
         assertEquals("dcs-33", firing.get("labels").get("member").asText(), "the one member left has no leader");
+    }
+
+    private static String started(String host) {
+        return Lab.sshOk(host, "systemctl show -p ActiveEnterTimestampMonotonic --value etcd").strip();
     }
 
     /** 100 kB values overwritten on four keys until etcd (not Prometheus) reports a file above 80% of the quota. */
