@@ -15,6 +15,10 @@ ETCD_LISTEN_PEER_URLS="${listenPeerUrls?join(",")}"
 ETCD_LISTEN_CLIENT_URLS="${listenClientUrls?join(",")}"
 ETCD_ADVERTISE_CLIENT_URLS="${advertiseClientUrls?join(",")}"
 ETCD_INITIAL_ADVERTISE_PEER_URLS="${initialAdvertisePeerUrls?join(",")}"
+<#if listenMetricsUrls?has_content>
+# Plain-HTTP /metrics and /health for Prometheus (etcd_metrics_port); no keys or data are served here
+ETCD_LISTEN_METRICS_URLS="${listenMetricsUrls?join(",")}"
+</#if>
 
 # Bootstrap; ignored once the data directory holds a member
 ETCD_INITIAL_CLUSTER="${initialCluster}"

@@ -35,6 +35,7 @@ import java.util.Set;
                 BackupCommand.class,
                 RestoreCommand.class,
                 MaintainCommand.class,
+                MonitoringCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class,
                 CompletionCommand.class,

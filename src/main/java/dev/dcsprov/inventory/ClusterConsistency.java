@@ -31,6 +31,7 @@ final class ClusterConsistency {
         SETTINGS.put("etcd_auto_compaction_mode", c -> c.tuning().autoCompactionMode());
         SETTINGS.put("etcd_auto_compaction_retention", c -> c.tuning().autoCompactionRetention());
         SETTINGS.put("etcd_snapshot_count", c -> c.tuning().snapshotCount());
+        SETTINGS.put("etcd_metrics_port", c -> c.tuning().metricsPort().isPresent() ? c.tuning().metricsPort().getAsInt() : "none");
         SETTINGS.put("dcsprov_apt_proxy", c -> c.aptProxy().map(ProxyUrl::redacted).orElse("none"));
         SETTINGS.put("dcsprov_pki_dir", ClusterSettings::pkiDir);
         SETTINGS.put("dcsprov_key_algorithm", c -> c.keyAlgorithm().id());

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Builds {@link ClusterSettings} from one member's merged variables. Each member is resolved on its own;
@@ -45,6 +46,13 @@ final class ClusterSettingsResolver {
         }
 
         EtcdTuning tuning = tuning(vars);
+        tuning.metricsPort().ifPresent(m -> {
+            if (m == clientPort || m == peerPort) {
+                vars.error(vars.var("etcd_metrics_port").orElseThrow(), "etcd_metrics_port " + m + " is also the "
+                        + (m == clientPort ? "client" : "peer") + " port; etcd would fail to bind it twice",
+                        "use a port of its own, e.g. 2381, or remove etcd_metrics_port to serve /metrics on the client port");
+            }
+        });
         Optional<String> aptProxy = vars.string("dcsprov_apt_proxy");
         aptProxy.ifPresent(url -> checkProxy(vars, url));
         Path pkiDir = vars.string("dcsprov_pki_dir").map(paths::resolve)
@@ -144,7 +152,9 @@ final class ClusterSettingsResolver {
         }
         String retention = vars.string("etcd_auto_compaction_retention", d.autoCompactionRetention());
         long snapshotCount = vars.integer("etcd_snapshot_count", d.snapshotCount(), 1, Long.MAX_VALUE);
-        return new EtcdTuning(heartbeat, election, quota, mode, retention, snapshotCount);
+        OptionalInt metricsPort = vars.isSet("etcd_metrics_port")
+                ? OptionalInt.of(vars.integer("etcd_metrics_port", 2381, 1, 65535)) : OptionalInt.empty();
+        return new EtcdTuning(heartbeat, election, quota, mode, retention, snapshotCount, metricsPort);
     }
 
     /** A directory on the hosts, normalised; a relative, '..' or system path is an error at its value. */

@@ -34,6 +34,7 @@ public final class Variables {
             new Variable("etcd_auto_compaction_mode", "periodic", "auto-compaction mode: periodic or revision"),
             new Variable("etcd_auto_compaction_retention", "1h", "auto-compaction retention"),
             new Variable("etcd_snapshot_count", "100000", "committed transactions before a snapshot"),
+            new Variable("etcd_metrics_port", "", "a port for plain-HTTP /metrics and /health on the listen addresses (ETCD_LISTEN_METRICS_URLS); unset: only on the client port, with TLS"),
             new Variable("etcd_package_release", "", "a newer Debian release (e.g. trixie) to take etcd-server/etcd-client from, pinned; dcsprov upgrade moves to it"),
             new Variable("etcd_tarball", "", "an etcd release tarball on this machine (etcd-vX.Y.Z-linux-ARCH.tar.gz) to run instead of the package"),
             new Variable("etcd_tarball_sha256", "", "the SHA-256 of etcd_tarball (required with it)"),

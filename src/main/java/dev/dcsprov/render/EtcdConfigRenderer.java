@@ -46,6 +46,7 @@ import java.util.Set;
  * member.name (etcd member name), member.host (inventory name), member.advertiseAddress,
  *         member.listenAddresses (list)
  * listenPeerUrls, listenClientUrls, advertiseClientUrls, initialAdvertisePeerUrls  (lists)
+ * listenMetricsUrls (list; empty unless etcd_metrics_port is set: http:// on the client listen addresses)
  * initialCluster, initialClusterState
  * tls.serverCert, tls.serverKey, tls.caCert
  * tuning.heartbeatIntervalMs, tuning.electionTimeoutMs, tuning.quotaBackendBytes,
@@ -122,6 +123,8 @@ public class EtcdConfigRenderer {
         model.put("member", m);
         model.put("listenPeerUrls", urls(member.listenAddresses(), c.peerPort()));
         model.put("listenClientUrls", listenClientUrls(member.listenAddresses(), c.clientPort()));
+        model.put("listenMetricsUrls", t.metricsPort().isPresent()
+                ? listenMetricsUrls(member.listenAddresses(), t.metricsPort().getAsInt()) : List.of());
         model.put("advertiseClientUrls", List.of(member.clientUrl(c)));
         model.put("initialAdvertisePeerUrls", List.of(member.peerUrl(c)));
         model.put("initialCluster", initialCluster);
@@ -143,6 +146,11 @@ public class EtcdConfigRenderer {
             all.add("127.0.0.1");
         }
         return urls(List.copyOf(all), port);
+    }
+
+    /** Where the clients are served (loopback included, for a local agent), but plain HTTP: etcd's metrics listener takes no TLS options of its own. */
+    static List<String> listenMetricsUrls(List<String> addresses, int port) {
+        return listenClientUrls(addresses, port).stream().map(u -> "http://" + u.substring("https://".length())).toList();
     }
 
     private static List<String> urls(List<String> addresses, int port) {

@@ -22,4 +22,11 @@ class EtcdConfigSemanticsTest {
     void aTuningChangeNeedsARestart() {
         assertTrue(EtcdConfigSemantics.restartNeeded(BASE, BASE.replace("\"100\"", "\"150\"")));
     }
+
+    @Test
+    void settingOrRemovingTheMetricsListenerNeedsARestart() {
+        String withMetrics = BASE + "ETCD_LISTEN_METRICS_URLS=\"http://10.0.0.1:2381,http://127.0.0.1:2381\"\n";
+        assertTrue(EtcdConfigSemantics.restartNeeded(BASE, withMetrics), "etcd_metrics_port set: rolled out by a restart");
+        assertTrue(EtcdConfigSemantics.restartNeeded(withMetrics, BASE), "etcd_metrics_port removed");
+    }
 }

@@ -161,7 +161,7 @@ class MainTest {
 
     @Test
     void commandsThatConnectToNoHostOfferNoConnectionOptions() {
-        for (String command : List.of("env", "patroni-config", "inventory")) {
+        for (String command : List.of("env", "patroni-config", "inventory", "monitoring")) {
             String help = run(command, "--help").out();
             assertTrue(help.contains("--output"), command + " prints JSON with -o json");
             for (String option : List.of("--forks", "--accept-new-host-keys", "--limit", "--list-hosts")) {

@@ -122,6 +122,12 @@ class InventoryValidationTest {
     }
 
     @Test
+    void metricsPortMustDifferFromTheClientPort() {
+        String f = "metrics-port.yml";
+        assertErrors(fail(f), at(f, 3, 24) + ": etcd_metrics_port 2379 is also the client port");
+    }
+
+    @Test
     void clientPortMustDifferFromPeerPort() {
         String f = "ports.yml";
         assertErrors(fail(f), at(f, 7, 25) + ": etcd_client_port and etcd_peer_port are both 2380");

@@ -146,6 +146,27 @@ class EtcdConfigRendererTest {
     }
 
     @Test
+    void metricsPortGivesPlainHttpMetricsUrlsOnTheListenAddressesAndLoopback() {
+        ClusterSettings base = LabInventory.cluster(Optional.empty());
+        Host h = LabInventory.host(0, "192.168.56.10", List.of("192.168.56.10"));
+        Inventory without = LabInventory.inventory(base, h);
+        assertFalse(renderer.render(without, h, without.initialCluster(), "new").contains("ETCD_LISTEN_METRICS_URLS"),
+                "unset: etcd's default, /metrics only on the client port");
+
+        EtcdTuning t = base.tuning();
+        EtcdTuning tuning = new EtcdTuning(t.heartbeatIntervalMs(), t.electionTimeoutMs(), t.quotaBackendBytes(),
+                t.autoCompactionMode(), t.autoCompactionRetention(), t.snapshotCount(), java.util.OptionalInt.of(2381));
+        ClusterSettings cluster = new ClusterSettings(base.name(), base.token(), base.dataDir(), base.configDir(),
+                base.configFile(), base.certDir(), base.clientPort(), base.peerPort(), tuning, base.aptProxy(),
+                base.pkiDir(), base.keyAlgorithm(), base.certDays(), base.caDays(), base.renewBeforeDays(),
+                base.extraSans(), base.knownHostsFiles(), base.templateDir(), base.backup());
+        Inventory inv = LabInventory.inventory(cluster, h);
+        List<String> lines = lines(renderer.render(inv, h, inv.initialCluster(), "new"));
+        assertTrue(lines.contains("ETCD_LISTEN_METRICS_URLS=\"http://192.168.56.10:2381,http://127.0.0.1:2381\""), lines::toString);
+        assertEquals(List.of("http://0.0.0.0:2381"), EtcdConfigRenderer.listenMetricsUrls(List.of("0.0.0.0"), 2381));
+    }
+
+    @Test
     void valueWithQuoteIsRefused() {
         ClusterSettings base = LabInventory.cluster(Optional.empty());
         ClusterSettings cluster = new ClusterSettings(base.name(), "tok\"en", base.dataDir(), base.configDir(),

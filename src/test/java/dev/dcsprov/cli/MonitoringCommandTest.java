@@ -1,0 +1,143 @@
+package dev.dcsprov.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dcsprov.pki.KeyAlgorithm;
+import dev.dcsprov.pki.PkiStore;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static dev.dcsprov.cli.MainTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** dcsprov monitoring: the files parse, hold every rule and a path (never the content) of the key, and promtool accepts them. */
+class MonitoringCommandTest {
+    private static final List<String> RULES = List.of("EtcdMemberDown", "EtcdNoLeader", "EtcdFrequentLeaderChanges",
+            "EtcdDatabaseQuotaHigh", "EtcdWalFsyncSlow", "EtcdBackendCommitSlow", "EtcdPeerRoundTripSlow",
+            "EtcdProposalsFailing", "EtcdLearnerNotPromoted", "EtcdCertificateRenewalDue", "EtcdCertificateExpired");
+
+    private static Path inventory(Path dir, String extraVars) throws IOException {
+        Path inv = dir.resolve("inv.yml");
+        Files.writeString(inv, """
+                all:
+                  vars:
+                    etcd_cluster_name: mon
+                %s  children:
+                    etcd:
+                      hosts:
+                        dcs-33: {ansible_host: 192.168.56.43}
+                        dcs-34: {ansible_host: 192.168.56.44}
+                        dcs-35: {ansible_host: 192.168.56.45}
+                """.formatted(extraVars));
+        PkiStore pki = new PkiStore(dir.resolve("pki/mon"));
+        pki.ensureCa("mon", KeyAlgorithm.ECDSA_P256, 3650);
+        return inv;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> yaml(Path file) throws IOException {
+        return new Yaml().load(Files.readString(file));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void withoutMetricsPortScrapesHttpsOnTheClientPortWithAClientCertificateByPath(@TempDir Path dir) throws Exception {
+        Path inv = inventory(dir, "");
+        Path out = dir.resolve("pack");
+        MainTest.Run r = run("monitoring", inv.toString(), "--out", out.toString(), "-o", "json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        assertEquals(List.of(out.resolve("prometheus-etcd.yml").toAbsolutePath().toString(),
+                out.resolve("etcd-alerts.yml").toAbsolutePath().toString()),
+                List.of(doc.get("files").get(0).asText(), doc.get("files").get(1).asText()), r.out());
+
+        Map<String, Object> config = yaml(out.resolve("prometheus-etcd.yml"));
+        Map<String, Object> job = ((List<Map<String, Object>>) config.get("scrape_configs")).get(0);
+        assertEquals("https", job.get("scheme"));
+        Map<String, Object> tls = (Map<String, Object>) job.get("tls_config");
+        Path key = Path.of((String) tls.get("key_file"));
+        assertEquals(dir.resolve("pki/mon/clients/prometheus.key").toAbsolutePath(), key, "the prometheus client certificate");
+        assertTrue(Files.isRegularFile(key));
+        List<Map<String, Object>> statics = (List<Map<String, Object>>) job.get("static_configs");
+        assertEquals(List.of("192.168.56.43:2379", "192.168.56.44:2379", "192.168.56.45:2379"),
+                statics.stream().map(s -> ((List<String>) s.get("targets")).get(0)).toList());
+        assertEquals("dcs-34", ((Map<String, Object>) statics.get(1).get("labels")).get("member"));
+        for (String file : List.of("prometheus-etcd.yml", "etcd-alerts.yml")) {
+            assertFalse(Files.readString(out.resolve(file)).contains("PRIVATE KEY"), file + " holds a key");
+        }
+
+        Map<String, Object> alerts = yaml(out.resolve("etcd-alerts.yml"));
+        List<Map<String, Object>> rules = (List<Map<String, Object>>) ((List<Map<String, Object>>) alerts.get("groups")).get(0).get("rules");
+        List<String> names = rules.stream().map(x -> (String) x.get("alert")).toList();
+        for (String rule : RULES) {
+            assertTrue(names.contains(rule), rule + " in " + names);
+        }
+        Map<String, Object> quota = rules.stream().filter(x -> x.get("alert").equals("EtcdDatabaseQuotaHigh")).findFirst().orElseThrow();
+        assertEquals("etcd_mvcc_db_total_size_in_bytes{job=\"etcd-mon\"} / etcd_server_quota_backend_bytes{job=\"etcd-mon\"} > 0.8",
+                quota.get("expr"));
+        assertEquals("1m", quota.get("for"), "a realistic default");
+        // CA, the prometheus client: each has a renewal and an expiry rule with its not-after written in.
+        long expiry = rules.stream().filter(x -> x.get("alert").equals("EtcdCertificateExpired")).count();
+        assertEquals(2, expiry, names.toString());
+        Map<String, Object> ca = rules.stream().filter(x -> x.get("alert").equals("EtcdCertificateExpired")
+                && "ca".equals(((Map<String, Object>) x.get("labels")).get("certificate"))).findFirst().orElseThrow();
+        long notAfter = new PkiStore(dir.resolve("pki/mon")).caInfo().orElseThrow().notAfter().getEpochSecond();
+        assertEquals("vector(time()) > " + notAfter, ca.get("expr"));
+
+        promtool("check", "rules", out.resolve("etcd-alerts.yml").toString());
+        promtool("check", "config", out.resolve("prometheus-etcd.yml").toString());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void metricsPortScrapesPlainHttpOnThatPortWithoutCertificate(@TempDir Path dir) throws Exception {
+        Path inv = inventory(dir, "    etcd_metrics_port: 2381\n");
+        Path out = dir.resolve("pack");
+        MainTest.Run r = run("monitoring", inv.toString(), "--out", out.toString(), "--interval", "2s", "--alert-for", "5s");
+        assertEquals(0, r.exit(), r.err());
+        Map<String, Object> config = yaml(out.resolve("prometheus-etcd.yml"));
+        assertEquals("2s", ((Map<String, Object>) config.get("global")).get("scrape_interval"));
+        Map<String, Object> job = ((List<Map<String, Object>>) config.get("scrape_configs")).get(0);
+        assertEquals("http", job.get("scheme"));
+        assertFalse(job.containsKey("tls_config"));
+        assertEquals(List.of("192.168.56.43:2381"), ((List<Map<String, Object>>) job.get("static_configs")).get(0).get("targets"));
+        assertFalse(Files.exists(dir.resolve("pki/mon/clients/prometheus.crt")), "no client certificate needed");
+        assertTrue(Files.readString(out.resolve("etcd-alerts.yml")).contains("for: 5s"));
+        promtool("check", "rules", out.resolve("etcd-alerts.yml").toString());
+        promtool("check", "config", out.resolve("prometheus-etcd.yml").toString());
+    }
+
+    @Test
+    void badDurationAndMissingPkiAreRefused(@TempDir Path dir) throws Exception {
+        Path inv = inventory(dir, "");
+        assertEquals(2, run("monitoring", inv.toString(), "--alert-for", "5 minutes").exit());
+        Path bare = dir.resolve("other");
+        Files.createDirectories(bare);
+        Files.copy(inv, bare.resolve("inv.yml"));
+        MainTest.Run r = run("monitoring", bare.resolve("inv.yml").toString(), "--out", dir.resolve("x").toString());
+        assertEquals(8, r.exit(), r.err());
+        assertFalse(Files.exists(dir.resolve("x")), "nothing written");
+    }
+
+    private static void promtool(String... args) throws Exception {
+        boolean present = Files.isExecutable(Path.of("/usr/bin/promtool"));
+        Assumptions.assumeTrue(present, "promtool is not installed (apt-get install prometheus): the files were not checked by promtool");
+        List<String> cmd = new java.util.ArrayList<>(List.of("/usr/bin/promtool"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ":\n" + output);
+    }
+}
