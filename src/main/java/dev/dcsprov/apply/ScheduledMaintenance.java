@@ -1,18 +1,14 @@
 package dev.dcsprov.apply;
 
-import dev.dcsprov.facts.HostFacts;
 import dev.dcsprov.inventory.ClusterSettings;
 import dev.dcsprov.maintain.MaintenanceOptions;
-import dev.dcsprov.plan.Action;
-import dev.dcsprov.plan.Change;
 import dev.dcsprov.render.RemotePaths;
-import dev.dcsprov.ssh.RemoteCommand;
 import dev.dcsprov.steps.DesiredFile;
 import dev.dcsprov.steps.FileStep;
 import dev.dcsprov.steps.Ownership;
 import dev.dcsprov.steps.Step;
+import dev.dcsprov.steps.TimerUnit;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +29,7 @@ public final class ScheduledMaintenance {
     public static final String SCRIPT = "/usr/local/sbin/dcsprov-maintain";
     public static final String SERVICE = "/etc/systemd/system/dcsprov-maintain.service";
     public static final String TIMER = "/etc/systemd/system/dcsprov-maintain.timer";
+    private static final TimerUnit UNIT = new TimerUnit("dcsprov-maintain.timer", TIMER);
     /** The last run's outcome: "<UTC time> <outcome>". */
     public static final String LAST = "/var/lib/dcs/maintenance.last";
     static final String LOCK = "dcsprov-maintenance";
@@ -51,38 +48,14 @@ public final class ScheduledMaintenance {
 
     public List<Step> steps() {
         if (cluster.maintenanceSchedule().isEmpty()) {
-            return List.of(ScheduledMaintenance::disableLeftover);
+            return List.of((host, facts) -> UNIT.removeLeftover(host, facts, "dcsprov_maintenance_schedule is no longer set", "no scheduled maintenance"));
         }
-        List<DesiredFile> files = List.of(file(SCRIPT, script(), Ownership.ROOT_EXECUTES), file(SERVICE, service(), Ownership.ROOT_READS),
-                file(TIMER, timer(), Ownership.ROOT_READS));
+        List<DesiredFile> files = List.of(TimerUnit.file(SCRIPT, script(), Ownership.ROOT_EXECUTES), TimerUnit.file(SERVICE, service(), Ownership.ROOT_READS),
+                TimerUnit.file(TIMER, timer(), Ownership.ROOT_READS));
         List<Step> steps = new ArrayList<>();
         files.forEach(f -> steps.add(new FileStep(f, Optional.empty())));
-        steps.add((host, facts) -> enable(host, facts, files));
+        steps.add((host, facts) -> UNIT.enable(host, facts, files, "the maintenance units changed"));
         return steps;
-    }
-
-    private static Step.Outcome enable(String host, HostFacts facts, List<DesiredFile> files) {
-        boolean changed = files.stream().anyMatch(f -> !facts.file(f.path()).exists() || !facts.file(f.path()).sha256().equals(f.sha256()));
-        if (!changed) {
-            return Step.Outcome.unchanged("dcsprov-maintain.timer is set up");
-        }
-        return Step.Outcome.changes(new Change(host, "service", Action.START, "dcsprov-maintain.timer", "the maintenance units changed",
-                "", false, false, List.of(RemoteCommand.of("systemctl daemon-reload && systemctl enable --quiet dcsprov-maintain.timer"
-                + " && systemctl restart dcsprov-maintain.timer"))));
-    }
-
-    private static Step.Outcome disableLeftover(String host, HostFacts facts) {
-        if (!facts.file(TIMER).exists()) {
-            return Step.Outcome.unchanged("no scheduled maintenance");
-        }
-        return Step.Outcome.changes(new Change(host, "service", Action.DELETE, "dcsprov-maintain.timer",
-                "dcsprov_maintenance_schedule is no longer set", "", false, false,
-                List.of(RemoteCommand.of("systemctl disable --now --quiet dcsprov-maintain.timer && rm -f " + quote(TIMER)
-                        + " && systemctl daemon-reload"))));
-    }
-
-    private static DesiredFile file(String path, String text, Ownership o) {
-        return DesiredFile.of(path, text.getBytes(StandardCharsets.UTF_8), o, false, false, false);
     }
 
     /** The script: POSIX sh, etcdctl and coreutils only (minimal Debian hosts have no jq or python). */

@@ -5,7 +5,6 @@ import dev.dcsprov.etcd.SnapshotTool;
 import dev.dcsprov.facts.HostFacts;
 import dev.dcsprov.inventory.BackupSettings;
 import dev.dcsprov.inventory.ClusterSettings;
-import dev.dcsprov.plan.Action;
 import dev.dcsprov.plan.Change;
 import dev.dcsprov.render.RemotePaths;
 import dev.dcsprov.ssh.RemoteCommand;
@@ -15,8 +14,8 @@ import dev.dcsprov.steps.FileStep;
 import dev.dcsprov.steps.Ownership;
 import dev.dcsprov.steps.RootShell;
 import dev.dcsprov.steps.Step;
+import dev.dcsprov.steps.TimerUnit;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,6 +31,7 @@ public final class ScheduledSnapshots {
     public static final String SCRIPT = "/usr/local/sbin/dcsprov-snapshot";
     public static final String SERVICE = "/etc/systemd/system/dcsprov-snapshot.service";
     public static final String TIMER = "/etc/systemd/system/dcsprov-snapshot.timer";
+    private static final TimerUnit UNIT = new TimerUnit("dcsprov-snapshot.timer", TIMER);
 
     private final ClusterSettings cluster;
     private final RemotePaths paths;
@@ -54,14 +54,14 @@ public final class ScheduledSnapshots {
      */
     public List<Step> steps() {
         if (cluster.backup().schedule().isEmpty()) {
-            return List.of(ScheduledSnapshots::disableLeftover);
+            return List.of((host, facts) -> UNIT.removeLeftover(host, facts, "dcsprov_backup_schedule is no longer set; snapshots already taken stay", "no scheduled snapshots"));
         }
-        List<DesiredFile> files = List.of(file(SCRIPT, script(), Ownership.ROOT_EXECUTES), file(SERVICE, service(), Ownership.ROOT_READS),
-                file(TIMER, timer(), Ownership.ROOT_READS));
+        List<DesiredFile> files = List.of(TimerUnit.file(SCRIPT, script(), Ownership.ROOT_EXECUTES), TimerUnit.file(SERVICE, service(), Ownership.ROOT_READS),
+                TimerUnit.file(TIMER, timer(), Ownership.ROOT_READS));
         List<Step> steps = new ArrayList<>();
         steps.add(this::backupDir);
         files.forEach(f -> steps.add(new FileStep(f, Optional.empty())));
-        steps.add((host, facts) -> enable(host, facts, files));
+        steps.add((host, facts) -> UNIT.enable(host, facts, files, "the snapshot units changed"));
         return steps;
     }
 
@@ -84,30 +84,6 @@ public final class ScheduledSnapshots {
         return Step.Outcome.changes(new Change(c.host(), c.step(), c.action(), c.subject(),
                 c.reason() + "; snapshots in it become " + Ownership.ROOT_ONLY.chown() + " " + Ownership.ROOT_ONLY.mode(),
                 c.diff(), false, false, commands));
-    }
-
-    private static Step.Outcome enable(String host, HostFacts facts, List<DesiredFile> files) {
-        boolean changed = files.stream().anyMatch(f -> !facts.file(f.path()).exists() || !facts.file(f.path()).sha256().equals(f.sha256()));
-        if (!changed) {
-            return Step.Outcome.unchanged("dcsprov-snapshot.timer is set up");
-        }
-        return Step.Outcome.changes(new Change(host, "service", Action.START, "dcsprov-snapshot.timer", "the snapshot units changed",
-                "", false, false, List.of(RemoteCommand.of("systemctl daemon-reload && systemctl enable --quiet dcsprov-snapshot.timer"
-                + " && systemctl restart dcsprov-snapshot.timer"))));
-    }
-
-    private static Step.Outcome disableLeftover(String host, HostFacts facts) {
-        if (!facts.file(TIMER).exists()) {
-            return Step.Outcome.unchanged("no scheduled snapshots");
-        }
-        return Step.Outcome.changes(new Change(host, "service", Action.DELETE, "dcsprov-snapshot.timer",
-                "dcsprov_backup_schedule is no longer set; snapshots already taken stay", "", false, false,
-                List.of(RemoteCommand.of("systemctl disable --now --quiet dcsprov-snapshot.timer && rm -f " + quote(TIMER)
-                        + " && systemctl daemon-reload"))));
-    }
-
-    private static DesiredFile file(String path, String text, Ownership o) {
-        return DesiredFile.of(path, text.getBytes(StandardCharsets.UTF_8), o, false, false, false);
     }
 
     /**

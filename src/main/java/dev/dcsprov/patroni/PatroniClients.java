@@ -3,9 +3,6 @@ package dev.dcsprov.patroni;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.cluster.Reporter;
-import dev.dcsprov.plan.Change;
-import dev.dcsprov.plan.Plan;
-import dev.dcsprov.cluster.Recap;
 import dev.dcsprov.rotate.ClientDelivery;
 
 import java.util.Map;
@@ -18,30 +15,7 @@ public final class PatroniClients implements ClientDelivery {
 
     public PatroniClients(PatroniDelivery delivery, Consumer<String> progress) {
         this.delivery = delivery;
-        this.reporter = new Reporter() {
-            @Override
-            public void plan(Plan plan) {
-            }
-
-            @Override
-            public void started(Change change) {
-            }
-
-            @Override
-            public void finished(Change change, String error) {
-                progress.accept("[" + change.host() + "] " + change.action().symbol() + " " + change.subject()
-                        + (change.sensitive() ? " (sensitive)" : "") + (error.isEmpty() ? " ... changed" : " ... FAILED: " + error));
-            }
-
-            @Override
-            public void progress(String message) {
-                progress.accept(message);
-            }
-
-            @Override
-            public void recap(Recap recap) {
-            }
-        };
+        this.reporter = Reporter.lines(progress);
     }
 
     @Override
