@@ -1,11 +1,8 @@
 package dev.dcsprov.patroni;
 
-import dev.dcsprov.DcsprovException;
-import dev.dcsprov.ExitCode;
 import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.rotate.ClientDelivery;
 
-import java.util.Map;
 import java.util.function.Consumer;
 
 /** Patroni as the client rotations carry through: {@link PatroniDelivery} behind the rotations' {@link ClientDelivery}. */
@@ -30,18 +27,11 @@ public final class PatroniClients implements ClientDelivery {
         delivery.deliver(why, reporter);
     }
 
-    /** Every running Patroni still answers and still reaches etcd. */
+    /** Every running Patroni still answers and has reached etcd since the member came back (see {@link PatroniDelivery#awaitReachedEtcd}). */
     @Override
     public void afterMember(String member) {
-        if (!delivery.any()) {
-            return;
+        if (delivery.any()) {
+            delivery.awaitReachedEtcd(member + " restarted", reporter);
         }
-        Map<String, PatroniFacts> facts = delivery.read();
-        facts.forEach((host, f) -> {
-            if (f.unitActive() && f.patroni().isEmpty()) {
-                throw new DcsprovException(ExitCode.HOST_FAILED, "Patroni on " + host + " stopped answering after " + member + " restarted",
-                        f.restError(), "see 'journalctl -u patroni' on " + host + "; the rotation stopped here, run it again once Patroni is back");
-            }
-        });
     }
 }

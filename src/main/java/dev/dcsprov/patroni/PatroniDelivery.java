@@ -162,17 +162,37 @@ public final class PatroniDelivery {
                         + "keeps working with it; fix the cause and run the command again");
             }
             if (mine.stream().anyMatch(c -> c.action() == Action.RUN)) {
-                awaitHealthy(p, before, reporter);
+                awaitHealthy(p, before, "its reload", reporter);
             }
         }
     }
 
-    /** Until Patroni answers, runs, and has talked to etcd after {@code since} (host clock): then its new files work. */
-    void awaitHealthy(PatroniHost p, double since, Reporter reporter) {
+    /**
+     * After a member restarted, before the next one goes down: every running Patroni answers and has talked to
+     * etcd since (its next HA loop, at most loop_wait away). Back-to-back member restarts inside one Patroni loop
+     * can fail its watch and its DCS reads in a row, and a leader that cannot read the DCS demotes itself.
+     */
+    public void awaitReachedEtcd(String event, Reporter reporter) {
+        Map<String, PatroniFacts> facts = read();
+        for (PatroniHost p : inventory.patroni()) {
+            PatroniFacts f = facts.get(p.name());
+            if (f.unitActive() && f.patroni().isEmpty()) {
+                throw new DcsprovException(ExitCode.HOST_FAILED, "Patroni on " + p.name() + " stopped answering after " + event,
+                        f.restError(), "see 'journalctl -u " + Shell.quote(p.unit()) + "' on " + p.name()
+                        + "; the run stopped here, run it again once Patroni is back");
+            }
+            if (f.unitActive()) {
+                awaitHealthy(p, f.now(), event, reporter);
+            }
+        }
+    }
+
+    /** Until Patroni answers, runs, and has talked to etcd after {@code since} (host clock), e.g. with its new files. */
+    void awaitHealthy(PatroniHost p, double since, String after, Reporter reporter) {
         PatroniFacts f = PatroniProbe.read(hosts.connection(p.name()), p);
         Duration limit = Duration.ofSeconds(Math.max(60, f.ttl() + 3L * f.loopWait()));
         long end = System.nanoTime() + limit.toNanos();
-        reporter.progress("waiting for Patroni on " + p.name() + " to talk to etcd with its new files");
+        reporter.progress("waiting for Patroni on " + p.name() + " to talk to etcd after " + after);
         while (true) {
             if (f.patroni().isPresent() && f.state().equals("running") && f.dcsLastSeen() >= since) {
                 reporter.progress("Patroni on " + p.name() + " is " + f.role() + ", running, and reached etcd");
@@ -180,8 +200,8 @@ public final class PatroniDelivery {
             }
             if (System.nanoTime() > end) {
                 throw new DcsprovException(ExitCode.HOST_FAILED, "Patroni on " + p.name() + " did not reach etcd within "
-                        + limit.toSeconds() + " s after its reload", "state '" + f.state() + "', last reached etcd "
-                        + (f.dcsLastSeen() == 0 ? "never" : String.format("%.0f s before the reload", since - f.dcsLastSeen()))
+                        + limit.toSeconds() + " s after " + after, "state '" + f.state() + "', last reached etcd "
+                        + (f.dcsLastSeen() == 0 ? "never" : String.format("%.0f s before that", since - f.dcsLastSeen()))
                         + (f.restError().isEmpty() ? "" : "; " + f.restError()),
                         "see 'journalctl -u " + Shell.quote(p.unit()) + "' on " + p.name() + "; the previous generation is kept in "
                                 + p.tlsDir() + ": point " + p.current() + " back at it if needed");

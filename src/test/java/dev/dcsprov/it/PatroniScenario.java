@@ -211,6 +211,7 @@ final class PatroniScenario {
             }
         });
         long t0 = System.nanoTime();
+        long since = System.currentTimeMillis() / 1000 - 1;
         poller.start();
         Proc.Result r;
         try {
@@ -229,9 +230,23 @@ final class PatroniScenario {
         if (System.getenv("DCSPROV_BENCH") != null) {
             return r; // bench/patroni.sh: figures, not assertions
         }
+        String after = leaderAndTimeline();
+        if (bad.get() != 0 || !before.equals(after)) {
+            log(what + ": Patroni's log during the command:\n" + patroniLogSince(since));
+        }
         assertEquals(0, bad.get(), () -> what + ": " + primary + "/primary answered " + badAnswers + " during the command\n" + r);
-        assertEquals(before, leaderAndTimeline(), what + ": no failover, the same leader on the same timeline");
+        assertEquals(before, after, what + ": no failover, the same leader on the same timeline");
         return r;
+    }
+
+    /** Every Patroni host's journal since {@code epochSeconds}: what Patroni itself said when a check failed. */
+    String patroniLogSince(long epochSeconds) {
+        StringBuilder out = new StringBuilder();
+        for (String h : patroni) {
+            out.append("--- ").append(h).append('\n')
+                    .append(Lab.ssh(h, "journalctl -u patroni --no-pager -o cat --since @" + epochSeconds).out());
+        }
+        return out.toString();
     }
 
     void log(String message) {
