@@ -32,6 +32,13 @@ public final class ScheduledSnapshots {
     public static final String SERVICE = "/etc/systemd/system/dcsprov-snapshot.service";
     public static final String TIMER = "/etc/systemd/system/dcsprov-snapshot.timer";
     private static final TimerUnit UNIT = new TimerUnit("dcsprov-snapshot.timer", TIMER);
+    /** node_exporter textfile metrics (etcd_node_exporter_port): written after each successful snapshot. */
+    public static final String METRICS_FILE = "dcsprov_snapshot.prom";
+    /** Written after each failed run, so a success does not hide that the last run failed. */
+    public static final String FAILURE_METRICS_FILE = "dcsprov_snapshot_failure.prom";
+    public static final String LAST_SUCCESS = "dcsprov_snapshot_last_success_timestamp_seconds";
+    public static final String LAST_SIZE = "dcsprov_snapshot_last_size_bytes";
+    public static final String LAST_FAILURE = "dcsprov_snapshot_last_failure_timestamp_seconds";
 
     private final ClusterSettings cluster;
     private final RemotePaths paths;
@@ -102,11 +109,15 @@ public final class ScheduledSnapshots {
                 + "set -eu\n"
                 + "umask 077\n"
                 + "dir=" + quote(b.hostDir()) + "\n"
+                + "tmp=\n"
+                + b.nodeExporter().map(n -> metricsFunctions(n.textfileDir())).orElse("")
+                + "trap '" + (b.nodeExporter().isPresent() ? "rc=$?; " : "") + "[ -z \"$tmp\" ] || rm -rf -- \"$tmp\""
+                + (b.nodeExporter().isPresent() ? "; [ $rc -eq 0 ] || failed_metric | publish " + FAILURE_METRICS_FILE + " || true" : "")
+                + "' EXIT\n"
                 + "if [ -L \"$dir\" ] || [ ! -d \"$dir\" ] || [ \"$(stat -c '%u %a' \"$dir\")\" != \"$(id -u) 700\" ]; then\n"
                 + "  echo \"refusing to snapshot into $dir: it must be a directory of $(id -un) with mode 0700 (run dcsprov apply)\" >&2; exit 1\n"
                 + "fi\n"
                 + "tmp=$(mktemp -d \"$dir/.dcsprov-snapshot.XXXXXX\")\n"
-                + "trap 'rm -rf -- \"$tmp\"' EXIT\n"
                 + "s=\"$tmp/snapshot.db\"\n"
                 + "# etcdctl 3.4's snapshot save waits forever for a member that is down: bound it.\n"
                 + EtcdctlInvocation.of("https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey())
@@ -118,13 +129,43 @@ public final class ScheduledSnapshots {
                 + SnapshotTool.DEFINE
                 + "status=$(" + SnapshotTool.status("\"$s\"") + ")\n"
                 + "chmod 0600 \"$s\"\n"
-                + "f=\"$dir/" + name + "-$(date -u +%Y%m%dT%H%M%SZ).db\"\n"
+                + "now=$(date -u +%s)\n"
+                + "f=\"$dir/" + name + "-$(date -u -d \"@$now\" +%Y%m%dT%H%M%SZ).db\"\n"
                 + RootShell.install("\"$s\"", "\"$f\"")
                 + "echo \"snapshot $f $status\"\n"
+                + (b.nodeExporter().isPresent() ? "success_metrics \"$now\" \"$n\" | publish " + METRICS_FILE + "\n"
+                        + "echo \"metrics in " + b.nodeExporter().get().textfileDir() + "/" + METRICS_FILE + "\"\n" : "")
                 + "# Retention: the newest " + b.hostKeep() + " of this cluster's snapshots (regular files only).\n"
                 + "ls -1 \"$dir\" | grep -E '^" + name + "-[0-9]{8}T[0-9]{6}Z\\.db$' | while read -r x; do "
                 + "[ -f \"$dir/$x\" ] && [ ! -L \"$dir/$x\" ] && echo \"$x\"; done | sort | head -n -" + b.hostKeep()
                 + " | while read -r old; do rm -f -- \"$dir/$old\"; echo \"removed $dir/$old\"; done\n";
+    }
+
+    /**
+     * Shell functions that publish the snapshot metrics for node_exporter's textfile collector: each file is
+     * written to a temp name (which the collector's *.prom glob does not match) and renamed into place, 0644.
+     * Run as root in a directory other accounts may reach, so {@code publish} first enters the directory, then
+     * checks that the directory it is in is the configured one ({@code pwd -P}: no link anywhere on the path)
+     * and that no one but root may write it; from then on only root can change what it names.
+     */
+    private static String metricsFunctions(String textfileDir) {
+        String help = "# HELP " + LAST_SUCCESS + " Unix time of the newest scheduled etcd snapshot of this member (dcsprov-snapshot).\\n"
+                + "# TYPE " + LAST_SUCCESS + " gauge\\n" + LAST_SUCCESS + " %s\\n"
+                + "# HELP " + LAST_SIZE + " Size in bytes of the newest scheduled etcd snapshot of this member.\\n"
+                + "# TYPE " + LAST_SIZE + " gauge\\n" + LAST_SIZE + " %s\\n";
+        return "textdir=" + quote(textfileDir) + "\n"
+                + "publish() (\n"
+                + "  if ! cd \"$textdir\" 2>/dev/null || [ \"$(pwd -P)\" != \"$textdir\" ] || [ \"$(stat -c %u .)\" != \"$(id -u)\" ] "
+                + "|| [ $((0$(stat -c %a .) & 022)) -ne 0 ]; then\n"
+                + "    echo \"cannot publish the snapshot metrics: $textdir must be a directory (no link on its path) that only $(id -un) "
+                + "may write (is prometheus-node-exporter installed?)\" >&2; exit 1\n"
+                + "  fi\n"
+                + "  t=$(mktemp \".$1.XXXXXX\")\n"
+                + "  cat > \"$t\" && chmod 0644 \"$t\" && mv -fT \"$t\" \"$1\" || { rm -f -- \"$t\"; exit 1; }\n"
+                + ")\n"
+                + "success_metrics() { printf '" + help + "' \"$1\" \"$2\"; }\n"
+                + "failed_metric() { printf '# HELP " + LAST_FAILURE + " Unix time of the last failed run of dcsprov-snapshot on this member.\\n"
+                + "# TYPE " + LAST_FAILURE + " gauge\\n" + LAST_FAILURE + " %s\\n' \"$(date -u +%s)\"; }\n";
     }
 
     String service() {

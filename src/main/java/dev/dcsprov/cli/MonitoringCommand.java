@@ -5,6 +5,8 @@ import dev.dcsprov.ExitCode;
 import dev.dcsprov.inventory.ClusterSettings;
 import dev.dcsprov.inventory.Host;
 import dev.dcsprov.inventory.Inventory;
+import dev.dcsprov.inventory.NodeExporter;
+import dev.dcsprov.inventory.PromDuration;
 import dev.dcsprov.monitoring.AlertRules;
 import dev.dcsprov.monitoring.ClientTls;
 import dev.dcsprov.monitoring.ExpiringCertificate;
@@ -65,8 +67,14 @@ final class MonitoringCommand extends InventoryCommand implements ConnectsToNoHo
                     pki.clientCertificateFile(CLIENT).toAbsolutePath(), pki.clientKeyFile(CLIENT).toAbsolutePath()));
         }
         List<ScrapeTarget> targets = inventory.members().stream().map(h -> target(h, cluster)).toList();
-        ScrapeConfig scrape = new ScrapeConfig(cluster.name(), targets, tls, interval, PackFiles.RULES_FILE);
-        AlertRules rules = new AlertRules(scrape.jobName(), alertFor, certificates(pki, cluster));
+        Optional<NodeExporter> node = cluster.backup().nodeExporter();
+        List<ScrapeTarget> nodeTargets = node.map(n -> inventory.members().stream().map(h -> nodeTarget(h, cluster, n)).toList())
+                .orElse(List.of());
+        ScrapeConfig scrape = new ScrapeConfig(cluster.name(), targets, tls, interval, PackFiles.RULES_FILE, nodeTargets);
+        // The snapshot rules need node_exporter (where the metrics are) and a schedule (what makes them due).
+        Optional<AlertRules.SnapshotAlerts> snapshots = node.flatMap(n -> cluster.backup().snapshotMaxAge())
+                .map(age -> new AlertRules.SnapshotAlerts(scrape.nodeJobName(), age));
+        AlertRules rules = new AlertRules(scrape.jobName(), alertFor, certificates(pki, cluster), snapshots);
 
         Map<String, String> files = new LinkedHashMap<>();
         files.put(PackFiles.SCRAPE_FILE, scrape.render());
@@ -79,13 +87,20 @@ final class MonitoringCommand extends InventoryCommand implements ConnectsToNoHo
             doc.put("targets", targets.stream().map(ScrapeTarget::address).toList());
             doc.put("scheme", tls.isPresent() ? "https" : "http");
             tls.ifPresent(t -> doc.put("client_certificate", t.certFile().toString()));
+            if (!nodeTargets.isEmpty()) {
+                doc.put("node_exporter_job", scrape.nodeJobName());
+                doc.put("node_exporter_targets", nodeTargets.stream().map(ScrapeTarget::address).toList());
+            }
+            snapshots.ifPresent(a -> doc.put("snapshot_max_age_seconds", a.maxAge().getSeconds()));
             doc.put("rules", rules.rules().size());
             printJson(doc);
             return ExitCode.OK.code();
         }
         written.forEach(p -> out().println("wrote " + p));
         out().println(targets.size() + " targets (" + (tls.isPresent() ? "https, client certificate " + CLIENT : "http, etcd_metrics_port")
-                + "), " + rules.rules().size() + " rules; start Prometheus with --config.file=" + written.get(0));
+                + ")" + (nodeTargets.isEmpty() ? "" : ", " + nodeTargets.size() + " node_exporter targets")
+                + snapshots.map(a -> " (snapshot age alert above " + PromDuration.format(a.maxAge()) + ")").orElse("")
+                + ", " + rules.rules().size() + " rules; start Prometheus with --config.file=" + written.get(0));
         out().flush();
         return ExitCode.OK.code();
     }
@@ -97,6 +112,12 @@ final class MonitoringCommand extends InventoryCommand implements ConnectsToNoHo
             hostPort = hostPort.substring(0, hostPort.lastIndexOf(':') + 1) + c.tuning().metricsPort().getAsInt();
         }
         return new ScrapeTarget(h.memberName(), hostPort);
+    }
+
+    /** The member's advertise address on node_exporter's port. */
+    static ScrapeTarget nodeTarget(Host h, ClusterSettings c, NodeExporter n) {
+        String hostPort = URI.create(h.clientUrl(c)).getRawAuthority();
+        return new ScrapeTarget(h.memberName(), hostPort.substring(0, hostPort.lastIndexOf(':') + 1) + n.port());
     }
 
     private static List<ExpiringCertificate> certificates(PkiStore pki, ClusterSettings c) {

@@ -45,6 +45,9 @@ final class ClusterConsistency {
         SETTINGS.put("dcsprov_backup_schedule", c -> c.backup().schedule().orElse("none"));
         SETTINGS.put("dcsprov_backup_host_dir", c -> c.backup().hostDir());
         SETTINGS.put("dcsprov_backup_host_keep", c -> c.backup().hostKeep());
+        SETTINGS.put("dcsprov_backup_max_age", c -> c.backup().maxAge().map(Object::toString).orElse("none"));
+        SETTINGS.put("etcd_node_exporter_port", c -> c.backup().nodeExporter().map(n -> (Object) n.port()).orElse("none"));
+        SETTINGS.put("etcd_node_exporter_textfile_dir", c -> c.backup().nodeExporter().map(NodeExporter::textfileDir).orElse("none"));
         SETTINGS.put("etcd_package_release", c -> c.etcdSource().release().orElse("none"));
         SETTINGS.put("etcd_tarball", c -> c.etcdSource().tarball().map(Object::toString).orElse("none"));
         SETTINGS.put("etcd_tarball_sha256", c -> c.etcdSource().tarballSha256().orElse("none"));

@@ -5,6 +5,7 @@ import dev.dcsprov.pki.KeyAlgorithm;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -70,6 +71,14 @@ final class ClusterSettingsResolver {
                 .stream().map(paths::resolve).toList();
         Optional<Path> templateDir = vars.string("dcsprov_template_dir").map(paths::resolve);
         BackupSettings backup = backup(vars, name);
+        backup.nodeExporter().ifPresent(n -> {
+            int m = tuning.metricsPort().orElse(-1);
+            if (n.port() == clientPort || n.port() == peerPort || n.port() == m) {
+                vars.error(vars.var("etcd_node_exporter_port").orElseThrow(), "etcd_node_exporter_port " + n.port()
+                        + " is also etcd's " + (n.port() == clientPort ? "client" : n.port() == peerPort ? "peer" : "metrics")
+                        + " port; node_exporter and etcd cannot both listen on it", "node_exporter's own port, Debian's default 9100");
+            }
+        });
         EtcdSource source = etcdSource(vars);
         Optional<String> maintenance = calendar(vars, "dcsprov_maintenance_schedule");
 
@@ -118,7 +127,34 @@ final class ClusterSettingsResolver {
         Optional<String> schedule = calendar(vars, "dcsprov_backup_schedule");
         String hostDir = hostDir(vars, "dcsprov_backup_host_dir", BackupSettings.DEFAULT_HOST_DIR);
         int hostKeep = vars.integer("dcsprov_backup_host_keep", BackupSettings.DEFAULT_KEEP, 1, 100_000);
-        return new BackupSettings(dir, keep, schedule, hostDir, hostKeep);
+        Optional<NodeExporter> nodeExporter = Optional.empty();
+        if (vars.isSet("etcd_node_exporter_port")) {
+            nodeExporter = Optional.of(new NodeExporter(vars.integer("etcd_node_exporter_port", 9100, 1, 65535),
+                    hostDir(vars, "etcd_node_exporter_textfile_dir", NodeExporter.DEFAULT_TEXTFILE_DIR)));
+        } else if (vars.isSet("etcd_node_exporter_textfile_dir")) {
+            vars.error(vars.var("etcd_node_exporter_textfile_dir").orElseThrow(),
+                    "etcd_node_exporter_textfile_dir without etcd_node_exporter_port",
+                    "add etcd_node_exporter_port (the members' node_exporter, e.g. 9100) or remove it");
+        }
+        Optional<Duration> maxAge = vars.string("dcsprov_backup_max_age").map(String::strip).flatMap(s -> {
+            Optional<Duration> d = PromDuration.parse(s);
+            if (d.isEmpty() || d.get().isZero()) {
+                vars.error(vars.var("dcsprov_backup_max_age").orElseThrow(), "dcsprov_backup_max_age '" + s
+                        + "' is not a duration", "a number with a unit s, m, h or d, e.g. 26h or 1d12h");
+            }
+            return d;
+        });
+        if (maxAge.isPresent() && schedule.isEmpty()) {
+            vars.error(vars.var("dcsprov_backup_max_age").orElseThrow(), "dcsprov_backup_max_age without dcsprov_backup_schedule",
+                    "add dcsprov_backup_schedule or remove it");
+        }
+        BackupSettings settings = new BackupSettings(dir, keep, schedule, hostDir, hostKeep, nodeExporter, maxAge);
+        if (nodeExporter.isPresent() && schedule.isPresent() && settings.snapshotMaxAge().isEmpty()) {
+            vars.error(vars.var("dcsprov_backup_schedule").orElseThrow(), "dcsprov_backup_schedule '" + schedule.get()
+                            + "' has no period dcsprov knows, so the snapshot age alert has no threshold",
+                    "set dcsprov_backup_max_age (e.g. 26h for a run every day), or use a shorthand: hourly, daily, weekly ...");
+        }
+        return settings;
     }
 
     private static Optional<String> calendar(VarReader vars, String variable) {

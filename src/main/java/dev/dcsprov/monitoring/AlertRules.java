@@ -1,7 +1,12 @@
 package dev.dcsprov.monitoring;
 
+import dev.dcsprov.backup.ScheduledSnapshots;
+import dev.dcsprov.inventory.PromDuration;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * etcd-alerts.yml: Prometheus alerting rules for one cluster, on etcd's own metrics, plus one rule per
@@ -17,15 +22,34 @@ public final class AlertRules {
         }
     }
 
+    /** The scheduled snapshot script's metrics (backup.ScheduledSnapshots writes them). */
+    private static final String SNAPSHOT_SUCCESS = ScheduledSnapshots.LAST_SUCCESS;
+    private static final String SNAPSHOT_FAILURE = ScheduledSnapshots.LAST_FAILURE;
+
     private final String job;
     private final String alertFor;
     private final List<ExpiringCertificate> certificates;
+    private final Optional<SnapshotAlerts> snapshots;
+
+    /**
+     * The scheduled snapshots' rules, on the metrics the snapshot script publishes through node_exporter.
+     *
+     * @param nodeJob the node_exporter job of {@link ScrapeConfig#nodeJobName()}
+     * @param maxAge  the age of the newest snapshot that alerts (dcsprov_backup_max_age or derived from the schedule)
+     */
+    public record SnapshotAlerts(String nodeJob, Duration maxAge) {
+    }
+
+    public AlertRules(String job, String alertFor, List<ExpiringCertificate> certificates) {
+        this(job, alertFor, certificates, Optional.empty());
+    }
 
     /**
      * @param job      the scrape job of {@link ScrapeConfig#jobName()}, so the rules see only this cluster
      * @param alertFor how long a condition must hold before its alert fires (Prometheus duration, e.g. 1m)
      */
-    public AlertRules(String job, String alertFor, List<ExpiringCertificate> certificates) {
+    public AlertRules(String job, String alertFor, List<ExpiringCertificate> certificates, Optional<SnapshotAlerts> snapshots) {
+        this.snapshots = snapshots;
         this.job = job;
         this.alertFor = alertFor;
         this.certificates = List.copyOf(certificates);
@@ -64,6 +88,7 @@ public final class AlertRules {
         rules.add(new Rule("EtcdLearnerNotPromoted", "etcd_server_is_learner{" + sel + "} == 1", "15m", "warning",
                 "etcd member {{ $labels.member }} is still a learner: dcsprov promotes a joining member once it caught up; "
                         + "run dcsprov apply or see dcsprov member list"));
+        snapshots.ifPresent(a -> rules.addAll(snapshotRules(a)));
         for (ExpiringCertificate c : certificates) {
             List<String[]> labels = List.<String[]>of(new String[]{"certificate", c.name()},
                     new String[]{"not_after", c.notAfter().toString()});
@@ -75,6 +100,26 @@ public final class AlertRules {
                     "certificate " + c.name() + " of the local PKI expired at " + c.notAfter(), labels));
         }
         return List.copyOf(rules);
+    }
+
+    /**
+     * Age: the newest snapshot is older than maxAge. Missing: a member's node_exporter target has no success
+     * metric (node_exporter down, not installed, or no snapshot yet) for as long as maxAge, since a new timer
+     * takes its first snapshot only at its first scheduled time. Failed: the last run failed after the last success.
+     */
+    private List<Rule> snapshotRules(SnapshotAlerts a) {
+        String sel = "job=\"" + a.nodeJob() + "\"";
+        String success = SNAPSHOT_SUCCESS + "{" + sel + "}";
+        String age = PromDuration.format(a.maxAge());
+        return List.of(
+                new Rule("EtcdSnapshotTooOld", "time() - " + success + " > " + a.maxAge().getSeconds(), alertFor, "warning",
+                        "the newest scheduled snapshot of etcd member {{ $labels.member }} is {{ $value | humanizeDuration }} old "
+                                + "(more than " + age + "): see systemctl status dcsprov-snapshot.timer dcsprov-snapshot on it"),
+                new Rule("EtcdSnapshotMetricMissing", "up{" + sel + "} unless on (instance) " + success, age, "warning",
+                        "etcd member {{ $labels.member }} has published no snapshot metric for " + age + ": node_exporter down or "
+                                + "not installed, or no scheduled snapshot succeeded there"),
+                new Rule("EtcdSnapshotFailed", SNAPSHOT_FAILURE + "{" + sel + "} > " + success, alertFor, "warning",
+                        "the last scheduled snapshot run on etcd member {{ $labels.member }} failed: see journalctl -u dcsprov-snapshot on it"));
     }
 
     public String render() {

@@ -14,12 +14,20 @@ public final class ScrapeConfig {
     private final Optional<ClientTls> tls;
     private final String interval;
     private final String rulesFile;
+    private final List<ScrapeTarget> nodeTargets;
+
+    public ScrapeConfig(String cluster, List<ScrapeTarget> targets, Optional<ClientTls> tls, String interval, String rulesFile) {
+        this(cluster, targets, tls, interval, rulesFile, List.of());
+    }
 
     /**
      * @param tls empty: plain HTTP (etcd_metrics_port, one port for the whole cluster); present: https on the
      *            client port with this client certificate
+     * @param nodeTargets the members' node_exporters (etcd_node_exporter_port), a second job; empty for none
      */
-    public ScrapeConfig(String cluster, List<ScrapeTarget> targets, Optional<ClientTls> tls, String interval, String rulesFile) {
+    public ScrapeConfig(String cluster, List<ScrapeTarget> targets, Optional<ClientTls> tls, String interval, String rulesFile,
+                        List<ScrapeTarget> nodeTargets) {
+        this.nodeTargets = List.copyOf(nodeTargets);
         this.cluster = cluster;
         this.targets = List.copyOf(targets);
         this.tls = tls;
@@ -29,6 +37,11 @@ public final class ScrapeConfig {
 
     public String jobName() {
         return "etcd-" + cluster;
+    }
+
+    /** The job of the members' node_exporters, where the scheduled snapshots' metrics are. */
+    public String nodeJobName() {
+        return "etcd-" + cluster + "-node";
     }
 
     public String render() {
@@ -50,13 +63,23 @@ public final class ScrapeConfig {
             y.append("      cert_file: ").append(Yaml.quote(t.certFile().toString())).append('\n');
             y.append("      key_file: ").append(Yaml.quote(t.keyFile().toString())).append('\n');
         });
+        staticConfigs(y, targets);
+        if (!nodeTargets.isEmpty()) {
+            y.append("  - job_name: ").append(Yaml.quote(nodeJobName())).append('\n');
+            y.append("    metrics_path: /metrics\n");
+            y.append("    scheme: http\n");
+            staticConfigs(y, nodeTargets);
+        }
+        return y.toString();
+    }
+
+    private void staticConfigs(StringBuilder y, List<ScrapeTarget> of) {
         y.append("    static_configs:\n");
-        for (ScrapeTarget m : targets) {
+        for (ScrapeTarget m : of) {
             y.append("      - targets: [").append(Yaml.quote(m.address())).append("]\n");
             y.append("        labels:\n");
             y.append("          cluster: ").append(Yaml.quote(cluster)).append('\n');
             y.append("          member: ").append(Yaml.quote(m.member())).append('\n');
         }
-        return y.toString();
     }
 }

@@ -6,6 +6,7 @@ import dev.dcsprov.facts.HostFacts;
 import dev.dcsprov.inventory.BackupSettings;
 import dev.dcsprov.inventory.ClusterSettings;
 import dev.dcsprov.inventory.EtcdTuning;
+import dev.dcsprov.inventory.NodeExporter;
 import dev.dcsprov.pki.KeyAlgorithm;
 import dev.dcsprov.plan.Action;
 import dev.dcsprov.plan.Change;
@@ -79,16 +80,115 @@ class ScheduledSnapshotsTest {
     }
 
     private ScheduledSnapshots snapshots(int keep) {
+        return snapshots(keep, Optional.empty());
+    }
+
+    private ScheduledSnapshots snapshots(int keep, Optional<NodeExporter> nodeExporter) {
         ClusterSettings cluster = new ClusterSettings("dcs", "dcs-token", "/var/lib/etcd/dcs", "/etc/dcs", "/etc/dcs/etcd",
                 "/etc/dcs/cert", 2379, 2380, EtcdTuning.defaults(), Optional.empty(), Path.of("pki/dcs"),
                 KeyAlgorithm.ECDSA_P256, 365, 3650, 30, List.of(), List.of(), Optional.empty(),
-                new BackupSettings(Path.of("backups/dcs"), 7, Optional.of("hourly"), backupDir.toString(), keep));
+                new BackupSettings(Path.of("backups/dcs"), 7, Optional.of("hourly"), backupDir.toString(), keep, nodeExporter, Optional.empty()));
         return new ScheduledSnapshots(cluster, RemotePaths.of(cluster));
     }
 
     private CommandResult runScript(int keep) {
-        String script = "PATH='" + bin + "':$PATH; export PATH\n" + snapshots(keep).script();
+        return runScript(snapshots(keep));
+    }
+
+    private CommandResult runScript(ScheduledSnapshots snapshots) {
+        String script = "PATH='" + bin + "':$PATH; export PATH\n" + snapshots.script();
         return new LocalShell().run(RemoteCommand.of(script));
+    }
+
+    private Path textfileDir() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("node-exporter"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return dir;
+    }
+
+    private ScheduledSnapshots publishing(Path textfileDir) {
+        return snapshots(7, Optional.of(new NodeExporter(9100, textfileDir.toString())));
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void aSnapshotPublishesItsTimeAndSizeForNodeExportersTextfileCollector() throws Exception {
+        Path textfiles = textfileDir();
+        long before = Instant.now().getEpochSecond();
+        CommandResult r = runScript(publishing(textfiles));
+        assertEquals(0, r.exitStatus(), r.stderr());
+        assertEquals(List.of("dcsprov_snapshot.prom"), names(textfiles), "one file, no temp file left");
+        Path prom = textfiles.resolve("dcsprov_snapshot.prom");
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(prom)), "readable by node_exporter's user");
+        String text = Files.readString(prom);
+        long stamp = Long.parseLong(value(text, "dcsprov_snapshot_last_success_timestamp_seconds"));
+        assertTrue(stamp >= before && stamp <= Instant.now().getEpochSecond(), text);
+        Path taken = entries().stream().filter(p -> p.getFileName().toString().endsWith(".db")).findFirst().orElseThrow();
+        assertEquals("dcs-" + STAMP.format(Instant.ofEpochSecond(stamp)) + ".db", taken.getFileName().toString(),
+                "the metric is the time in the snapshot's name");
+        assertEquals(String.valueOf(Files.size(taken)), value(text, "dcsprov_snapshot_last_size_bytes"));
+        assertTrue(text.contains("# TYPE dcsprov_snapshot_last_size_bytes gauge"), text);
+        promtoolAccepts(text);
+    }
+
+    @Test
+    void aFailedRunPublishesItsTimeAndLeavesTheLastSuccessAsItWas() throws Exception {
+        Path textfiles = textfileDir();
+        assertEquals(0, runScript(publishing(textfiles)).exitStatus());
+        String success = Files.readString(textfiles.resolve("dcsprov_snapshot.prom"));
+        Files.writeString(bin.resolve("etcdctl"), "#!/bin/sh\necho 'context deadline exceeded' >&2; exit 1\n");
+        long before = Instant.now().getEpochSecond();
+        CommandResult r = runScript(publishing(textfiles));
+        assertNotEquals(0, r.exitStatus(), "a failed run stays a failed unit");
+        assertEquals(List.of("dcsprov_snapshot.prom", "dcsprov_snapshot_failure.prom"), names(textfiles));
+        assertEquals(success, Files.readString(textfiles.resolve("dcsprov_snapshot.prom")));
+        String failure = Files.readString(textfiles.resolve("dcsprov_snapshot_failure.prom"));
+        assertTrue(Long.parseLong(value(failure, "dcsprov_snapshot_last_failure_timestamp_seconds")) >= before, failure);
+        promtoolAccepts(failure);
+    }
+
+    @Test
+    void aTextfileDirectoryOthersMayWriteOrReachedThroughALinkGetsNoMetricsAndFailsTheRun() throws Exception {
+        Path textfiles = textfileDir();
+        Files.setPosixFilePermissions(textfiles, PosixFilePermissions.fromString("rwxrwxrwx"));
+        CommandResult loose = runScript(publishing(textfiles));
+        assertNotEquals(0, loose.exitStatus());
+        assertTrue(loose.stderr().contains("cannot publish the snapshot metrics: " + textfiles), loose.stderr());
+        assertEquals(List.of(), names(textfiles));
+        assertEquals(1, entries().stream().filter(p -> p.getFileName().toString().endsWith(".db")).count(), "the snapshot itself was taken");
+
+        Files.setPosixFilePermissions(textfiles, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path link = Files.createSymbolicLink(tmp.resolve("via-link"), textfiles);
+        CommandResult linked = runScript(publishing(link));
+        assertNotEquals(0, linked.exitStatus());
+        assertTrue(linked.stderr().contains("no link on its path"), linked.stderr());
+        assertEquals(List.of(), names(textfiles), "nothing written through the link");
+    }
+
+    @Test
+    void withoutNodeExporterTheScriptWritesNoMetrics() {
+        assertFalse(snapshots(7).script().contains(".prom"), snapshots(7).script());
+    }
+
+    private static String value(String metrics, String name) {
+        return metrics.lines().filter(l -> l.startsWith(name + " ")).findFirst().orElseThrow(() -> new AssertionError(name + " in " + metrics))
+                .substring(name.length() + 1);
+    }
+
+    /** promtool check metrics reads the exposition format the textfile collector reads. */
+    private static void promtoolAccepts(String metrics) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/promtool")), "promtool is not installed (apt-get install prometheus)");
+        Process p = new ProcessBuilder("/usr/bin/promtool", "check", "metrics").redirectErrorStream(true).start();
+        p.getOutputStream().write(metrics.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
     }
 
     private List<Path> entries() throws IOException {
