@@ -43,10 +43,15 @@ public final class Lab {
 
     /** Runs a command on a lab host with OpenSSH and strict host key checking, independently of dcsprov. */
     public static Proc.Result ssh(String host, String command) {
+        return ssh(host, command, 180);
+    }
+
+    /** {@link #ssh(String, String)} with its own limit, for long work such as installing packages under load. */
+    public static Proc.Result ssh(String host, String command, int timeoutSeconds) {
         List<String> cmd = new ArrayList<>(List.of("ssh", "-q", "-i", SSH_KEY.toString(), "-o", "BatchMode=yes",
                 "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + KNOWN_HOSTS,
                 "-o", "GlobalKnownHostsFile=/dev/null", "-o", "ConnectTimeout=5", "root@" + address(host), command));
-        return Proc.run(cmd);
+        return Proc.run(cmd, java.util.Map.of(), null, timeoutSeconds);
     }
 
     public static String sshOk(String host, String command) {

@@ -73,12 +73,19 @@ final class PatroniScenario {
 
     private String install(String host) {
         String extra = release.equals("trixie") ? " python3-etcd" : "";
-        return Lab.sshOk(host, "echo 'Acquire::http::Proxy \"http://192.168.56.1:3142\";' > /etc/apt/apt.conf.d/01it-proxy"
+        // Up to 10 minutes: PostgreSQL and Patroni took over 180 s to install on a loaded CI machine.
+        return sshOkWithin(host, 600, "echo 'Acquire::http::Proxy \"http://192.168.56.1:3142\";' > /etc/apt/apt.conf.d/01it-proxy"
                 + " && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql patroni" + extra
                 + " >/tmp/it-install.log 2>&1 && pg_dropcluster --stop $(ls /usr/lib/postgresql | sort -n | tail -1) main"
                 + " && mkdir -p /etc/patroni && cat > /etc/patroni/config.yml <<EOF\n" + config(host) + "EOF\n"
                 + "chown postgres:postgres /etc/patroni/config.yml && chmod 0640 /etc/patroni/config.yml"
                 + " && systemctl disable --now patroni 2>/dev/null; true");
+    }
+
+    private static String sshOkWithin(String host, int seconds, String command) {
+        Proc.Result r = Lab.ssh(host, command, seconds);
+        assertEquals(0, r.exit(), () -> host + ": " + command + "\n" + r);
+        return r.out();
     }
 
     /** scope, name, restapi, postgresql and bootstrap only: no etcd, no etcd3. */
