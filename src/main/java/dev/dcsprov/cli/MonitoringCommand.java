@@ -107,17 +107,18 @@ final class MonitoringCommand extends InventoryCommand implements ConnectsToNoHo
 
     /** The advertise address, on the metrics port when there is one (it listens on the same addresses as the client port). */
     static ScrapeTarget target(Host h, ClusterSettings c) {
-        String hostPort = URI.create(h.clientUrl(c)).getRawAuthority();
-        if (c.tuning().metricsPort().isPresent()) {
-            hostPort = hostPort.substring(0, hostPort.lastIndexOf(':') + 1) + c.tuning().metricsPort().getAsInt();
-        }
-        return new ScrapeTarget(h.memberName(), hostPort);
+        return onPort(h, c, c.tuning().metricsPort().orElse(c.clientPort()));
     }
 
     /** The member's advertise address on node_exporter's port. */
     static ScrapeTarget nodeTarget(Host h, ClusterSettings c, NodeExporter n) {
+        return onPort(h, c, n.port());
+    }
+
+    /** The member's advertise address (the host part of its client URL) on {@code port}. */
+    private static ScrapeTarget onPort(Host h, ClusterSettings c, int port) {
         String hostPort = URI.create(h.clientUrl(c)).getRawAuthority();
-        return new ScrapeTarget(h.memberName(), hostPort.substring(0, hostPort.lastIndexOf(':') + 1) + n.port());
+        return new ScrapeTarget(h.memberName(), hostPort.substring(0, hostPort.lastIndexOf(':') + 1) + port);
     }
 
     private static List<ExpiringCertificate> certificates(PkiStore pki, ClusterSettings c) {

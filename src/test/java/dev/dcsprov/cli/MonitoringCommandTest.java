@@ -45,6 +45,13 @@ class MonitoringCommandTest {
         return inv;
     }
 
+    /** {@code dcsprov monitoring INVENTORY --out OUT -o json} on an inventory with these all.vars lines; it must exit 0. */
+    private static JsonNode packJson(Path dir, String vars, Path out) throws Exception {
+        MainTest.Run r = run("monitoring", inventory(dir, vars).toString(), "--out", out.toString(), "-o", "json");
+        assertEquals(0, r.exit(), r.err());
+        return new ObjectMapper().readTree(r.out());
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> yaml(Path file) throws IOException {
         return new Yaml().load(Files.readString(file));
@@ -53,14 +60,11 @@ class MonitoringCommandTest {
     @Test
     @SuppressWarnings("unchecked")
     void withoutMetricsPortScrapesHttpsOnTheClientPortWithAClientCertificateByPath(@TempDir Path dir) throws Exception {
-        Path inv = inventory(dir, "");
         Path out = dir.resolve("pack");
-        MainTest.Run r = run("monitoring", inv.toString(), "--out", out.toString(), "-o", "json");
-        assertEquals(0, r.exit(), r.err());
-        JsonNode doc = new ObjectMapper().readTree(r.out());
+        JsonNode doc = packJson(dir, "", out);
         assertEquals(List.of(out.resolve("prometheus-etcd.yml").toAbsolutePath().toString(),
                 out.resolve("etcd-alerts.yml").toAbsolutePath().toString()),
-                List.of(doc.get("files").get(0).asText(), doc.get("files").get(1).asText()), r.out());
+                List.of(doc.get("files").get(0).asText(), doc.get("files").get(1).asText()), doc.toString());
 
         Map<String, Object> config = yaml(out.resolve("prometheus-etcd.yml"));
         Map<String, Object> job = ((List<Map<String, Object>>) config.get("scrape_configs")).get(0);
@@ -121,12 +125,9 @@ class MonitoringCommandTest {
     @Test
     @SuppressWarnings("unchecked")
     void nodeExporterAddsAJobAndSnapshotRulesWithTheAgeDerivedFromTheSchedule(@TempDir Path dir) throws Exception {
-        Path inv = inventory(dir, "    etcd_node_exporter_port: 9100\n    dcsprov_backup_schedule: daily\n");
         Path out = dir.resolve("pack");
-        MainTest.Run r = run("monitoring", inv.toString(), "--out", out.toString(), "-o", "json");
-        assertEquals(0, r.exit(), r.err());
-        JsonNode doc = new ObjectMapper().readTree(r.out());
-        assertEquals("etcd-mon-node", doc.get("node_exporter_job").asText(), r.out());
+        JsonNode doc = packJson(dir, "    etcd_node_exporter_port: 9100\n    dcsprov_backup_schedule: daily\n", out);
+        assertEquals("etcd-mon-node", doc.get("node_exporter_job").asText(), doc.toString());
         assertEquals(86_400 + 16 * 60, doc.get("snapshot_max_age_seconds").asLong(), "one day plus the 16 min allowance");
         List<Map<String, Object>> jobs = (List<Map<String, Object>>) yaml(out.resolve("prometheus-etcd.yml")).get("scrape_configs");
         assertEquals(List.of("etcd-mon", "etcd-mon-node"), jobs.stream().map(j -> j.get("job_name")).toList());
