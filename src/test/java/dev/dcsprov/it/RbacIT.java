@@ -116,9 +116,11 @@ class RbacIT {
     @Test
     @Order(3)
     void applyEnablesAuthWithoutShowingAPasswordAnywhere() throws Exception {
+        // The watch runs until apply ends (the stop file), up to 5 minutes: a loaded machine once took
+        // longer than a fixed 60 s to reach the auth step, and the watch missed it.
         CompletableFuture<String> ps = CompletableFuture.supplyAsync(() -> Lab.ssh("dcs-10",
-                "end=$(($(date +%s)+60)); while [ $(date +%s) -lt $end ] && ! [ -e /tmp/rbac-it-stop ]; do "
-                        + "ps -eo args; cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' '; echo; done; rm -f /tmp/rbac-it-stop").out());
+                "end=$(($(date +%s)+300)); while [ $(date +%s) -lt $end ] && ! [ -e /tmp/rbac-it-stop ]; do "
+                        + "ps -eo args; cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' '; echo; done; rm -f /tmp/rbac-it-stop", 330).out());
         Thread.sleep(500);
         Proc.Result r = dcsprov("apply", inventory.toString());
         Lab.ssh("dcs-10", "touch /tmp/rbac-it-stop");
