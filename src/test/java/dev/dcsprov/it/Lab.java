@@ -83,7 +83,6 @@ public final class Lab {
         return file;
     }
 
-    /** Replaces the named hosts with fresh ones (new overlays, new host keys): a clean machine per test class. */
     /**
      * Fresh hosts with a cluster that dcsprov apply made on them: the inventory, in a temporary
      * directory named after {@code test}, with its PKI in pki/dcs next to it.
@@ -100,6 +99,12 @@ public final class Lab {
     }
 
     public static void recreate(List<String> hosts) {
+        LabHostRelease.made(hosts);
         BACKEND.recreate(hosts);
+    }
+
+    /** Removes hosts a finished class no longer needs (see {@link LabHostRelease}). */
+    static void release(List<String> hosts) {
+        BACKEND.release(hosts);
     }
 }

@@ -27,6 +27,10 @@ interface LabBackend {
     /** Replaces the named hosts with fresh ones (new file systems, new host keys). */
     void recreate(List<String> hosts);
 
+    /** Removes hosts no test needs any more; a backend whose hosts cost nothing idle may keep them. */
+    default void release(List<String> hosts) {
+    }
+
     /** The inventory of the default three hosts, as lab/up writes it for the nspawn lab. */
     Path defaultInventory() throws java.io.IOException;
 

@@ -57,6 +57,16 @@ final class NspawnBackend implements LabBackend {
     }
 
     @Override
+    public void release(List<String> hosts) {
+        List<String> down = new ArrayList<>(List.of(Lab.REPO.resolve("lab/down").toString(), "--quiet"));
+        down.addAll(hosts);
+        Proc.Result d = Proc.run(down);
+        if (d.exit() != 0) {
+            System.err.println("lab/down " + hosts + " (releasing a finished class's hosts) failed: " + d);
+        }
+    }
+
+    @Override
     public Path defaultInventory() {
         return Lab.REPO.resolve("inventories/lab.yml");
     }

@@ -50,6 +50,7 @@ final class PatroniScenario {
     }
 
     static void recreate(String release, List<String> hosts) {
+        LabHostRelease.made(hosts);
         List<String> down = new ArrayList<>(List.of(Lab.REPO.resolve("lab/down").toString(), "--quiet"));
         down.addAll(hosts);
         assertEquals(0, Proc.run(down).exit());
