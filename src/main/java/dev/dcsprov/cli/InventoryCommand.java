@@ -42,8 +42,8 @@ abstract class InventoryCommand implements Callable<Integer> {
             throw new DcsprovException(ExitCode.USAGE, spec.qualifiedName() + " takes no --limit",
                     spec.qualifiedName() + " " + TakesLimit.WHY_NOT, "leave --limit out; it works with apply, plan and rotate-certs");
         }
-        Inventory inventory = InventoryLoader.load(options.sources(), options.group, options.patroniGroup, java.nio.file.Path.of(System.getProperty("user.home")),
-                options.extraVars, options.vault());
+        Inventory inventory = InventoryLoader.load(InventoryLoader.Request.of(options.sources()).group(options.group)
+                .patroniGroup(options.patroniGroup).extraVars(options.extraVars).vault(options.vault()));
         inventory.warnings().forEach(w -> err().println("warning: " + w));
         err().flush();
         return inventory;

@@ -30,55 +30,67 @@ public final class InventoryLoader {
     private InventoryLoader() {
     }
 
-    /** Loads the members of the default group ({@code dcsprov_group} in all.vars, else "etcd"). */
-    public static Inventory load(Path file) {
-        return load(file, null);
+    /**
+     * What to load: the sources (files or directories, as Ansible's -i, later ones winning, with group_vars/ and
+     * host_vars/ beside each; relative paths in variables are relative to the first source's directory), the members'
+     * group (null: {@code dcsprov_group} from all.vars, else "etcd"), the Patroni hosts' group (null:
+     * {@code dcsprov_patroni_group}, else "patroni", absent: none), the directory a leading ~ stands for, -e/--extra-vars
+     * (winning over every inventory variable) and the vault passwords to decrypt with.
+     */
+    public record Request(List<Path> sources, String group, String patroniGroup, Path home, List<String> extraVars,
+                          VaultKeys vault) {
+        public static Request of(Path... sources) {
+            return of(List.of(sources));
+        }
+
+        public static Request of(List<Path> sources) {
+            return new Request(List.copyOf(sources), null, null, Path.of(System.getProperty("user.home")), List.of(), VaultKeys.none());
+        }
+
+        public Request group(String g) {
+            return new Request(sources, g, patroniGroup, home, extraVars, vault);
+        }
+
+        public Request patroniGroup(String g) {
+            return new Request(sources, group, g, home, extraVars, vault);
+        }
+
+        public Request home(Path h) {
+            return new Request(sources, group, patroniGroup, h, extraVars, vault);
+        }
+
+        public Request extraVars(List<String> e) {
+            return new Request(sources, group, patroniGroup, home, List.copyOf(e), vault);
+        }
+
+        public Request vault(VaultKeys v) {
+            return new Request(sources, group, patroniGroup, home, extraVars, v);
+        }
     }
 
-    /**
-     * @param group the group whose hosts are the members; null for {@code dcsprov_group} from all.vars, else "etcd"
-     */
+    /** Loads the members of the default group ({@code dcsprov_group} in all.vars, else "etcd"). */
+    public static Inventory load(Path file) {
+        return load(Request.of(file));
+    }
+
+    /** @param group the group whose hosts are the members; null for {@code dcsprov_group} from all.vars, else "etcd" */
     public static Inventory load(Path file, String group) {
-        return load(file, group, Path.of(System.getProperty("user.home")));
+        return load(Request.of(file).group(group));
     }
 
     /** As {@link #load(Path, String)}, with the directory a leading ~ stands for (tests pass their own). */
     public static Inventory load(Path file, String group, Path home) {
-        return load(List.of(file), group, home);
+        return load(Request.of(file).group(group).home(home));
     }
 
-    /**
-     * Loads several inventory sources (files or directories, as Ansible's -i), later ones winning, with
-     * group_vars/ and host_vars/ beside each. Relative paths in variables are relative to the first source's directory.
-     */
-    public static Inventory load(List<Path> sources, String group, Path home) {
-        return load(sources, group, null, home, List.of(), VaultKeys.none());
-    }
-
-    /** @param patroniGroup the group of Patroni hosts; null for {@code dcsprov_patroni_group}, else "patroni" (absent: none) */
-    public static Inventory load(List<Path> sources, String group, String patroniGroup, Path home) {
-        return load(sources, group, patroniGroup, home, List.of(), VaultKeys.none());
-    }
-
-    /** As {@link #load(List, String, Path)}, with -e/--extra-vars winning over every inventory variable. */
-    public static Inventory load(List<Path> sources, String group, Path home, List<String> extraVars) {
-        return load(sources, group, null, home, extraVars, VaultKeys.none());
-    }
-
-    /** As {@link #load(List, String, Path, List)}, decrypting vault files and !vault values with these passwords. */
-    public static Inventory load(List<Path> sources, String group, Path home, List<String> extraVars, VaultKeys vault) {
-        return load(sources, group, null, home, extraVars, vault);
-    }
-
-    /** The whole load: {@code patroniGroup} as above, {@code extraVars} winning over every inventory variable, {@code vault} to decrypt with. */
-    public static Inventory load(List<Path> sources, String group, String patroniGroup, Path home, List<String> extraVars,
-                                 VaultKeys vault) {
-        Problems problems = new Problems().withVault(vault);
-        Path file = sources.get(0);
-        InventoryTree tree = new InventorySources(problems).read(sources);
-        tree.extraVars.putAll(ExtraVars.read(extraVars, problems));
+    /** The whole load, as the CLI asks for it. */
+    public static Inventory load(Request request) {
+        Problems problems = new Problems().withVault(request.vault());
+        Path file = request.sources().get(0);
+        InventoryTree tree = new InventorySources(problems).read(request.sources());
+        tree.extraVars.putAll(ExtraVars.read(request.extraVars(), problems));
         problems.throwIfErrors(file);
-        return validate(file, tree, group, patroniGroup, home, problems);
+        return validate(file, tree, request.group(), request.patroniGroup(), request.home(), problems);
     }
 
     /** The checks and resolution every source format goes through, on the one merged model. */

@@ -11,7 +11,7 @@ public final class LoadBench {
     public static void main(String[] args) {
         List<Path> sources = java.util.Arrays.stream(args).map(Path::of).toList();
         long t0 = System.nanoTime();
-        Inventory inventory = InventoryLoader.load(sources, null, Path.of(System.getProperty("user.home")));
+        Inventory inventory = InventoryLoader.load(InventoryLoader.Request.of(sources));
         long t1 = System.nanoTime();
         InventoryView view = InventoryView.load(sources);
         long t2 = System.nanoTime();

@@ -16,7 +16,7 @@ class ConnectionVarsTest {
 
     @Test
     void everyAliasIsHonouredAndTheSshVariantWinsAsInAnsible() {
-        Inventory inv = InventoryLoader.load(List.of(ALIASES), null, Fixtures.HOME);
+        Inventory inv = InventoryLoader.load(ALIASES, null, Fixtures.HOME);
         Host h0 = inv.member("dcs-00").orElseThrow();
         assertEquals("10.0.0.1", h0.address());
         assertEquals(2200, h0.sshPort());
@@ -32,7 +32,7 @@ class ConnectionVarsTest {
 
     @Test
     void ignoredVariablesAreWarningsListedOnceWithTheirHosts() {
-        List<String> w = InventoryLoader.load(List.of(ALIASES), null, Fixtures.HOME).warnings();
+        List<String> w = InventoryLoader.load(ALIASES, null, Fixtures.HOME).warnings();
         assertTrue(w.contains("ansible_ssh_host and ansible_host are both set and differ; ansible_ssh_host wins, as in Ansible (host dcs-01)"), w.toString());
         assertTrue(w.stream().anyMatch(s -> s.startsWith("ansible_python_interpreter is not used: dcsprov runs shell commands")
                 && s.endsWith("(host dcs-02)")), w.toString());
@@ -88,7 +88,7 @@ class ConnectionVarsTest {
                 + "dcs-00 ansible_host=10.0.0.1 ansible_ssh_common_args='-o ProxyJump=admin@bastion:2222,hop2' ansible_ssh_extra_args='-J other'\n"
                 + "dcs-01 ansible_host=10.0.0.2 ansible_ssh_common_args='-J bastion'\n"
                 + "dcs-02 ansible_host=10.0.0.3\n");
-        Inventory inv = InventoryLoader.load(List.of(f), null, Fixtures.HOME);
+        Inventory inv = InventoryLoader.load(f, null, Fixtures.HOME);
         assertEquals(List.of("admin@bastion:2222", "hop2"), inv.member("dcs-00").orElseThrow().jumps());
         assertEquals(List.of("bastion"), inv.member("dcs-01").orElseThrow().jumps());
         assertEquals(List.of(), inv.member("dcs-02").orElseThrow().jumps());
@@ -99,6 +99,6 @@ class ConnectionVarsTest {
 
     private static String assertThrowsInventory(Path f) {
         return org.junit.jupiter.api.Assertions.assertThrows(InventoryException.class,
-                () -> InventoryLoader.load(List.of(f), null, Fixtures.HOME)).problems().toString();
+                () -> InventoryLoader.load(f, null, Fixtures.HOME)).problems().toString();
     }
 }

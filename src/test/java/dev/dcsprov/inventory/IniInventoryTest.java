@@ -30,7 +30,7 @@ class IniInventoryTest {
         Files.writeString(dir.resolve("group_vars/etcd.yml"), "ansible_port: 2299\n");
         Files.createDirectories(dir.resolve("host_vars"));
         Files.writeString(dir.resolve("host_vars/dcs-01.yml"), "ansible_host: 10.0.0.11\n");
-        Inventory inv = InventoryLoader.load(List.of(f), null, Path.of("/home/tester"));
+        Inventory inv = InventoryLoader.load(f, null, Path.of("/home/tester"));
         assertEquals(List.of("dcs-00", "dcs-01", "dcs-02"), inv.members().stream().map(Host::name).toList());
         Host h = inv.member("dcs-01").orElseThrow();
         assertEquals("deploy", h.sshUser());
@@ -44,7 +44,7 @@ class IniInventoryTest {
         Path f = write("bad.ini", "[etcd]\ndcs-00 ansible_host=10.0.0.1 oops\ndcs-01 note=\"open\n[etcd:weird]\n[ bad ]\n"
                 + "[web:children]\nmissing\n");
         InventoryException e = assertThrows(InventoryException.class,
-                () -> InventoryLoader.load(List.of(f), null, Path.of("/home/tester")));
+                () -> InventoryLoader.load(f, null, Path.of("/home/tester")));
         assertEquals(ExitCode.INVENTORY, e.exitCode());
         List<String> where = e.problems().stream().map(p -> p.location().line() + ": " + p.message()).toList();
         assertEquals(List.of(
@@ -60,7 +60,7 @@ class IniInventoryTest {
     void aDirectoryWithOnlyIgnoredFilesSaysWhy() throws IOException {
         write("hosts.ini", "[etcd]\ndcs-00\n");
         InventoryException e = assertThrows(InventoryException.class,
-                () -> InventoryLoader.load(List.of(dir), null, Path.of("/home/tester")));
+                () -> InventoryLoader.load(dir, null, Path.of("/home/tester")));
         assertEquals("no inventory file found in " + dir, e.summary());
     }
 }

@@ -37,7 +37,7 @@ class PatroniInventoryTest {
     private Inventory load(String extra) throws IOException {
         Path f = dir.resolve("inv.yml");
         Files.writeString(f, BASE + extra);
-        return InventoryLoader.load(List.of(f), null, null, dir);
+        return InventoryLoader.load(f, null, dir);
     }
 
     @Test
@@ -112,7 +112,7 @@ class PatroniInventoryTest {
     void anAskedForGroupThatIsMissingIsAnError() throws IOException {
         Path f = dir.resolve("inv.yml");
         Files.writeString(f, BASE);
-        InventoryException e = assertThrows(InventoryException.class, () -> InventoryLoader.load(List.of(f), null, "postgres", dir));
+        InventoryException e = assertThrows(InventoryException.class, () -> InventoryLoader.load(InventoryLoader.Request.of(f).patroniGroup("postgres").home(dir)));
         assertTrue(text(e).contains("Patroni group 'postgres' is not in the inventory"), text(e));
     }
 

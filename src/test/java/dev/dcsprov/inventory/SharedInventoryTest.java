@@ -15,7 +15,7 @@ class SharedInventoryTest {
 
     @Test
     void otherRolesEtcdVariablesAreWarningsListedOnce() {
-        Inventory inv = InventoryLoader.load(List.of(SHARED), null, Fixtures.HOME);
+        Inventory inv = InventoryLoader.load(SHARED, null, Fixtures.HOME);
         assertEquals(3, inv.members().size());
         List<String> w = inv.warnings().stream().filter(s -> s.startsWith("ignored, not dcsprov variables")).toList();
         assertEquals(1, w.size(), "listed once: " + inv.warnings());

@@ -22,7 +22,7 @@ class SshConfigTest {
         Files.writeString(home.resolve(".ssh/config"), config);
         Path inv = home.resolve("hosts.ini");
         Files.writeString(inv, inventory);
-        return InventoryLoader.load(List.of(inv), null, home);
+        return InventoryLoader.load(inv, null, home);
     }
 
     @Test

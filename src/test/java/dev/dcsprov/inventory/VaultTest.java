@@ -60,8 +60,7 @@ class VaultTest {
         vault(List.of("encrypt", "--vault-id", "dev@" + devPw, etcd.toString()));
         assertTrue(Files.readString(etcd).startsWith("$ANSIBLE_VAULT;1.2;AES256;dev"));
 
-        Inventory inventory = InventoryLoader.load(List.of(inv), null, Fixtures.HOME, List.of(),
-                VaultKeys.from(List.of(pw), List.of("dev@" + devPw), false, null));
+        Inventory inventory = InventoryLoader.load(InventoryLoader.Request.of(inv).home(Fixtures.HOME).vault(VaultKeys.from(List.of(pw), List.of("dev@" + devPw), false, null)));
         assertEquals("deploy", inventory.members().get(0).sshUser(), "a variable of the vault file");
         SecretSource root = inventory.auth().rootPassword().orElseThrow();
         assertEquals("root-pa55word", new dev.dcsprov.auth.Secrets().read(root, "root"));
@@ -95,15 +94,15 @@ class VaultTest {
         Files.writeString(etcd, "ansible_port: 2222\n");
         vault(List.of("encrypt", "--vault-password-file", pw.toString(), etcd.toString()));
         VaultKeys wrong = VaultKeys.from(List.of(password("wrong", "battery staple")), List.of(), false, null);
-        InventoryException e = assertThrows(InventoryException.class, () -> InventoryLoader.load(List.of(inv), null, Fixtures.HOME, List.of(), wrong));
+        InventoryException e = assertThrows(InventoryException.class, () -> InventoryLoader.load(InventoryLoader.Request.of(inv).home(Fixtures.HOME).vault(wrong)));
         String all = e.problems().toString();
         assertTrue(all.contains(etcd + ":1:1: cannot decrypt " + etcd + ": no vault password given decrypts it"), all);
         assertEquals(dev.dcsprov.ExitCode.INVENTORY, e.exitCode());
         Files.writeString(etcd, "ansible_port: 2222\n"); // the file readable again: now the inline value is what fails
-        InventoryException inline = assertThrows(InventoryException.class, () -> InventoryLoader.load(List.of(inv), null, Fixtures.HOME, List.of(), wrong));
+        InventoryException inline = assertThrows(InventoryException.class, () -> InventoryLoader.load(InventoryLoader.Request.of(inv).home(Fixtures.HOME).vault(wrong)));
         assertTrue(inline.problems().toString().contains(dir.resolve("group_vars/all.yml") + ":2:26: cannot decrypt the !vault value of etcd_auth_root_password"),
                 inline.problems().toString());
-        InventoryException none = assertThrows(InventoryException.class, () -> InventoryLoader.load(List.of(inv), null, Fixtures.HOME));
+        InventoryException none = assertThrows(InventoryException.class, () -> InventoryLoader.load(inv, null, Fixtures.HOME));
         assertTrue(none.problems().toString().contains("no vault password was given"), none.problems().toString());
     }
 }

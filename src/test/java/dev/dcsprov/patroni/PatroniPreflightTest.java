@@ -41,7 +41,7 @@ class PatroniPreflightTest {
                       vars: {dcsprov_patroni_etcd_user: patroni, dcsprov_patroni_unit: dcsprov-test-no-such-unit}
                       hosts: {pg1: {ansible_host: 10.0.0.9}}
                 """);
-        Inventory inv = InventoryLoader.load(List.of(f), null, null, dir);
+        Inventory inv = InventoryLoader.load(f, null, dir);
         try (Hosts hosts = new Hosts(Map.of("a", new LocalShell(), "pg1", new LocalShell()), 2)) {
             PatroniDelivery d = new PatroniDelivery(inv, hosts, new PkiStore(dir.resolve("pki")), new Secrets());
             DcsprovException e = assertThrows(DcsprovException.class, d::preflight);
