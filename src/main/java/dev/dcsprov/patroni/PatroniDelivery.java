@@ -182,14 +182,19 @@ public final class PatroniDelivery {
                         + "; the run stopped here, run it again once Patroni is back");
             }
             if (f.unitActive()) {
-                awaitHealthy(p, f.now(), event, reporter);
+                awaitHealthy(p, f.now(), event, reporter, f);
             }
         }
     }
 
     /** Until Patroni answers, runs, and has talked to etcd after {@code since} (host clock), e.g. with its new files. */
     void awaitHealthy(PatroniHost p, double since, String after, Reporter reporter) {
-        PatroniFacts f = PatroniProbe.read(hosts.connection(p.name()), p);
+        awaitHealthy(p, since, after, reporter, PatroniProbe.read(hosts.connection(p.name()), p));
+    }
+
+    /** As above, starting from facts just read (no second probe of the same moment). */
+    private void awaitHealthy(PatroniHost p, double since, String after, Reporter reporter, PatroniFacts first) {
+        PatroniFacts f = first;
         Duration limit = Duration.ofSeconds(Math.max(60, f.ttl() + 3L * f.loopWait()));
         long end = System.nanoTime() + limit.toNanos();
         reporter.progress("waiting for Patroni on " + p.name() + " to talk to etcd after " + after);
