@@ -21,6 +21,7 @@ import dev.dcsprov.cluster.HealthGate;
 import dev.dcsprov.cluster.RollingRestart;
 import dev.dcsprov.facts.FactsProbe;
 import dev.dcsprov.facts.HostFacts;
+import dev.dcsprov.patroni.PatroniClients;
 import dev.dcsprov.patroni.PatroniDelivery;
 import dev.dcsprov.patroni.PatroniFacts;
 import dev.dcsprov.patroni.PatroniSteps;
@@ -184,7 +185,8 @@ public final class Provisioner {
                     bootstrap(clusterChanges);
                 } else {
                     membershipChanges.promoteLearners(memberChanges);
-                    rollOut(clusterChanges.stream().filter(c -> !memberChanges.contains(c)).toList());
+                    rollOut(clusterChanges.stream().filter(c -> !memberChanges.contains(c)).toList(),
+                            new PatroniClients(patroni, reporter).afterEachMember());
                     membershipChanges.joinAndRemove(memberChanges);
                 }
                 if (clusterChanges.isEmpty()) {
@@ -380,7 +382,7 @@ public final class Provisioner {
      * each next member only once the cluster is healthy and the restarted one caught up. A host
      * that restarted removes its restart marker, so a re-run does not restart it again.
      */
-    private void rollOut(List<Change> changes) {
+    private void rollOut(List<Change> changes, RollingRestart.Hooks afterEach) {
         if (changes.isEmpty()) {
             return;
         }
@@ -392,7 +394,7 @@ public final class Provisioner {
         }
         List<String> restarts = changes.stream().filter(c -> c.action() == Action.RESTART).map(Change::host).toList();
         if (!restarts.isEmpty()) {
-            rolling.run(restarts, RollingRestart.Hooks.none(), new RollingRestart.Labels("apply's rolling restart",
+            rolling.run(restarts, afterEach, new RollingRestart.Labels("apply's rolling restart",
                     "run apply again", "its new configuration"));
         }
     }

@@ -11,8 +11,12 @@ public final class PatroniClients implements ClientDelivery {
     private final Reporter reporter;
 
     public PatroniClients(PatroniDelivery delivery, Consumer<String> progress) {
+        this(delivery, Reporter.lines(progress));
+    }
+
+    public PatroniClients(PatroniDelivery delivery, Reporter reporter) {
         this.delivery = delivery;
-        this.reporter = Reporter.lines(progress);
+        this.reporter = reporter;
     }
 
     @Override

@@ -181,7 +181,11 @@ public final class PatroniDelivery {
                         f.restError(), "see 'journalctl -u " + Shell.quote(p.unit()) + "' on " + p.name()
                         + "; the run stopped here, run it again once Patroni is back");
             }
-            if (f.unitActive()) {
+            if (f.unitActive() && (f.dcsLastSeen() == 0 || f.now() - f.dcsLastSeen() > f.ttl())) {
+                // Not in touch with etcd before this restart either (e.g. still on a certificate the gateway refuses,
+                // which this run's delivery replaces at its end): no leadership of its depends on this cluster now.
+                reporter.progress("Patroni on " + p.name() + " has not reached etcd for longer than its ttl; not waiting for it");
+            } else if (f.unitActive()) {
                 awaitHealthy(p, f.now(), event, reporter, f);
             }
         }

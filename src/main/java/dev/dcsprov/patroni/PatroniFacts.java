@@ -49,10 +49,6 @@ public record PatroniFacts(boolean unitLoaded, boolean unitActive, boolean osUse
         return config.map(c -> c.path("ttl").asInt(30)).orElse(30);
     }
 
-    public int retryTimeout() {
-        return config.map(c -> c.path("retry_timeout").asInt(10)).orElse(10);
-    }
-
     public int loopWait() {
         return config.map(c -> c.path("loop_wait").asInt(10)).orElse(10);
     }

@@ -241,13 +241,7 @@ public final class CertRotation {
      * @param what what a restarted member now carries, for progress messages ("its new certificate")
      */
     void roll(List<String> pending, Consumer<String> install, String what, String phase) {
-        RollingRestart.Hooks afterEach = new RollingRestart.Hooks() {
-            @Override
-            public void after(ClusterMember member) {
-                clients.afterMember(member.name());
-            }
-        };
-        rolling().run(pending, RollingRestart.Hooks.before(m -> install.accept(m.name())).then(afterEach),
+        rolling().run(pending, RollingRestart.Hooks.before(m -> install.accept(m.name())).then(clients.afterEachMember()),
                 new RollingRestart.Labels("the rotation", "run rotate-certs again with the same options", what),
                 new RollingRestart.Resume(journal.interruptedMember(), journal.recorder(phase)));
     }

@@ -132,11 +132,11 @@ public final class RollingUpgrade {
 
     /**
      * Moves {@code todo} to {@code target} one member at a time; {@code previous} is what each member ran before, to put
-     * it back when it fails on the new version.
+     * it back when it fails on the new version; {@code afterEach} carries the clients (Patroni) through each restart.
      */
-    public List<String> run(List<String> todo, Release target, Map<String, Release> previous) {
+    public List<String> run(List<String> todo, Release target, Map<String, Release> previous, RollingRestart.Hooks afterEach) {
         RollingRestart rolling = new RollingRestart(etcd, members, m -> upgradeOne(m, target, previous.get(m.name())), progress, waiting);
-        return rolling.run(todo, RollingRestart.Hooks.none(), new RollingRestart.Labels("the upgrade",
+        return rolling.run(todo, afterEach, new RollingRestart.Labels("the upgrade",
                 "run 'dcsprov upgrade' again (or 'dcsprov upgrade --to " + previous.values().iterator().next().version() + "' to go back)",
                 "etcd " + target.version()));
     }

@@ -7,6 +7,10 @@ import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.cluster.EtcdctlCluster;
 import dev.dcsprov.cluster.VersionEndpoint;
+import dev.dcsprov.auth.Secrets;
+import dev.dcsprov.patroni.PatroniClients;
+import dev.dcsprov.patroni.PatroniDelivery;
+import dev.dcsprov.rotate.ClientDelivery;
 import dev.dcsprov.cluster.Waiting;
 import dev.dcsprov.inventory.ClusterSettings;
 import dev.dcsprov.inventory.Host;
@@ -123,11 +127,15 @@ public final class Upgrade {
         if (planOnly || pre.todo().isEmpty()) {
             return new Result(targetDeb, rows, Optional.empty(), List.of(), pre.clusterVersion(), pre.clusterVersion(), checks, Map.of());
         }
+        // Patroni hosts are checked before anything changes (an unreachable one stops the run here), then waited for
+        // after each member's restart, as in every rolling restart.
+        ClientDelivery clients = new PatroniClients(new PatroniDelivery(inventory, hosts, store, new Secrets()), progress);
+        clients.preflight();
         progress.accept("snapshot before the upgrade");
         Backup.Result snapshot = new Backup(inventory, hosts, progress).run();
         progress.accept("snapshot " + snapshot.file() + " (sha256 " + snapshot.sha256() + "); restore it with 'dcsprov restore' "
                 + "if the cluster version moved and you need to go back");
-        List<String> done = rolling.run(pre.todo(), target, previous);
+        List<String> done = rolling.run(pre.todo(), target, previous, clients.afterEachMember());
         Optional<String> after = rolling.awaitClusterVersion(target.version());
         progress.accept("cluster version " + pre.clusterVersion().orElse("unknown") + " -> " + after.orElse("unknown"));
         return new Result(targetDeb, rows, Optional.of(snapshot), done, pre.clusterVersion(), after, checks, rolling.secondsPerMember());

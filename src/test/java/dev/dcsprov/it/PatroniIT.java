@@ -102,6 +102,24 @@ class PatroniIT {
 
     @Test
     @Order(6)
+    void aRotationIsRefusedBeforeAnythingChangesWhenPatronisRestApiDoesNotAnswer() throws IOException {
+        String localCa = sha256(s.pki().resolve("ca.crt"));
+        String deployedCa = Lab.sshOk("dcs-62", "sha256sum < /etc/dcs/cert/ca.crt").split(" ")[0];
+        Proc.Result r = s.dcsprov("rotate-certs", "--ca", "-e", "dcsprov_patroni_rest_port=8999", s.inventory.toString());
+        assertEquals(6, r.exit(), r::toString);
+        assertTrue(r.err().contains("REST API does not answer on port 8999"), r::toString);
+        assertTrue(r.err().contains("dcsprov_patroni_rest_port"), "the fix names the setting: " + r);
+        assertEquals(localCa, sha256(s.pki().resolve("ca.crt")), "no new CA was made");
+        assertEquals(deployedCa, Lab.sshOk("dcs-62", "sha256sum < /etc/dcs/cert/ca.crt").split(" ")[0]);
+        // The same command with Patroni's real port is the next test, and it finishes the whole rotation.
+    }
+
+    private static String sha256(java.nio.file.Path file) {
+        return Proc.run(List.of("sha256sum", file.toString())).out().split(" ")[0];
+    }
+
+    @Test
+    @Order(7)
     void oneCommandCaRotation() {
         Proc.Result r = s.underPatroni("CA rotation (3 phases)", "rotate-certs", "--ca", s.inventory.toString());
         assertTrue(r.out().contains("CA ROTATED"), r::toString);
@@ -112,7 +130,18 @@ class PatroniIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
+    void aConfigurationChangeRestartsEveryMemberUnderPatroni() {
+        // apply's rolling restart waits, like the rotations, until Patroni reached etcd again after each member.
+        Proc.Result r = s.underPatroni("config change (3 restarts)", "apply", "-e", "etcd_snapshot_count=20000", s.inventory.toString());
+        for (String h : MEMBERS) {
+            assertTrue(Lab.sshOk(h, "cat /etc/dcs/etcd").contains("ETCD_SNAPSHOT_COUNT=\"20000\""), h);
+        }
+        assertTrue(r.out().contains("waiting for Patroni on dcs-60 to talk to etcd after"), r::toString);
+    }
+
+    @Test
+    @Order(9)
     void growTo5() throws IOException {
         PatroniScenario.recreate("bookworm", List.of("dcs-63", "dcs-64"));
         s.inventory = s.writeInventory(GROWN, PATRONI);
@@ -121,7 +150,7 @@ class PatroniIT {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     void shrinkTo3() throws IOException {
         s.inventory = s.writeInventory(MEMBERS, PATRONI);
         s.underPatroni("shrink 5->3", "apply", "--remove-absent-members", s.inventory.toString());
@@ -129,7 +158,7 @@ class PatroniIT {
     }
 
     @Test
-    @Order(9)
+    @Order(11)
     void memberReplace() {
         s.underPatroni("member replace dcs-62", "member", "replace", s.inventory.toString(), "dcs-62");
         s.log("done");

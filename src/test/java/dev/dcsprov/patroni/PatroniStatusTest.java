@@ -25,7 +25,6 @@ class PatroniStatusTest {
     void leaderAndMembersAsPatroniReportsThem() {
         PatroniFacts f = PatroniProbe.parse(PROBE);
         assertEquals(30, f.ttl());
-        assertEquals(10, f.retryTimeout());
         assertEquals("master", f.role());
         assertTrue(f.dcsLastSeen() > 0);
         Map<String, PatroniFacts> byHost = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package dev.dcsprov.upgrade;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.cluster.FakeEtcdCluster;
+import dev.dcsprov.cluster.RollingRestart;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ class RollingUpgradeTest {
         RollingUpgrade.Preflight pre = u.preflight(NEW.version());
         assertEquals(List.of("a", "b", "c"), pre.todo());
         assertEquals("3.4.0", pre.clusterVersion().orElseThrow());
-        List<String> done = u.run(pre.todo(), NEW, allOld());
+        List<String> done = u.run(pre.todo(), NEW, allOld(), RollingRestart.Hooks.none());
         assertEquals(List.of("b", "c", "a"), done);
         assertEquals(List.of("a=3.5.16", "b=3.5.16", "c=3.5.16"), fake.versions());
         assertTrue(fake.events.indexOf("move-leader a -> b") < fake.events.indexOf("install a 3.5.16"), fake.events.toString());
@@ -46,7 +47,7 @@ class RollingUpgradeTest {
         FakeEtcdCluster fake = new FakeEtcdCluster("a", "b", "c").leader("a");
         fake.brokenOn.put("c", "3.5.16");
         RollingUpgrade u = upgrade(fake);
-        DcsprovException e = assertThrows(DcsprovException.class, () -> u.run(List.of("a", "b", "c"), NEW, allOld()));
+        DcsprovException e = assertThrows(DcsprovException.class, () -> u.run(List.of("a", "b", "c"), NEW, allOld(), RollingRestart.Hooks.none()));
         assertTrue(e.summary().contains("the upgrade stopped at c"), e.summary());
         assertTrue(e.summary().contains("put back on etcd 3.4.23"), e.summary());
         assertEquals(List.of("a=3.4.23", "b=3.5.16", "c=3.4.23"), fake.versions(), "a never started, c is back on the old one");
@@ -54,7 +55,7 @@ class RollingUpgradeTest {
         // Before the cluster version moved, going back is an upgrade to the old version.
         RollingUpgrade.Preflight back = u.preflight(OLD.version());
         assertEquals(List.of("b"), back.todo());
-        u.run(back.todo(), OLD, Map.of("a", NEW, "b", NEW, "c", NEW));
+        u.run(back.todo(), OLD, Map.of("a", NEW, "b", NEW, "c", NEW), RollingRestart.Hooks.none());
         assertEquals(List.of("a=3.4.23", "b=3.4.23", "c=3.4.23"), fake.versions());
     }
 
@@ -77,7 +78,7 @@ class RollingUpgradeTest {
             }
         };
         RollingUpgrade withBrokenBack = new RollingUpgrade(fake, fake.members(), brokenBack, progress::add, fake);
-        DcsprovException e = assertThrows(DcsprovException.class, () -> withBrokenBack.run(List.of("b"), NEW, allOld()));
+        DcsprovException e = assertThrows(DcsprovException.class, () -> withBrokenBack.run(List.of("b"), NEW, allOld(), RollingRestart.Hooks.none()));
         assertTrue(e.summary().contains("putting it back on etcd 3.4.23 failed too"), e.summary());
         assertEquals(ExitCode.HOST_FAILED, e.exitCode());
     }
