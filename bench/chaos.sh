@@ -16,7 +16,7 @@ trap 'rm -f "$log"' EXIT
 cd "$here"
 t0=$(date +%s)
 status=0
-flock -o /run/dcsprov-it.lock mvn -B -ntp -o verify -Plab -Dit.test=ChaosIT -Dtest=none \
+flock -o /run/dcsprov-it.lock mvn -B -ntp -o verify -Plab -Dit.test=ChaosIT,MemberChaosIT -Dtest=none \
     -Dsurefire.failIfNoSpecifiedTests=false -Dchaos.randomKills="$n" -Dchaos.seed="$seed" >"$log" 2>&1 || status=$?
 t1=$(date +%s)
 printf '%-18s %6s %8s %18s %9s\n' operation kills re-runs "most for one kill" failures

@@ -66,6 +66,8 @@ public final class Provisioner {
     private final boolean removeAbsentMembers;
     /** --limit: the members that get file changes and restarts; empty for all. Health gates still look at every member. */
     private java.util.Set<String> limit = java.util.Set.of();
+    /** Where membership changes record their steps first; none unless {@link #journaled}. */
+    private dev.dcsprov.journal.Journal journal = dev.dcsprov.journal.Journal.none();
     /** The members health gates look at: all of them, except hosts still to join. */
     private List<Host> gateMembers;
 
@@ -94,6 +96,12 @@ public final class Provisioner {
         return this;
     }
 
+    /** Membership changes record each step in this journal before doing it, so the next run finishes a killed one. */
+    public Provisioner journaled(dev.dcsprov.journal.Journal journal) {
+        this.journal = journal;
+        return this;
+    }
+
     private boolean inLimit(String host) {
         return limit.isEmpty() || limit.contains(host);
     }
@@ -112,7 +120,8 @@ public final class Provisioner {
         EtcdConfigRenderer renderer = new EtcdConfigRenderer(cluster.templateDir());
         MembershipPlanner membershipPlanner = new MembershipPlanner(inventory, paths);
         MembershipPlan membership = condition == ClusterCondition.BOOTSTRAP ? MembershipPlan.none()
-                : membershipPlanner.plan(facts, membershipPlanner.read(facts, hosts), removeAbsentMembers);
+                : membershipPlanner.plan(facts, membershipPlanner.read(facts, hosts), removeAbsentMembers,
+                        dev.dcsprov.membership.MembershipResume.interruptedJoin(journal.interrupted()));
         timer.mark("membership");
         if (apply && condition == ClusterCondition.BOOTSTRAP) {
             // before any certificate is made, locally or remotely: a limited bootstrap is refused with nothing done
@@ -122,7 +131,7 @@ public final class Provisioner {
             // Before any certificate is issued locally: a refused run must leave the PKI dir as it was.
             membership.refuseAbsentUnlessAsked(inventory.file().toString());
         }
-        MembershipChanges membershipChanges = new MembershipChanges(inventory, paths, membership, hosts, renderer, reporter);
+        MembershipChanges membershipChanges = new MembershipChanges(inventory, paths, membership, hosts, renderer, reporter, journal);
         gateMembers = membershipChanges.settled();
 
         // Before any certificate is made, locally or remotely: the local CA must be one the members trust.

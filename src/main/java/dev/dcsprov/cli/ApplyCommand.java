@@ -37,7 +37,8 @@ final class ApplyCommand extends InventoryCommand implements TakesLimit {
             timer.mark("connect");
             var reporter = command.reporter();
             var exit = new Provisioner(inventory, hosts, new CertificateService(inventory.cluster()), reporter,
-                    removeAbsentMembers).limitedTo(limit).run(apply);
+                    removeAbsentMembers).limitedTo(limit)
+                    .journaled(command.journal(inventory, hosts, dev.dcsprov.membership.MembershipResume.JOIN_OPERATION)).run(apply);
             if (!apply && reporter instanceof JsonReporter json) {
                 json.printPlanOnly();
             }

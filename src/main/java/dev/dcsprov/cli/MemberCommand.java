@@ -6,6 +6,8 @@ import dev.dcsprov.apply.CertificateService;
 import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.membership.MemberRemoval;
 import dev.dcsprov.membership.MembershipPlan;
+import dev.dcsprov.membership.MembershipResume;
+import dev.dcsprov.journal.Journal;
 import dev.dcsprov.apply.Provisioner;
 import dev.dcsprov.etcd.EndpointHealth;
 import dev.dcsprov.etcd.EndpointStatus;
@@ -128,13 +130,15 @@ final class MemberCommand implements Runnable {
             Inventory inventory = loadInventory();
             try (var lock = lockRun(inventory); Hosts hosts = connectReachable(inventory)) {
                 lock.onMembers(hosts);
-                removeOne(inventory, hosts, name);
+                var journal = journal(inventory, hosts, MembershipResume.REMOVE_OPERATION);
+                removeOne(inventory, hosts, name, journal);
+                journal.finished(MembershipResume.REMOVE);
                 return ExitCode.OK.code();
             }
         }
 
         /** Removes the member (if still there) and, when its host is reachable, stops etcd and moves the data aside. */
-        boolean removeOne(Inventory inventory, Hosts hosts, String name) {
+        boolean removeOne(Inventory inventory, Hosts hosts, String name, Journal journal) {
             Optional<Host> host = inventory.member(name);
             Asked asked = ask(inventory, hosts, host.map(Host::name));
             Optional<Member> member = find(inventory, asked.list(), name);
@@ -145,7 +149,7 @@ final class MemberCommand implements Runnable {
             }
             Optional<Connection> leaving = host.filter(h -> !unreachable.containsKey(h.name())).map(h -> hosts.connection(h.name()));
             var reporter = reporter();
-            MemberRemoval.Result r = new MemberRemoval(asked.etcdctl(), asked.endpoints(), reporter).remove(
+            MemberRemoval.Result r = new MemberRemoval(asked.etcdctl(), asked.endpoints(), reporter, journal).remove(
                     member.map(MembershipPlan::displayName).orElse(name), leaving, inventory.cluster().dataDir());
             out().println(r.removed() ? "removed member " + member.map(MembershipPlan::displayName).orElse(name) + " (" + r.memberId() + ")"
                     : "member " + name + " was not in the cluster");
@@ -181,11 +185,18 @@ final class MemberCommand implements Runnable {
                             + String.join(", ", othersDown) + " cannot be reached", "Nothing was changed.",
                             "bring them back or take them out of the inventory with 'dcsprov member remove', then run again");
                 }
-                Remove remove = new Remove();
-                remove.options = options;
-                remove.spec = spec;
-                remove.unreachable = unreachable;
-                remove.removeOne(inventory, hosts, name);
+                Journal journal = journal(inventory, hosts, MembershipResume.REPLACE_OPERATION);
+                if (MembershipResume.removalDone(journal.interrupted(), host.name())) {
+                    // The old member is gone and its data moved aside: removing the member now there would remove the new one.
+                    out().println("the interrupted run already removed the old member of " + host.name()
+                            + " and moved its data aside; finishing the join");
+                } else {
+                    Remove remove = new Remove();
+                    remove.options = options;
+                    remove.spec = spec;
+                    remove.unreachable = unreachable;
+                    remove.removeOne(inventory, hosts, name, journal);
+                }
                 if (unreachable.containsKey(host.name())) {
                     out().println(host.name() + " is down: only the removal was done. When it is back (reinstalled or not), run: dcsprov member replace "
                             + inventory.file() + " " + name);
@@ -194,7 +205,8 @@ final class MemberCommand implements Runnable {
                 }
                 out().println("joining " + host.name() + " again as a new member");
                 out().flush();
-                return new Provisioner(inventory, hosts, new CertificateService(inventory.cluster()), reporter()).run(true).code();
+                return new Provisioner(inventory, hosts, new CertificateService(inventory.cluster()), reporter()).journaled(journal)
+                        .run(true).code();
             }
         }
     }

@@ -42,6 +42,7 @@ public final class Journal {
     private final Optional<JournalEntry> previous;
     /** Set once this run recorded a member step: from then on the previous run's member is finished or being finished. */
     private volatile boolean resumed;
+    private volatile boolean wrote;
 
     private Journal(Path file, String operation, String resume, MemberJournals members, KillPoint kill) {
         this.file = file;
@@ -113,9 +114,23 @@ public final class Journal {
         record(new JournalEntry(operation, phase, member, step, JournalEntry.STARTED, resume, now(), pid()), member);
     }
 
+    /**
+     * Before a step on a member whose host cannot take a copy of the record (unreachable, or not in the
+     * inventory): recorded locally only, still naming the member.
+     */
+    public void beginLocally(String phase, String member, String step) {
+        resumed = true;
+        record(new JournalEntry(operation, phase, member, step, JournalEntry.STARTED, resume, now(), pid()), "");
+    }
+
     /** After the member's last step: it is consistent again. */
     public void done(String phase, String member, String step) {
         record(new JournalEntry(operation, phase, member, step, JournalEntry.DONE, resume, now(), pid()), member);
+    }
+
+    /** {@link #done} for a member whose host cannot take a copy of the record. */
+    public void doneLocally(String phase, String member, String step) {
+        record(new JournalEntry(operation, phase, member, step, JournalEntry.DONE, resume, now(), pid()), "");
     }
 
     /** A step of the whole operation (e.g. "issued" or the start of a phase), recorded locally only. */
@@ -153,10 +168,16 @@ public final class Journal {
         };
     }
 
+    /** True once this run recorded anything. */
+    public boolean wroteThisRun() {
+        return wrote;
+    }
+
     private void record(JournalEntry entry, String member) {
         if (file == null) {
             return;
         }
+        wrote = true;
         try {
             SecureFiles.writeAtomically(file, entry.text().getBytes(StandardCharsets.UTF_8), SecureFiles.PRIVATE);
         } catch (IOException e) {

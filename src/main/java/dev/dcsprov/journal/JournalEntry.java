@@ -13,7 +13,9 @@ import java.util.Optional;
  * @param phase     where in the operation, e.g. a CA rotation phase name, or {@code leaf}
  * @param member    the member the step changes; empty for a record of the whole operation
  * @param step      what is done to it: {@code files} (new files about to be installed), {@code restart}
- *                  (files in place, etcd about to restart), or the operation's own step names
+ *                  (files in place, etcd about to restart), or the operation's own step names: a membership change
+ *                  records {@code add}, {@code start}, {@code promote} (a join) and {@code remove}, {@code move-aside}
+ *                  (a removal), see {@link dev.dcsprov.membership.MembershipResume}
  * @param state     {@code started}, {@code done}, {@code paused} or {@code finished}
  * @param resume    the command that finishes the operation: the interrupted run's own command line
  * @param time      UTC time of the record
@@ -91,6 +93,12 @@ public record JournalEntry(String operation, String phase, String member, String
             case "files" -> "installing new files" + where;
             case "restart" -> "restarting" + where + " with its new files";
             case "done" -> "finishing" + where;
+            case "add" -> "adding" + where.replace(" on ", " ") + " to etcd as a learner";
+            case "start" -> "starting etcd" + where + " (a learner, not yet a voter)";
+            case "promote" -> "promoting" + where.replace(" on ", " ") + " from learner to voter";
+            case "remove" -> "removing" + where.replace(" on ", " ") + " from etcd";
+            case "move-aside" -> "stopping etcd" + where + " and moving its data dir aside";
+            case "removed" -> "the removal" + where.replace(" on ", " of ");
             default -> step + where;
         };
         return operation + " (" + phase + "): " + (state.equals(STARTED) ? "stopped while " + what : "stopped after " + what)

@@ -14,6 +14,7 @@ import dev.dcsprov.etcd.Membership;
 import dev.dcsprov.etcd.RemoteEtcdctl;
 import dev.dcsprov.inventory.ClusterSettings;
 import dev.dcsprov.inventory.Host;
+import dev.dcsprov.journal.Journal;
 import dev.dcsprov.plan.Change;
 import dev.dcsprov.render.RemotePaths;
 import dev.dcsprov.ssh.CommandResult;
@@ -31,7 +32,7 @@ import java.util.function.BiFunction;
  * member add as learner (or reuse the unstarted member an interrupted run left) -> config with
  * state existing and the current membership -> start -> wait until it caught up -> promote ->
  * healthy cluster. Every step re-reads the member list, so a second run finishes what a killed
- * one started.
+ * one started; each step is recorded in the journal first ({@link MembershipResume} names them).
  */
 public final class MemberJoin {
     static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(120);
@@ -44,23 +45,26 @@ public final class MemberJoin {
     private final MembershipPlanner planner;
     private final BiFunction<Host, String, String> existingConfig;
     private final Reporter reporter;
+    private final Journal journal;
 
     /** @param existingConfig renders a host's config with state existing and the given ETCD_INITIAL_CLUSTER */
     public MemberJoin(Hosts hosts, ClusterSettings cluster, RemotePaths paths, MembershipPlanner planner,
-                      BiFunction<Host, String, String> existingConfig, Reporter reporter) {
+                      BiFunction<Host, String, String> existingConfig, Reporter reporter, Journal journal) {
         this.hosts = hosts;
         this.cluster = cluster;
         this.paths = paths;
         this.planner = planner;
         this.existingConfig = existingConfig;
         this.reporter = reporter;
+        this.journal = journal;
     }
 
     /**
      * @param host    the joining host; its packages, certificates and files are in place already
      * @param voters  inventory members that are started voters right now; etcdctl runs on the first
+     * @param moveAsideFirst the data dir holds what an interrupted start left: moved aside (kept) before etcd starts
      */
-    public void join(Host host, List<Host> voters, Change shown) {
+    public void join(Host host, List<Host> voters, Change shown, boolean moveAsideFirst) {
         reporter.started(shown);
         String peer = host.peerUrl(cluster);
         HealthGate gate = gate(voters);
@@ -74,6 +78,7 @@ public final class MemberJoin {
                     "It appeared after the plan was made. Nothing was changed on " + host.name() + ".", "run plan again");
         }
         if (existing.isEmpty()) {
+            journal.begin(MembershipResume.JOIN, host.name(), MembershipResume.ADD);
             reporter.progress("member add " + host.memberName() + " --peer-urls=" + peer + " --learner");
             list = membership.addLearner(host.memberName(), peer);
         } else {
@@ -82,6 +87,11 @@ public final class MemberJoin {
         Member member = list.byPeerUrl(peer).orElseThrow(() -> new DcsprovException(ExitCode.FAILED,
                 "member " + host.memberName() + " is missing from the member list after member add", "", "run apply again"));
 
+        journal.begin(MembershipResume.JOIN, host.name(), MembershipResume.START);
+        if (moveAsideFirst) {
+            String movedTo = MemberRemoval.stopAndMoveAside(hosts.connection(host.name()), cluster.dataDir());
+            reporter.progress("moved aside the data dir an interrupted start left on " + host.name() + ": " + movedTo);
+        }
         if (!member.started()) {
             String config = existingConfig.apply(host, planner.initialCluster(list));
             run(host, FileStep.writeCommand(HostPlanner.configFile(paths, config, false)),
@@ -92,23 +102,32 @@ public final class MemberJoin {
                 "start etcd");
         if (member.learner()) {
             awaitCaughtUp(host, voters);
+            journal.begin(MembershipResume.JOIN, host.name(), MembershipResume.PROMOTE);
             promote(membership, host, member);
         }
         List<Host> after = new ArrayList<>(voters);
         after.add(host);
         reporter.progress("waiting for the cluster to be healthy with " + host.name());
         gate(after).await(HealthGate.MEMBER_TIMEOUT, "after " + host.name() + " joined");
+        journal.done(MembershipResume.JOIN, host.name(), MembershipResume.DONE);
         reporter.finished(shown, "");
     }
 
-    /** Promotes a learner that a killed run left started. */
+    /**
+     * Promotes a learner that a killed run left started. Its etcd is started first when it is not running (the
+     * interrupted run, or a crash, may have left it down): a learner has no vote, so this never costs quorum.
+     */
     public void promoteStartedLearner(Host host, List<Host> voters, Change shown) {
         reporter.started(shown);
         Membership membership = membership(voters);
         Member member = membership.list().byName(host.memberName()).orElseThrow();
         if (member.learner()) {
+            run(host, RemoteCommand.of("systemctl enable --quiet etcd && systemctl start etcd").withTimeout(CATCH_UP_TIMEOUT),
+                    "start etcd");
             awaitCaughtUp(host, voters);
+            journal.begin(MembershipResume.JOIN, host.name(), MembershipResume.PROMOTE);
             promote(membership, host, member);
+            journal.done(MembershipResume.JOIN, host.name(), MembershipResume.DONE);
         }
         reporter.finished(shown, "");
     }

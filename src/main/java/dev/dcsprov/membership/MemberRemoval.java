@@ -11,6 +11,7 @@ import dev.dcsprov.etcd.Member;
 import dev.dcsprov.etcd.MemberList;
 import dev.dcsprov.etcd.Membership;
 import dev.dcsprov.etcd.RemoteEtcdctl;
+import dev.dcsprov.journal.Journal;
 import dev.dcsprov.ssh.CommandResult;
 import dev.dcsprov.ssh.Connection;
 import dev.dcsprov.ssh.RemoteCommand;
@@ -25,21 +26,24 @@ import static dev.dcsprov.Shell.quote;
  * Removes one member without costing quorum: the voters that remain must have a healthy majority
  * among themselves; a leaving leader hands the leadership to a healthy voter first; then member
  * remove; then, when its host is reachable, etcd is stopped there and its data dir moved aside
- * (never deleted).
+ * (never deleted). Each step is recorded in the journal first ({@link MembershipResume}); a re-run
+ * skips what is done (a member already gone is not removed again) and finishes the rest.
  */
 public final class MemberRemoval {
     private final RemoteEtcdctl etcdctl;
     private final List<String> endpoints;
     private final Reporter reporter;
+    private final Journal journal;
 
     /**
      * @param etcdctl   runs on a member host that stays in the cluster
      * @param endpoints client URLs to read the member list from, e.g. the inventory's running members
      */
-    public MemberRemoval(RemoteEtcdctl etcdctl, List<String> endpoints, Reporter reporter) {
+    public MemberRemoval(RemoteEtcdctl etcdctl, List<String> endpoints, Reporter reporter, Journal journal) {
         this.etcdctl = etcdctl;
         this.endpoints = List.copyOf(endpoints);
         this.reporter = reporter;
+        this.journal = journal;
     }
 
     /** The outcome, for the caller's message. */
@@ -54,17 +58,33 @@ public final class MemberRemoval {
     public Result remove(String name, Optional<Connection> leaving, String dataDir) {
         MemberList list = readList();
         Optional<Member> target = list.members().stream().filter(m -> MembershipPlan.displayName(m).equals(name)).findFirst();
+        // The journal names the host when there is one to take its copy of the record, the member otherwise.
+        String who = leaving.map(Connection::hostName).orElse(name);
         if (target.isEmpty()) {
             reporter.progress("member " + name + " is not in the cluster (already removed)");
         } else {
-            removeMember(list, target.get());
+            removeMember(list, target.get(), () -> record(who, leaving.isPresent(), MembershipResume.REMOVE_STEP));
         }
         leaving.ifPresent(c -> {
+            record(who, true, MembershipResume.MOVE_ASIDE);
             String movedTo = stopAndMoveAside(c, dataDir);
             reporter.progress("stopped etcd on " + c.hostName() + (movedTo.isEmpty() ? "; it had no data dir"
                     : "; its data dir is now " + movedTo));
+            journal.done(MembershipResume.REMOVE, who, MembershipResume.REMOVED);
         });
+        if (leaving.isEmpty()) {
+            // Not "removed": its host's data dir is still in place, for a later run to move aside.
+            journal.doneLocally(MembershipResume.REMOVE, who, MembershipResume.REMOVE_STEP);
+        }
         return new Result(target.isPresent(), target.map(Member::idHex).orElse(""));
+    }
+
+    private void record(String who, boolean onHost, String step) {
+        if (onHost) {
+            journal.begin(MembershipResume.REMOVE, who, step);
+        } else {
+            journal.beginLocally(MembershipResume.REMOVE, who, step);
+        }
     }
 
     private MemberList readList() {
@@ -72,7 +92,8 @@ public final class MemberRemoval {
         return new Membership(etcdctl, all).list();
     }
 
-    private void removeMember(MemberList list, Member target) {
+    /** @param beforeChange records the step in the journal: after the checks (a refusal changes nothing), before the first change */
+    private void removeMember(MemberList list, Member target, Runnable beforeChange) {
         List<Member> remainingVoters = list.members().stream().filter(m -> !m.learner() && !m.id().equals(target.id())).toList();
         if (remainingVoters.isEmpty()) {
             throw new DcsprovException(ExitCode.UNSAFE, "refusing to remove " + MembershipPlan.displayName(target)
@@ -89,6 +110,7 @@ public final class MemberRemoval {
                     "bring the unhealthy members back first (dcsprov member list INVENTORY shows them), then run again");
         }
         List<String> allStarted = clientUrlsOfStarted(list);
+        beforeChange.run();
         if (!target.learner() && target.started()) {
             List<EndpointStatus> status = etcdctl.status(allStarted);
             boolean leads = status.stream().anyMatch(s -> s.isLeader() && s.header().memberId().equals(target.id()));

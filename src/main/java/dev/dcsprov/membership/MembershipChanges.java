@@ -8,6 +8,7 @@ import dev.dcsprov.etcd.RemoteEtcdctl;
 import dev.dcsprov.inventory.ClusterSettings;
 import dev.dcsprov.inventory.Host;
 import dev.dcsprov.inventory.Inventory;
+import dev.dcsprov.journal.Journal;
 import dev.dcsprov.plan.Action;
 import dev.dcsprov.plan.Change;
 import dev.dcsprov.render.EtcdConfigRenderer;
@@ -22,7 +23,9 @@ import java.util.Optional;
 /**
  * Carries out a {@link MembershipPlan} during apply, one membership change at a time: promote
  * learners an interrupted run left, join new hosts, remove absent members (when asked), then
- * give the joined hosts the same ETCD_INITIAL_CLUSTER as everyone else (no restart).
+ * give the joined hosts the same ETCD_INITIAL_CLUSTER as everyone else (no restart). Each step is
+ * recorded in the run's journal first; once all are done (or a re-run found nothing left of an
+ * interrupted run) the operation is recorded finished.
  */
 public final class MembershipChanges {
     private final Inventory inventory;
@@ -32,9 +35,10 @@ public final class MembershipChanges {
     private final Hosts hosts;
     private final EtcdConfigRenderer renderer;
     private final Reporter reporter;
+    private final Journal journal;
 
     public MembershipChanges(Inventory inventory, RemotePaths paths, MembershipPlan plan, Hosts hosts,
-                             EtcdConfigRenderer renderer, Reporter reporter) {
+                             EtcdConfigRenderer renderer, Reporter reporter, Journal journal) {
         this.inventory = inventory;
         this.cluster = inventory.cluster();
         this.paths = paths;
@@ -42,6 +46,7 @@ public final class MembershipChanges {
         this.hosts = hosts;
         this.renderer = renderer;
         this.reporter = reporter;
+        this.journal = journal;
     }
 
     /** Inventory members that are voters once the promotions ran: the ones health gates look at. */
@@ -71,7 +76,7 @@ public final class MembershipChanges {
     public void joinAndRemove(List<Change> shown) {
         List<Host> voters = new ArrayList<>(settled());
         for (MembershipPlan.Joiner j : plan.joiners()) {
-            join().join(j.host(), voters, find(shown, j.host().name(), Action.CREATE));
+            join().join(j.host(), voters, find(shown, j.host().name(), Action.CREATE), j.moveAsideFirst());
             voters.add(j.host());
         }
         if (plan.removeAbsent()) {
@@ -79,7 +84,7 @@ public final class MembershipChanges {
             for (Member m : plan.absent()) {
                 Change c = find(shown, MembershipPlan.displayName(m), Action.DELETE);
                 reporter.started(c);
-                new MemberRemoval(etcdctl, voters.stream().map(h -> h.clientUrl(cluster)).toList(), reporter)
+                new MemberRemoval(etcdctl, voters.stream().map(h -> h.clientUrl(cluster)).toList(), reporter, journal)
                         .remove(MembershipPlan.displayName(m), Optional.empty(), cluster.dataDir());
                 reporter.progress("member " + MembershipPlan.displayName(m) + " removed; its host is not in the inventory, so "
                         + "dcsprov did not touch it: there, stop etcd and move " + cluster.dataDir() + " aside");
@@ -92,11 +97,14 @@ public final class MembershipChanges {
             throw new dev.dcsprov.DcsprovException(dev.dcsprov.ExitCode.HOST_FAILED, "could not update " + paths.configFile()
                     + " on " + String.join(", ", failed.keySet()), String.join("\n", failed.values()), "run apply again");
         }
+        if (journal.wroteThisRun() || journal.interrupted().isPresent()) {
+            journal.finished(MembershipResume.JOIN);
+        }
     }
 
     private MemberJoin join() {
         return new MemberJoin(hosts, cluster, paths, new MembershipPlanner(inventory, paths),
-                (h, initialCluster) -> renderer.render(inventory, h, initialCluster, "existing"), reporter);
+                (h, initialCluster) -> renderer.render(inventory, h, initialCluster, "existing"), reporter, journal);
     }
 
     private static Change find(List<Change> shown, String host, Action action) {

@@ -26,8 +26,13 @@ public record MembershipPlan(List<Host> promotions, List<Joiner> joiners, List<M
      *
      * @param reuse          a member added earlier (by an interrupted run or by hand) with this host's peer URL, not started yet
      * @param initialCluster ETCD_INITIAL_CLUSTER for its first start: the membership at that moment, itself included
+     * @param moveAsideFirst the host's data dir holds what an interrupted run's start of this (still unstarted) member
+     *                       left: it is moved aside, never deleted, before etcd starts again
      */
-    public record Joiner(Host host, String peerUrl, Optional<Member> reuse, String initialCluster) {
+    public record Joiner(Host host, String peerUrl, Optional<Member> reuse, String initialCluster, boolean moveAsideFirst) {
+        public Joiner(Host host, String peerUrl, Optional<Member> reuse, String initialCluster) {
+            this(host, peerUrl, reuse, initialCluster, false);
+        }
     }
 
     public MembershipPlan {
@@ -58,6 +63,9 @@ public record MembershipPlan(List<Host> promotions, List<Joiner> joiners, List<M
         for (Joiner j : joiners) {
             String how = j.reuse().map(m -> "reuse the unstarted member " + m.idHex() + " added earlier for " + j.peerUrl())
                     .orElse("member add --learner " + j.peerUrl());
+            if (j.moveAsideFirst()) {
+                how = "move aside (keep) the data dir an interrupted start left, " + how;
+            }
             changes.add(change(j.host().name(), Action.CREATE, j.host().memberName(), "join: " + how
                     + ", start with state existing and ETCD_INITIAL_CLUSTER=" + j.initialCluster()
                     + ", wait until caught up, promote to voter"));

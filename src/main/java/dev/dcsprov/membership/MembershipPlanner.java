@@ -65,6 +65,15 @@ public final class MembershipPlanner {
     }
 
     public MembershipPlan plan(Map<String, HostFacts> facts, Optional<MemberList> read, boolean removeAbsent) {
+        return plan(facts, read, removeAbsent, Optional.empty());
+    }
+
+    /**
+     * @param interruptedJoin the host an interrupted join left mid-step ({@link MembershipResume#interruptedJoin}): data
+     *                        there next to its unstarted member is that run's, moved aside and started again, not refused
+     */
+    public MembershipPlan plan(Map<String, HostFacts> facts, Optional<MemberList> read, boolean removeAbsent,
+                               Optional<String> interruptedJoin) {
         List<Host> withoutData = inventory.members().stream().filter(h -> !facts.get(h.name()).dataDirHasMember()).toList();
         if (read.isEmpty()) {
             if (!withoutData.isEmpty()) {
@@ -82,6 +91,7 @@ public final class MembershipPlanner {
         List<Host> promotions = new ArrayList<>();
         List<Host> joinerHosts = new ArrayList<>();
         Map<String, Member> reuse = new LinkedHashMap<>();
+        List<String> moveAside = new ArrayList<>();
         List<Member> matched = new ArrayList<>();
         for (Host h : inventory.members()) {
             HostFacts f = facts.get(h.name());
@@ -115,7 +125,9 @@ public final class MembershipPlanner {
                             "if " + m.name() + " is gone: dcsprov member remove " + inventory.file() + " " + m.name()
                                     + "; otherwise fix etcd_name or ansible_host of " + h.name());
                 }
-                if (f.dataDirHasMember()) {
+                if (f.dataDirHasMember() && interruptedJoin.filter(h.name()::equals).isPresent()) {
+                    moveAside.add(h.name());
+                } else if (f.dataDirHasMember()) {
                     throw refuse(h.name() + " holds data in " + cluster.dataDir() + " but its member was never started",
                             "The data on " + h.name() + " does not belong to this cluster's member " + m.idHex() + ".",
                             "dcsprov member replace " + inventory.file() + " " + h.name());
@@ -144,7 +156,8 @@ public final class MembershipPlanner {
             if (reused.isEmpty()) {
                 membership.add(entry);
             }
-            joiners.add(new MembershipPlan.Joiner(h, h.peerUrl(cluster), reused, String.join(",", membership)));
+            joiners.add(new MembershipPlan.Joiner(h, h.peerUrl(cluster), reused, String.join(",", membership),
+                    moveAside.contains(h.name())));
         }
         return new MembershipPlan(promotions, joiners, absent, removeAbsent);
     }
