@@ -52,6 +52,14 @@ public interface EtcdCluster {
      */
     void compact(List<String> endpoints, long revision);
 
+    /**
+     * Makes every member commit its backend once without touching a key: etcd grants a lease of 1 second (which
+     * expires by itself). etcd refreshes a member's in-use figure only when its backend commits, and an idle
+     * cluster commits nothing after a compaction, so until then the figure still counts what the compaction freed.
+     * etcd refuses a lease under a NOSPACE alarm; callers do not ask then.
+     */
+    void forceBackendCommit(List<String> endpoints);
+
     /** Defragments the one member behind {@code endpoint}; it serves no request while it runs. */
     void defragment(String endpoint);
 

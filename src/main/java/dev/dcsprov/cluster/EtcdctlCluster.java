@@ -138,6 +138,14 @@ public final class EtcdctlCluster implements EtcdCluster {
     }
 
     @Override
+    public void forceBackendCommit(List<String> endpoints) {
+        CommandResult r = etcdctl.run(endpoints, "lease grant 1");
+        if (!r.ok()) {
+            throw failed("lease grant 1", endpoints, r);
+        }
+    }
+
+    @Override
     public void defragment(String endpoint) {
         CommandResult r = etcdctl.run(List.of(endpoint), "defrag", DEFRAG_TIMEOUT);
         if (!r.ok()) {

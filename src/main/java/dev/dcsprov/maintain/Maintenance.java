@@ -91,6 +91,9 @@ public final class Maintenance {
             progress.accept("compacting to revision " + first.compactTo() + " (current " + first.revision() + ")");
             etcd.compact(endpoints, first.compactTo());
             compactedTo = first.compactTo();
+            if (!first.noSpaceAlarm()) {
+                refreshInUseFigures();
+            }
         } else {
             progress.accept("nothing to compact (revision " + first.revision() + ", keeping " + options.keepRevisions() + ")");
         }
@@ -120,6 +123,20 @@ public final class Maintenance {
         }
         List<String> left = alarms(etcd.status(endpoints));
         return new Result(compactedTo, done, plan, disarmed, left, after);
+    }
+
+    /**
+     * Two backend commits on every member, as the scheduled maintenance script makes, so that the verdicts
+     * below see what the compaction freed (on an idle cluster etcd 3.4 went on reporting 13.8 of 15.0 MB in
+     * use after a compaction that left 0.3 MB, until its next write). The pause covers etcd's 100 ms batch
+     * interval, after which a member commits what it applied. Under NOSPACE etcd refuses the lease; every
+     * member is defragmented then anyway.
+     */
+    private void refreshInUseFigures() {
+        for (int i = 0; i < 2; i++) {
+            etcd.forceBackendCommit(endpoints);
+            waiting.pause(300);
+        }
     }
 
     /** Defragments instead of restarting: etcd keeps running; the member answers nothing while it rewrites its database. */

@@ -45,6 +45,13 @@ public final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restar
         /** The database file and the part of it in use; a compaction frees {@link #compactFrees} of the use, a defrag shrinks the file to it. */
         long dbSize = 4096;
         long inUse = 4096;
+        /** Freed by a compaction but still in {@link #inUse}: as in etcd, the figure catches up at the next backend commit. */
+        long freedUncommitted;
+
+        void commit() {
+            inUse -= freedUncommitted;
+            freedUncommitted = 0;
+        }
 
         Node(String name, int n) {
             this.name = name;
@@ -290,7 +297,16 @@ public final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restar
     public void compact(List<String> endpoints, long revision) {
         events.add("compact " + revision);
         compactedTo = revision;
-        byName.values().forEach(n -> n.inUse = Math.max(4096, n.inUse - compactFrees));
+        byName.values().forEach(n -> n.freedUncommitted = Math.min(compactFrees, n.inUse - 4096));
+    }
+
+    @Override
+    public void forceBackendCommit(List<String> endpoints) {
+        if (clusterAlarms.stream().anyMatch(a -> a.type().equals("NOSPACE"))) {
+            throw new DcsprovException(ExitCode.HOST_FAILED, "etcdctl lease grant 1 failed", "etcdserver: mvcc: database space exceeded", "");
+        }
+        events.add("lease grant 1");
+        byName.values().stream().filter(n -> n.up).forEach(Node::commit);
     }
 
     @Override
@@ -301,6 +317,7 @@ public final class FakeEtcdCluster implements EtcdCluster, RollingRestart.Restar
             throw new DcsprovException(ExitCode.HOST_FAILED, "etcdctl defrag failed", "context deadline exceeded", "");
         }
         events.add("defrag " + n.name + (n == leader ? " (while leading)" : ""));
+        n.commit();
         n.dbSize = n.inUse;
     }
 }

@@ -115,6 +115,31 @@ class MaintenanceTest {
     }
 
     @Test
+    void onAnIdleClusterTwoBackendCommitsAfterTheCompactionLetTheVerdictsSeeWhatItFreed() {
+        // What etcd 3.4.23 did in the lab: 13.8 of 15.0 MB still "in use" after the compaction, 0.3 MB after one lease.
+        FakeEtcdCluster fake = new FakeEtcdCluster("a", "b", "c").leader("a");
+        fake.byName.values().forEach(n -> {
+            n.dbSize = 15 * MIB;
+            n.inUse = 14 * MIB;   // 6.7% reclaimable before the compaction: below the default 10%
+            free.put(n.name, 10_000 * MIB);
+        });
+        fake.compactFrees = 13 * MIB;
+        Maintenance.Result r = maintenance(fake).run(MaintenanceOptions.defaults());
+        List<String> steps = fake.events.stream().filter(e -> e.startsWith("compact") || e.startsWith("lease") || e.startsWith("defrag")).toList();
+        assertEquals(List.of("compact " + (fake.compactedTo), "lease grant 1", "lease grant 1", "defrag b", "defrag c", "defrag a"), steps);
+        assertEquals(List.of("a", "b", "c"), r.plan().named(MemberVerdict.Action.DEFRAGMENT), r.plan()::toString);
+        r.after().forEach(s -> assertEquals(MIB, s.dbSize(), s.toString()));
+    }
+
+    @Test
+    void underNospaceNoLeaseIsAskedForSinceEtcdRefusesIt() {
+        FakeEtcdCluster fake = full("a");
+        Maintenance.Result r = maintenance(fake).run(MaintenanceOptions.defaults());
+        assertTrue(r.disarmed(), steps(fake)::toString);
+        assertFalse(fake.events.contains("lease grant 1"), fake.events::toString);
+    }
+
+    @Test
     void keepsTheLastRevisionsAskedFor() {
         FakeEtcdCluster fake = full("a");
         long revision = fake.committed;

@@ -134,8 +134,24 @@ class MaintainIT {
         assertAcknowledgedStored();
     }
 
+    /**
+     * On an idle cluster etcd 3.4 refreshes its in-use figure only at a backend commit, so right after the
+     * compaction it still counts the history (after 40 such overwrites an older dcsprov saw 6-17% reclaimable
+     * on dcs-36..38 and skipped every member); maintain's two leases make the commits, and a 50% threshold
+     * then sees that most of the file is reclaimable (about 85%).
+     */
     @Test
     @Order(4)
+    void onAnIdleClusterTheThresholdSeesWhatTheCompactionFreed() throws IOException {
+        overwrite(40); // about 4 MB of history on a file the previous test defragmented
+        Proc.Result m = Cli.dcsprov("maintain", "--min-reclaimable", "50", inventory.toString());
+        assertEquals(0, m.exit(), m::toString);
+        assertEquals(3, m.out().lines().filter(l -> l.startsWith("[cluster] defragmented ")).count(), m::toString);
+        assertAcknowledgedStored();
+    }
+
+    @Test
+    @Order(5)
     void scheduledMaintenanceRunsOnEveryMemberOneAtATimeUnderEtcdsLock() throws Exception {
         Files.writeString(inventory, Files.readString(inventory).replace("  children:", "    dcsprov_maintenance_schedule: weekly\n  children:"));
         Proc.Result apply = Cli.dcsprov("apply", inventory.toString());

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -18,12 +21,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,13 +37,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a cluster with a 16 MiB quota, then etcd_metrics_port added (apply restarts every member); dcsprov monitoring writes the pack; Prometheus
  * scrapes all three members over plain HTTP; then the lab is made to meet two rules — the database filled
  * above 80% of the quota with etcdctl, two members stopped — and /api/v1/alerts shows both alerts pending,
- * then firing.
+ * then firing. Before that, the scheduled snapshots' metrics end to end: Debian's prometheus-node-exporter on
+ * every member (installed by the test through the lab's apt proxy; dcsprov does not install it), the same
+ * apply adds a daily backup schedule, node_exporter's port and a 20 s dcsprov_backup_max_age, the snapshot
+ * service started by hand publishes dcsprov_snapshot_* (curl of each member's :9100/metrics), and
+ * EtcdSnapshotTooOld fires and clears, EtcdSnapshotFailed fires and clears.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MonitoringIT {
     static final List<String> HOSTS = List.of("dcs-33", "dcs-34", "dcs-35");
     static final long QUOTA = 16L * 1024 * 1024;
     static final int METRICS_PORT = 2381;
+    static final int NODE_EXPORTER_PORT = 9100;
+    /** Small, so the age alert is met within the test: a snapshot older than this is "too old". */
+    static final int MAX_AGE_SECONDS = 20;
+    private static final Pattern LAST_SUCCESS = Pattern.compile("(?m)^dcsprov_snapshot_last_success_timestamp_seconds (\\S+)$");
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final Random random = new Random(5);
@@ -57,11 +70,18 @@ class MonitoringIT {
         inventory = Lab.writeInventory(dir, HOSTS, "    etcd_quota_backend_bytes: " + QUOTA + "\n");
         Proc.Result apply = Cli.dcsprov("apply", inventory.toString());
         assertEquals(0, apply.exit(), apply::toString);
+        // node_exporter as an operator installs it, through the apt proxy apply configured (dcsprov_apt_proxy).
+        HOSTS.parallelStream().forEach(h -> {
+            Proc.Result r = Lab.ssh(h, "DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus-node-exporter"
+                    + " && systemctl is-active prometheus-node-exporter", 300);
+            assertEquals(0, r.exit(), () -> h + ": " + r);
+        });
         // etcd_metrics_port on a running cluster: a config change, rolled out by apply's rolling restart.
         Map<String, String> started = new LinkedHashMap<>();
         HOSTS.forEach(h -> started.put(h, started(h)));
         Files.writeString(inventory, Files.readString(inventory).replace("  children:",
-                "    etcd_metrics_port: " + METRICS_PORT + "\n  children:"));
+                "    etcd_metrics_port: " + METRICS_PORT + "\n    etcd_node_exporter_port: " + NODE_EXPORTER_PORT
+                        + "\n    dcsprov_backup_schedule: daily\n    dcsprov_backup_max_age: " + MAX_AGE_SECONDS + "s\n  children:"));
         Proc.Result roll = Cli.dcsprov("apply", inventory.toString());
         assertEquals(0, roll.exit(), roll::toString);
         for (String h : HOSTS) {
@@ -101,10 +121,45 @@ class MonitoringIT {
     }
 
     @Test
+    @Order(1)
+    void theScheduledSnapshotsPublishTheirAgeThroughNodeExporterAndTheSnapshotAlertsFireAndClear() throws Exception {
+        for (String h : HOSTS) {
+            long before = System.currentTimeMillis() / 1000;
+            Lab.sshOk(h, "systemctl start dcsprov-snapshot"); // the timer's service, by hand: a oneshot, so this returns when it is done
+            double published = lastSuccess(h);
+            assertTrue(published >= before && published <= System.currentTimeMillis() / 1000.0, h + ": " + published + " is not this run's time");
+        }
+        await("all six targets up", 60, () -> upTargets().size() == 6);
+        assertEquals(targets(NODE_EXPORTER_PORT, METRICS_PORT), upTargets(), "etcd_metrics_port and node_exporter of every member");
+
+        // No new snapshot for longer than dcsprov_backup_max_age: every member's alert fires; a fresh snapshot clears dcs-33's.
+        List<String> old = new ArrayList<>();
+        await("EtcdSnapshotTooOld firing for every member", MAX_AGE_SECONDS + 40, () -> {
+            seen(old, "EtcdSnapshotTooOld");
+            return firingFor("EtcdSnapshotTooOld").size() == 3;
+        });
+        assertEquals("pending", old.get(0), "pending before firing: " + old);
+        Lab.sshOk("dcs-33", "systemctl start dcsprov-snapshot");
+        await("EtcdSnapshotTooOld cleared for dcs-33 after its fresh snapshot", 30,
+                () -> !members(alerts("EtcdSnapshotTooOld")).contains("dcs-33"));
+        assertEquals(Set.of("dcs-34", "dcs-35"), firingFor("EtcdSnapshotTooOld"), "the others are still too old");
+
+        // A failed run (the backup dir with a mode the script refuses) fires EtcdSnapshotFailed for that member; a good run clears it.
+        Lab.sshOk("dcs-34", "chmod 0755 /var/lib/dcs/backup");
+        Proc.Result failed = Lab.ssh("dcs-34", "systemctl start dcsprov-snapshot");
+        assertTrue(failed.exit() != 0, failed::toString);
+        assertTrue(metrics("dcs-34").contains("dcsprov_snapshot_last_failure_timestamp_seconds "), "the failure is published");
+        await("EtcdSnapshotFailed firing for dcs-34", 30, () -> firingFor("EtcdSnapshotFailed").equals(Set.of("dcs-34")));
+        Lab.sshOk("dcs-34", "chmod 0700 /var/lib/dcs/backup && systemctl start dcsprov-snapshot");
+        await("EtcdSnapshotFailed cleared after a good run", 30, () -> alerts("EtcdSnapshotFailed").isEmpty());
+    }
+
+    @Test
+    @Order(2)
     void prometheusScrapesEveryMemberAndTheQuotaAndNoLeaderAlertsFire() throws Exception {
-        await("all three targets up", 60, () -> upTargets().size() == 3);
-        assertEquals(Set.of(HOSTS.stream().map(h -> Lab.address(h) + ":" + METRICS_PORT).toArray(String[]::new)), upTargets(),
-                "plain HTTP on etcd_metrics_port of every member");
+        await("all six targets up", 60, () -> upTargets().size() == 6);
+        assertEquals(targets(NODE_EXPORTER_PORT, METRICS_PORT), upTargets(),
+                "plain HTTP on etcd_metrics_port of every member (and node_exporter)");
 
         List<String> quota = new ArrayList<>();
         fillAboveEightyPercent(() -> seen(quota, "EtcdDatabaseQuotaHigh"));
@@ -118,6 +173,38 @@ class MonitoringIT {
         assertEquals("pending", noLeader.get(0), "pending before firing: " + noLeader);
         JsonNode firing = alerts("EtcdNoLeader").stream().filter(a -> a.get("state").asText().equals("firing")).findFirst().orElseThrow();
         assertEquals("dcs-33", firing.get("labels").get("member").asText(), "the one member left has no leader");
+    }
+
+    private static Set<String> targets(int... ports) {
+        Set<String> t = new java.util.TreeSet<>();
+        for (int port : ports) {
+            HOSTS.forEach(h -> t.add(Lab.address(h) + ":" + port));
+        }
+        return t;
+    }
+
+    /** node_exporter's page, fetched from this machine over the lab bridge (the lab's hosts have no curl). */
+    private static String metrics(String host) {
+        Proc.Result r = Proc.run(List.of("curl", "-sS", "--max-time", "5", "http://" + Lab.address(host) + ":" + NODE_EXPORTER_PORT + "/metrics"));
+        assertEquals(0, r.exit(), r::toString);
+        return r.out();
+    }
+
+    private static double lastSuccess(String host) {
+        Matcher m = LAST_SUCCESS.matcher(metrics(host));
+        assertTrue(m.find(), host + " publishes no dcsprov_snapshot_last_success_timestamp_seconds");
+        assertTrue(metrics(host).contains("\ndcsprov_snapshot_last_size_bytes "), host + " publishes no size");
+        return Double.parseDouble(m.group(1));
+    }
+
+    private Set<String> firingFor(String alert) {
+        return members(alerts(alert).stream().filter(a -> a.get("state").asText().equals("firing")).toList());
+    }
+
+    private static Set<String> members(List<JsonNode> alerts) {
+        Set<String> m = new java.util.TreeSet<>();
+        alerts.forEach(a -> m.add(a.get("labels").get("member").asText()));
+        return m;
     }
 
     private static String started(String host) {
@@ -155,7 +242,7 @@ class MonitoringIT {
     }
 
     private Set<String> upTargets() {
-        Set<String> up = new LinkedHashSet<>();
+        Set<String> up = new java.util.TreeSet<>();
         for (JsonNode t : get("targets").get("data").get("activeTargets")) {
             if (t.get("health").asText().equals("up")) {
                 up.add(t.get("labels").get("instance").asText());
