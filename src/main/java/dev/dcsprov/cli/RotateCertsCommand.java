@@ -5,6 +5,8 @@ import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.pki.PkiStore;
 import dev.dcsprov.pki.CertificateInfo;
+import dev.dcsprov.plan.OperationPlan;
+import dev.dcsprov.plan.OperationPlanText;
 import dev.dcsprov.rotate.CaRotation;
 import dev.dcsprov.rotate.CertRotation;
 import picocli.CommandLine.Command;
@@ -40,6 +42,10 @@ final class RotateCertsCommand extends InventoryCommand implements TakesLimit {
             + "e.g. 2 to hand the reissued client certificates to applications before the old CA is dropped")
     int stopAfterPhase = 3;
 
+    @Option(names = "--check", description = "Show the plan (members, order, steps) after the same refusals; "
+            + "change nothing, locally or on a host")
+    boolean check;
+
     @Override
     public Integer call() {
         if (ca && (options.limit != null || clients)) {
@@ -59,12 +65,27 @@ final class RotateCertsCommand extends InventoryCommand implements TakesLimit {
         List<String> progress = new ArrayList<>();
         long started = System.nanoTime();
         CertRotation.Result result;
+        OperationPlan plan;
+        if (check) {
+            // As apply --check and maintain --check: no run lock, since nothing is changed.
+            try (Hosts hosts = connect(inventory, true)) {
+                plan = new CertRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs"))
+                        .carrying(patroni(inventory, hosts, store, progress)).plan(new CertRotation.Options(limit, clients)).plan();
+            }
+            return printCheck(plan);
+        }
         try (var lock = lockRun(inventory); Hosts hosts = connect(inventory, true)) {
             lock.onMembers(hosts);
-            result = new CertRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs")).carrying(patroni(inventory, hosts, store, progress)).run(new CertRotation.Options(limit, clients));
+            CertRotation rotation = new CertRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs"))
+                    .carrying(patroni(inventory, hosts, store, progress));
+            CertRotation.Planned planned = rotation.plan(new CertRotation.Options(limit, clients));
+            plan = planned.plan();
+            showPlan(plan);
+            result = rotation.run(planned);
         }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("plan", plan);
             doc.put("issued", result.issued());
             doc.put("members", result.members().stream().map(m -> Map.of("member", m.member(), "old_serial", m.oldSerial(),
                     "new_serial", m.newSerial(), "not_after", m.notAfter().toString())).toList());
@@ -86,6 +107,27 @@ final class RotateCertsCommand extends InventoryCommand implements TakesLimit {
             out().printf("done in %.1f s%n", (System.nanoTime() - started) / 1e9);
         }
         out().flush();
+        return ExitCode.OK.code();
+    }
+
+    /** Before a run: the plan, for people (JSON carries it in the result document). */
+    private void showPlan(OperationPlan plan) {
+        if (!json()) {
+            out().print(OperationPlanText.render(plan));
+            out().println();
+            out().flush();
+        }
+    }
+
+    /** --check: the plan alone, and exit 0 as plan and maintain --check do. */
+    private Integer printCheck(OperationPlan plan) {
+        if (json()) {
+            printJson(Map.of("plan", plan));
+        } else {
+            out().print(OperationPlanText.render(plan));
+            out().println("--check: nothing was changed, locally or on any host.");
+            out().flush();
+        }
         return ExitCode.OK.code();
     }
 
@@ -112,12 +154,26 @@ final class RotateCertsCommand extends InventoryCommand implements TakesLimit {
         List<String> progress = new ArrayList<>();
         long started = System.nanoTime();
         CaRotation.Result result;
+        OperationPlan plan;
+        if (check) {
+            try (Hosts hosts = connect(inventory, true)) {
+                plan = new CaRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs-ca"))
+                        .carrying(patroni(inventory, hosts, store, progress)).plan(new CaRotation.Options(stopAfterPhase)).plan();
+            }
+            return printCheck(plan);
+        }
         try (var lock = lockRun(inventory); Hosts hosts = connect(inventory, true)) {
             lock.onMembers(hosts);
-            result = new CaRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs-ca")).carrying(patroni(inventory, hosts, store, progress)).run(new CaRotation.Options(stopAfterPhase));
+            CaRotation rotation = new CaRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs-ca"))
+                    .carrying(patroni(inventory, hosts, store, progress));
+            CaRotation.Planned planned = rotation.plan(new CaRotation.Options(stopAfterPhase));
+            plan = planned.plan();
+            showPlan(plan);
+            result = rotation.run(planned);
         }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("plan", plan);
             doc.put("started", result.started());
             doc.put("phases_run", result.phasesRun().stream().map(p -> p.number()).toList());
             doc.put("finished", result.finished());

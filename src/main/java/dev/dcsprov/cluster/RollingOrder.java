@@ -35,4 +35,23 @@ public final class RollingOrder {
         Optional<String> any = members.stream().filter(m -> !m.equals(leader)).findFirst();
         return Optional.of(new Next(leader, done.or(() -> any)));
     }
+
+    /**
+     * The whole order a rolling restart of {@code pending} would take from here, as {@link #next} decides it
+     * member by member (for plans; the run decides again at each step from the cluster as it is then).
+     */
+    public static List<Next> order(List<String> pending, String leader, List<String> members) {
+        List<String> todo = new java.util.ArrayList<>(pending);
+        List<Next> order = new java.util.ArrayList<>();
+        String current = leader;
+        while (true) {
+            Optional<Next> next = next(todo, current, members);
+            if (next.isEmpty()) {
+                return order;
+            }
+            order.add(next.get());
+            todo.remove(next.get().member());
+            current = next.get().moveLeaderTo().orElse(current);
+        }
+    }
 }

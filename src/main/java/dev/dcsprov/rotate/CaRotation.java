@@ -4,7 +4,11 @@ import dev.dcsprov.steps.Ownership;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.apply.CertificateService;
+import dev.dcsprov.cluster.ClusterHealth;
+import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.cluster.HealthGate;
+import dev.dcsprov.cluster.RollingPlan;
+import dev.dcsprov.plan.OperationPlan;
 import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.facts.FactsProbe;
 import dev.dcsprov.facts.HostFacts;
@@ -79,7 +83,20 @@ public final class CaRotation {
         return this;
     }
 
+    /**
+     * What a CA rotation will do from the recorded phase on, decided after every refusal; nothing changed yet.
+     *
+     * @param started true when this run creates the new CA (no phase recorded)
+     */
+    public record Planned(Options options, boolean started, OperationPlan plan) {
+    }
+
     public Result run(Options options) {
+        return run(plan(options));
+    }
+
+    /** Reads facts and makes every refusal; changes nothing, locally or on a host. */
+    public Planned plan(Options options) {
         if (store.caInfo().isEmpty()) {
             throw new DcsprovException(ExitCode.PKI, "there is no CA in " + store.directory(),
                     "rotate-certs --ca replaces the CA of a cluster that apply created.", "run dcsprov apply first");
@@ -87,8 +104,8 @@ public final class CaRotation {
         HealthGate gate = rolling.gate();
         Optional<CaRotationPhase> recorded = store.caRotationPhase();
         boolean started = recorded.isEmpty();
+        List<CertificateRow> rows = survey();
         if (started) {
-            List<CertificateRow> rows = survey();
             rolling.requireSameCa(rows);
             List<String> leafPending = rows.stream().filter(r -> !r.role().equals("ca") && r.match() != CertificateRow.Match.MATCH)
                     .map(r -> r.host() + " " + r.role()).toList();
@@ -98,16 +115,36 @@ public final class CaRotation {
                                 + "the local certificates. Nothing was changed.",
                         "finish the leaf rotation (dcsprov rotate-certs) or run dcsprov apply, check with 'dcsprov certs', then try again");
             }
-            rolling.precheckHealth(gate);
-            rolling.clients().preflight();
+        }
+        ClusterHealth health = rolling.precheckHealth(gate);
+        rolling.clients().preflight();
+        CaRotationPhase phase = recorded.orElse(CaRotationPhase.TRUST_BOTH);
+        List<String> names = inventory.members().stream().map(Host::name).toList();
+        List<String> pending = started ? names : switch (phase) {
+            case TRUST_BOTH, DROP_OLD -> rows.stream().filter(r -> r.role().equals("ca") && r.match() != CertificateRow.Match.MATCH)
+                    .map(CertificateRow::host).toList();
+            case NEW_LEAVES -> names.stream().filter(n -> !store.signedByNewCa(store.hostCertificateFile(inventory.member(n)
+                    .orElseThrow().memberName())) || CertificateSelection.notYetDeployed(rows.stream()
+                    .filter(r -> r.role().equals("server")).toList()).contains(n)).toList();
+        };
+        String leader = RollingPlan.leaderName(health, ClusterMember.of(inventory.members(), cluster)).orElse("");
+        OperationPlan plan = CaRotationPlan.of(new CaRotationPlan.Facts(cluster.name(), names, leader, recorded, phase,
+                options.stopAfter(), pending, rolling.journalInterrupted(), store.directory().toString(), paths,
+                !inventory.patroni().isEmpty()));
+        return new Planned(options, started, plan);
+    }
+
+    /** Carries a plan out: creates the new CA when it says so, then the phases up to --stop-after-phase. */
+    public Result run(Planned planned) {
+        Options options = planned.options();
+        boolean started = planned.started();
+        if (started) {
             store.startCaRotation(cluster.name(), cluster.keyAlgorithm(), cluster.caDays());
             journal.mark(CaRotationPhase.TRUST_BOTH.name(), "new-ca");
             progress.accept("created a new CA in " + store.caNextCertificateFile() + " ("
                     + CertificateSurvey.local(store.caNextCertificateFile()).get(0).subject() + ")");
         } else {
-            rolling.precheckHealth(gate);
-            rolling.clients().preflight();
-            progress.accept("continuing the CA rotation at " + recorded.get().describe());
+            progress.accept("continuing the CA rotation at " + store.caRotationPhase().orElseThrow().describe());
         }
         List<CaRotationPhase> run = new ArrayList<>();
         List<String> clients = new ArrayList<>();

@@ -20,6 +20,7 @@ import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.pki.CertificateInfo;
 import dev.dcsprov.pki.HostCertificateRequest;
 import dev.dcsprov.pki.PkiStore;
+import dev.dcsprov.plan.OperationPlan;
 import dev.dcsprov.render.RemotePaths;
 import dev.dcsprov.ssh.CommandResult;
 import dev.dcsprov.ssh.RemoteCommand;
@@ -89,11 +90,33 @@ public final class CertRotation {
         return this;
     }
 
+    /** The member an interrupted run left mid-step, which a roll takes first. */
+    java.util.Optional<String> journalInterrupted() {
+        return journal.interruptedMember();
+    }
+
     ClientDelivery clients() {
         return clients;
     }
 
+    /**
+     * What a leaf rotation will do, decided from facts after every refusal: nothing is changed yet, locally
+     * or on a host, so a refusal before it (or {@code --check} after it) leaves everything as it was.
+     *
+     * @param issue   true when this run issues a new set; false when it continues an interrupted rotation
+     * @param pending the members to roll (all of the scope when issuing)
+     * @param clients application client certificates to reissue (--clients)
+     */
+    public record Planned(List<Host> scope, boolean all, boolean issue, List<String> pending, List<String> clients,
+                          List<CertificateRow> rows, Map<String, String> oldSerials, OperationPlan plan) {
+    }
+
     public Result run(Options options) {
+        return run(plan(options));
+    }
+
+    /** Reads facts and makes every refusal; changes nothing. */
+    public Planned plan(Options options) {
         List<Host> scope = scope(options.limit());
         boolean all = options.limit().isEmpty();
         if (store.caInfo().isEmpty()) {
@@ -108,8 +131,7 @@ public final class CertRotation {
         CertificateSurvey survey = new CertificateSurvey(inventory, hosts, store);
         List<CertificateRow> rows = survey.survey(Instant.now(), 0);
         requireSameCa(rows);
-        HealthGate gate = gate();
-        precheckHealth(gate);
+        ClusterHealth health = precheckHealth(gate());
         this.clients.preflight();
 
         List<CertificateRow> serverRows = rows.stream().filter(r -> r.role().equals("server")
@@ -119,28 +141,46 @@ public final class CertRotation {
         serverRows.forEach(r -> oldSerials.put(r.host(), r.deployed().isEmpty() ? "" : r.deployed().get(0).serialHex()));
         // A member the interrupted run left mid-step is still to do, even when its files already match.
         java.util.Optional<String> interrupted = journal.interruptedMember().filter(m -> scope.stream().anyMatch(h -> h.name().equals(m)));
-        boolean issued = pending.isEmpty() && interrupted.isEmpty();
-        List<String> clients = new ArrayList<>();
-        if (issued) {
+        boolean issue = pending.isEmpty() && interrupted.isEmpty();
+        List<String> clients = !issue || !options.clients() ? List.of()
+                : store.clientNames().stream().filter(n -> !n.equals(PkiStore.ADMIN_CLIENT)).toList();
+        if (issue) {
+            pending = scope.stream().map(Host::name).toList();
+        }
+        List<String> adminTargets = adminTargets(rows, issue && all).stream().map(Host::name).toList();
+        List<String> names = inventory.members().stream().map(Host::name).toList();
+        String leader = dev.dcsprov.cluster.RollingPlan.leaderName(health, ClusterMember.of(inventory.members(), cluster)).orElse("");
+        Map<String, String> localFiles = new LinkedHashMap<>();
+        scope.forEach(h -> localFiles.put(h.name(), store.hostCertificateFile(h.memberName()).toString()));
+        if (issue && all) {
+            localFiles.put("dcsprov's admin client", store.clientCertificateFile(PkiStore.ADMIN_CLIENT).toString());
+        }
+        clients.forEach(n -> localFiles.put("client " + n, store.clientCertificateFile(n).toString()));
+        OperationPlan plan = LeafRotationPlan.of(new LeafRotationPlan.Facts(cluster.name(), names, leader, issue, pending,
+                interrupted, localFiles, adminTargets, paths, !inventory.patroni().isEmpty()));
+        return new Planned(scope, all, issue, pending, clients, rows, oldSerials, plan);
+    }
+
+    /** Carries a plan out: issues (when it says so), installs the admin certificate, rolls the members. */
+    public Result run(Planned planned) {
+        List<Host> scope = planned.scope();
+        boolean all = planned.all();
+        List<String> pending = planned.pending();
+        if (planned.issue()) {
             issue(scope, all);
             journal.mark(LEAF, "issued");
-            if (options.clients()) {
-                for (String name : store.clientNames()) {
-                    if (!name.equals(PkiStore.ADMIN_CLIENT)) {
-                        store.reissueClientCertificate(name, cluster.keyAlgorithm(), cluster.certDays());
-                        clients.add(name);
-                    }
-                }
+            for (String name : planned.clients()) {
+                store.reissueClientCertificate(name, cluster.keyAlgorithm(), cluster.certDays());
             }
-            pending = scope.stream().map(Host::name).toList();
             progress.accept("issued new certificates for " + String.join(", ", pending)
                     + (all ? " and dcsprov's admin client" : "") + "; the old ones are in " + store.directory().resolve("archive"));
         } else {
+            java.util.Optional<String> interrupted = journal.interruptedMember();
             String carry = pending.isEmpty() ? "" : String.join(", ", pending) + " still carry their previous certificate";
             progress.accept("continuing an interrupted rotation: " + carry + interrupted.map(m -> (carry.isEmpty() ? "" : "; ") + m
                     + " was left mid-step and goes first").orElse("") + " (nothing new is issued)");
         }
-        boolean adminPushed = pushAdmin(rows, issued && all);
+        boolean adminPushed = pushAdmin(planned.rows(), planned.issue() && all);
         // A new client certificate of the same CA works at once: the clients switch before any member restarts.
         this.clients.deliver("the client certificates as the local PKI has them");
         roll(pending, this::replace, "its new certificate", LEAF);
@@ -148,9 +188,9 @@ public final class CertRotation {
         List<MemberResult> results = new ArrayList<>();
         for (Host h : scope) {
             CertificateInfo now = CertificateSurvey.local(store.hostCertificateFile(h.memberName())).get(0);
-            results.add(new MemberResult(h.name(), oldSerials.get(h.name()), now.serialHex(), now.notAfter()));
+            results.add(new MemberResult(h.name(), planned.oldSerials().get(h.name()), now.serialHex(), now.notAfter()));
         }
-        return new Result(issued, results, clients, adminPushed);
+        return new Result(planned.issue(), results, planned.clients(), adminPushed);
     }
 
     private List<Host> scope(Set<String> limit) {
@@ -176,7 +216,7 @@ public final class CertRotation {
         }
     }
 
-    void precheckHealth(HealthGate gate) {
+    ClusterHealth precheckHealth(HealthGate gate) {
         ClusterHealth s;
         try {
             s = new ResumeGate(etcd(), ClusterMember.of(inventory.members(), cluster), gate, dev.dcsprov.cluster.Waiting.REAL)
@@ -194,6 +234,7 @@ public final class CertRotation {
             throw new DcsprovException(ExitCode.UNSAFE, "rotate-certs refused: the cluster has no leader", "Nothing was changed.",
                     "wait for an election, then run rotate-certs again");
         }
+        return s;
     }
 
     private void issue(List<Host> scope, boolean admin) {
@@ -212,9 +253,7 @@ public final class CertRotation {
      * at each handshake. It goes to every host whose copy differs from the local one.
      */
     boolean pushAdmin(List<CertificateRow> rows, boolean reissued) {
-        List<CertificateInfo> local = CertificateSurvey.local(store.clientCertificateFile(PkiStore.ADMIN_CLIENT));
-        List<Host> targets = inventory.members().stream().filter(h -> reissued || rows.stream().anyMatch(r -> r.host().equals(h.name())
-                && r.role().equals("admin") && CertificateSelection.compare(local, r.deployed()) != CertificateRow.Match.MATCH)).toList();
+        List<Host> targets = adminTargets(rows, reissued);
         if (targets.isEmpty()) {
             return false;
         }
@@ -232,6 +271,13 @@ public final class CertRotation {
         }
         progress.accept("installed the admin client certificate on " + String.join(", ", targets.stream().map(Host::name).toList()));
         return true;
+    }
+
+    /** The hosts whose admin certificate differs from the local one (every host when it is reissued). */
+    List<Host> adminTargets(List<CertificateRow> rows, boolean reissued) {
+        List<CertificateInfo> local = CertificateSurvey.local(store.clientCertificateFile(PkiStore.ADMIN_CLIENT));
+        return inventory.members().stream().filter(h -> reissued || rows.stream().anyMatch(r -> r.host().equals(h.name())
+                && r.role().equals("admin") && CertificateSelection.compare(local, r.deployed()) != CertificateRow.Match.MATCH)).toList();
     }
 
     /**

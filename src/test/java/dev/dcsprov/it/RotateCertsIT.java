@@ -85,6 +85,20 @@ class RotateCertsIT {
     void rotationUnderWriteLoadLosesNoWriteAndGivesEveryMemberANewCertificate() throws Exception {
         Map<String, String> before = checks.servedSerials(Workload.clientMaterial(pki));
         Map<String, String> pidsBefore = checks.mainPids();
+        // --check first: the plan, and nothing changed (served certificates, restarts, the local PKI).
+        byte[] localCert = Files.readAllBytes(pki.resolve("hosts/" + HOSTS.get(0) + ".crt"));
+        Proc.Result check = Cli.dcsprov("rotate-certs", inventory.toString(), "--check");
+        assertEquals(0, check.exit(), check::toString);
+        assertTrue(check.out().contains("Plan for rotate-certs") && check.out().contains("move leadership to")
+                && check.out().contains("--check: nothing was changed"), check::toString);
+        Proc.Result checkJson = Cli.dcsprov("rotate-certs", inventory.toString(), "--check", "-o", "json");
+        assertEquals(0, checkJson.exit(), checkJson::toString);
+        assertTrue(JSON.readTree(checkJson.out()).get("plan").get("steps").size() > 6, checkJson::toString);
+        assertTrue(!checkJson.out().contains("BEGIN"), "no key or certificate content in the plan");
+        assertEquals(before, checks.servedSerials(Workload.clientMaterial(pki)), "--check deploys nothing");
+        assertEquals(pidsBefore, checks.mainPids(), "--check restarts nothing");
+        assertTrue(java.util.Arrays.equals(localCert, Files.readAllBytes(pki.resolve("hosts/" + HOSTS.get(0) + ".crt"))),
+                "--check issues nothing in the local PKI");
         Workload workload = Workload.start(Workload.clientMaterial(pki), endpoints, "/rotate-leaf/");
         Thread.sleep(2000);
         Proc.Result r = Cli.dcsprov("rotate-certs", inventory.toString());
