@@ -30,8 +30,14 @@ public final class AptRelease {
      * codename of letters only (checked at inventory load), so it is safe in the script as it is.
      */
     public static String script(String release) {
-        String list = sourceFile(release);
-        String pin = pinFile(release);
+        return script(release, sourceFile(release), pinFile(release));
+    }
+
+    /**
+     * The same into other files: {@link HostInstaller#probe} writes them into a temporary copy of the host's apt
+     * configuration to learn what apt would offer, without changing the host's own.
+     */
+    static String script(String release, String list, String pin) {
         return "m=$( { sed -n 's/^deb[[:space:]]\\{1,\\}\\(\\[[^]]*\\][[:space:]]\\{1,\\}\\)\\{0,1\\}\\([^[:space:]]*\\).*/\\2/p' "
                 + "/etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null;"
                 + " sed -n 's/^URIs:[[:space:]]*\\([^[:space:]]*\\).*/\\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null; }"

@@ -44,52 +44,98 @@ public final class HostInstaller implements RollingUpgrade.Installer {
         }
     }
 
-    /** What the host has: the installed package version and etcd's own --version, and what apt offers. */
+    /**
+     * What the host has: the installed package version, etcd's own --version, what apt offers with the inventory's
+     * source, the etcd_tarball directory the unit runs (if any) and the etcdutl of the install it runs (if any).
+     */
     public record HostVersions(String host, Optional<String> installed, Optional<EtcdVersion> binary, Optional<String> candidate,
-                               List<Available> available, String arch, Optional<String> tarballDir) {
+                               List<Available> available, String arch, Optional<String> tarballDir, Optional<String> etcdutl) {
     }
 
-    /** Adds the release's source and pin when one is set, refreshes apt's lists and reads the versions. Touches no etcd. */
-    public HostVersions prepare(String host) {
-        Connection c = hosts.connection(host);
-        String script = "set -eu\nLC_ALL=C; export LC_ALL\n" + source.release().map(AptRelease::script).orElse("")
-                + "apt-get update -q -o Acquire::Retries=3 -o Acquire::Languages=none >/dev/null\n"
+    /**
+     * Reads the versions and what apt would offer once the release's source and pin are in place, without writing
+     * anything of the host's: apt runs on a temporary copy of its sources, pins and lists (removed on exit), so a
+     * refused run and 'upgrade --check' leave the host as they found it. Touches no etcd.
+     */
+    public HostVersions probe(String host) {
+        String sandbox = "t=$(mktemp -d /tmp/dcsprov-apt.XXXXXX)\ntrap 'rm -rf \"$t\"' EXIT\nchmod 0755 \"$t\"\n"
+                + "mkdir -p \"$t/lists/partial\" \"$t/cache/archives/partial\" \"$t/parts\" \"$t/prefs\"\n"
+                // the lists apt already has, so the update below only asks what changed
+                + "cp -p /var/lib/apt/lists/*Release* /var/lib/apt/lists/*_Packages* \"$t/lists/\" 2>/dev/null || true\n"
+                + "cp -p /etc/apt/sources.list.d/* \"$t/parts/\" 2>/dev/null || true\n"
+                + "cp -p /etc/apt/preferences.d/* \"$t/prefs/\" 2>/dev/null || true\n"
+                + "chown _apt:root \"$t/lists/partial\" 2>/dev/null || true\n"
+                + source.release().map(r -> AptRelease.script(r, "\"$t\"/parts/dcsprov-etcd-" + r + ".list", "\"$t\"/prefs/dcsprov-etcd-" + r)).orElse("")
+                + "A=\"-o Dir::State::Lists=$t/lists -o Dir::Cache=$t/cache -o Dir::Etc::SourceParts=$t/parts -o Dir::Etc::PreferencesParts=$t/prefs\"\n"
+                + "apt-get $A update -q -o Acquire::Retries=3 -o Acquire::Languages=none >/dev/null\n";
+        String script = "set -eu\nLC_ALL=C; export LC_ALL\n" + sandbox
                 + "printf 'installed\\t%s\\n' \"$(dpkg-query -W -f='${db:Status-Status} ${Version}' etcd-server 2>/dev/null | sed -n 's/^installed //p')\"\n"
                 + "printf 'binary\\t%s\\n' \"$(etcd --version 2>/dev/null | head -n 1)\"\n"
-                + "printf 'candidate\\t%s\\n' \"$(apt-cache policy etcd-server | sed -n 's/^ *Candidate: *//p')\"\n"
+                + "printf 'candidate\\t%s\\n' \"$(apt-cache $A policy etcd-server | sed -n 's/^ *Candidate: *//p')\"\n"
                 + "printf 'arch\\t%s\\n' \"$(dpkg --print-architecture)\"\n"
-                + "printf 'dir\\t%s\\n' \"$(sed -n 's|^ExecStart=\\(/opt/dcsprov/etcd/[^ ]*\\)/etcd .*|\\1|p' " + DROP_IN + " 2>/dev/null)\"\n"
-                + "apt-cache madison etcd-server | awk -F'|' '{gsub(/ /,\"\",$2); split($3,a,\" \"); print \"available\\t\" $2 \"\\t\" a[2]}'\n";
-        CommandResult r = c.run(RemoteCommand.of(script).withTimeout(Duration.ofMinutes(10)));
+                + "d=$(sed -n 's|^ExecStart=\\(/opt/dcsprov/etcd/[^ ]*\\)/etcd .*|\\1|p' " + DROP_IN + " 2>/dev/null || true)\n"
+                + "printf 'dir\\t%s\\n' \"$d\"\n"
+                + "u=\nif [ -n \"$d\" ]; then if [ -x \"$d/etcdutl\" ]; then u=\"$d/etcdutl\"; fi; else u=$(command -v etcdutl || true); fi\n"
+                + "printf 'etcdutl\\t%s\\n' \"$u\"\n"
+                + "apt-cache $A madison etcd-server | awk -F'|' '{gsub(/ /,\"\",$2); split($3,a,\" \"); print \"available\\t\" $2 \"\\t\" a[2]}'\n";
+        CommandResult r = hosts.connection(host).run(RemoteCommand.of(script).withTimeout(Duration.ofMinutes(10)));
         if (!r.ok()) {
             throw new DcsprovException(ExitCode.HOST_FAILED, "could not read the etcd versions apt offers on " + host,
                     "exit status " + r.exitStatus() + ": " + Hosts.lastLines(r.stderr(), 5),
-                    "check apt on the host ('apt-get update'); no member was changed");
+                    "check apt on the host ('apt-get update'); nothing was changed");
         }
         Optional<String> installed = Optional.empty();
         Optional<EtcdVersion> binary = Optional.empty();
         Optional<String> candidate = Optional.empty();
-        List<Available> available = new ArrayList<>();
         String arch = "";
         Optional<String> dir = Optional.empty();
+        Optional<String> etcdutl = Optional.empty();
         for (String line : r.stdout().split("\n")) {
             String[] f = line.split("\t", -1);
             switch (f[0]) {
-                case "installed" -> installed = Optional.of(f[1].strip()).filter(s -> !s.isEmpty());
+                case "installed" -> installed = nonEmpty(f[1]);
                 case "binary" -> binary = EtcdVersion.find(f[1]);
                 case "arch" -> arch = f[1].strip();
-                case "dir" -> dir = Optional.of(f[1].strip()).filter(x -> !x.isEmpty());
-                case "candidate" -> candidate = Optional.of(f[1].strip()).filter(s -> !s.isEmpty() && !s.equals("(none)"));
-                case "available" -> {
-                    if (f.length >= 3 && !f[1].isEmpty()) {
-                        available.add(new Available(f[1], f[2].replaceFirst("/.*", "")));
-                    }
-                }
+                case "dir" -> dir = nonEmpty(f[1]);
+                case "etcdutl" -> etcdutl = nonEmpty(f[1]);
+                case "candidate" -> candidate = nonEmpty(f[1]).filter(s -> !s.equals("(none)"));
                 default -> {
                 }
             }
         }
-        return new HostVersions(host, installed, binary, candidate, available, arch, dir);
+        return new HostVersions(host, installed, binary, candidate, available(r.stdout()), arch, dir, etcdutl);
+    }
+
+    /**
+     * Puts the release's source and pin in place (when one is set) and refreshes apt's lists: run only once the gates
+     * let the upgrade proceed, on every member before the first one changes. Returns what apt then offers.
+     */
+    public List<Available> prepare(String host) {
+        String script = "set -eu\nLC_ALL=C; export LC_ALL\n" + source.release().map(AptRelease::script).orElse("")
+                + "apt-get update -q -o Acquire::Retries=3 -o Acquire::Languages=none >/dev/null\n"
+                + "apt-cache madison etcd-server | awk -F'|' '{gsub(/ /,\"\",$2); split($3,a,\" \"); print \"available\\t\" $2 \"\\t\" a[2]}'\n";
+        CommandResult r = hosts.connection(host).run(RemoteCommand.of(script).withTimeout(Duration.ofMinutes(10)));
+        if (!r.ok()) {
+            throw new DcsprovException(ExitCode.HOST_FAILED, "adding etcd's apt source on " + host + " failed",
+                    "exit status " + r.exitStatus() + ": " + Hosts.lastLines(r.stderr(), 5),
+                    "check apt on the host ('apt-get update'); no member was changed, run 'dcsprov upgrade' again");
+        }
+        return available(r.stdout());
+    }
+
+    private static List<Available> available(String stdout) {
+        List<Available> available = new ArrayList<>();
+        for (String line : stdout.split("\n")) {
+            String[] f = line.split("\t", -1);
+            if (f[0].equals("available") && f.length >= 3 && !f[1].isEmpty()) {
+                available.add(new Available(f[1], f[2].replaceFirst("/.*", "")));
+            }
+        }
+        return available;
+    }
+
+    private static Optional<String> nonEmpty(String s) {
+        return Optional.of(s.strip()).filter(x -> !x.isEmpty());
     }
 
     @Override

@@ -100,6 +100,39 @@ public record Tarball(Path file, String sha256, EtcdVersion version, String dire
         }
     }
 
+    /**
+     * The tarball's etcdutl written to {@code into} (for etcd's pre-upgrade checks, run before any member changes);
+     * empty when the tarball has none (3.4 tarballs).
+     */
+    public Optional<Path> extractEtcdutl(Path into) {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+            byte[] header = new byte[512];
+            String longName = null;
+            while (in.readNBytes(header, 0, 512) == 512 && header[0] != 0) {
+                String name = longName != null ? longName : field(header, 345, 155).isEmpty() ? field(header, 0, 100)
+                        : field(header, 345, 155) + "/" + field(header, 0, 100);
+                longName = null;
+                long size = Long.parseLong(field(header, 124, 12).isBlank() ? "0" : field(header, 124, 12).strip(), 8);
+                char type = (char) header[156];
+                long padded = (size + 511) / 512 * 512;
+                if (type == 'L') {
+                    longName = new String(in.readNBytes((int) size), StandardCharsets.UTF_8).replace("\0", "");
+                    in.skipNBytes(padded - size);
+                } else if ((type == '0' || type == 0) && name.replaceFirst("^\\./", "").equals(directory + "/etcdutl")) {
+                    try (var out = Files.newOutputStream(into)) {
+                        out.write(in.readNBytes((int) size));
+                    }
+                    return Optional.of(into);
+                } else {
+                    in.skipNBytes(padded);
+                }
+            }
+            return Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            throw bad("cannot read etcdutl from etcd_tarball " + file, e.getMessage(), "");
+        }
+    }
+
     /** Where the binaries go on the members. */
     public String installDir() {
         return "/opt/dcsprov/etcd/" + version;

@@ -18,18 +18,16 @@ import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.pki.AdminTls;
 import dev.dcsprov.pki.PkiStore;
 import dev.dcsprov.render.RemotePaths;
-import dev.dcsprov.ssh.CommandResult;
-import dev.dcsprov.ssh.RemoteCommand;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-
-import static dev.dcsprov.Shell.quote;
 
 /**
  * dcsprov upgrade: every member moved to the etcd version the inventory's source offers (or {@code --to}), behind
@@ -73,7 +71,8 @@ public final class Upgrade {
         List<Host> members = inventory.members();
         HostInstaller installer = new HostInstaller(hosts, cluster.etcdSource(), tarball);
         progress.accept("reading etcd versions (" + cluster.etcdSource().describe() + ")");
-        Map<String, HostInstaller.HostVersions> versions = hosts.eachInParallel(members, (h, c) -> installer.prepare(h.name()));
+        // Read-only until every gate passed: no apt source, pin, list or etcd file of a member changes before.
+        Map<String, HostInstaller.HostVersions> versions = hosts.eachInParallel(members, (h, c) -> installer.probe(h.name()));
         HostInstaller.HostVersions first = versions.get(members.get(0).name());
         tarball.ifPresent(t -> versions.values().forEach(v -> t.requireArch(v.host(), v.arch())));
         RollingUpgrade.Release target;
@@ -123,7 +122,7 @@ public final class Upgrade {
             rows.add(new Row(h.name(), pre.running().get(h.name()) + " (" + previous.get(h.name()).label() + ")",
                     pre.todo().contains(h.name()) ? target.version() + " (" + target.label() + ")" : "unchanged"));
         }
-        List<String> checks = checks(members, pre, target.version());
+        List<String> checks = checks(members, versions, pre, target, tarball);
         if (planOnly || pre.todo().isEmpty()) {
             return new Result(targetDeb, rows, Optional.empty(), List.of(), pre.clusterVersion(), pre.clusterVersion(), checks, Map.of());
         }
@@ -131,6 +130,9 @@ public final class Upgrade {
         // after each member's restart, as in every rolling restart.
         ClientDelivery clients = new PatroniClients(new PatroniDelivery(inventory, hosts, store, new Secrets()), progress);
         clients.preflight();
+        if (target.kind() == RollingUpgrade.Kind.PACKAGE) {
+            prepareApt(members, installer, targetDeb);
+        }
         progress.accept("snapshot before the upgrade");
         Backup.Result snapshot = new Backup(inventory, hosts, progress).run();
         progress.accept("snapshot " + snapshot.file() + " (sha256 " + snapshot.sha256() + "); restore it with 'dcsprov restore' "
@@ -141,32 +143,56 @@ public final class Upgrade {
         return new Result(targetDeb, rows, Optional.of(snapshot), done, pre.clusterVersion(), after, checks, rolling.secondsPerMember());
     }
 
+    /** The release's apt source and pin, and fresh lists, on every member once the run may proceed; no member changed yet. */
+    private void prepareApt(List<Host> members, HostInstaller installer, String targetDeb) {
+        cluster.etcdSource().release().ifPresent(r -> progress.accept("adding the apt source and pin for etcd from " + r));
+        Map<String, List<HostInstaller.Available>> offered = hosts.eachInParallel(members, (h, c) -> installer.prepare(h.name()));
+        offered.forEach((host, available) -> {
+            if (available.stream().noneMatch(a -> a.debianVersion().equals(targetDeb))) {
+                throw new DcsprovException(ExitCode.HOST_FAILED, "etcd-server " + targetDeb + " is not offered on " + host + " after 'apt-get update'",
+                        "It was offered when the versions were read; the mirror changed in between. No member was changed.",
+                        "run 'dcsprov upgrade --check' to see what is offered now, then upgrade");
+            }
+        });
+    }
+
     /** The checks etcd documents before moving to {@code target}, run on every member; a failed one stops the run. */
-    private List<String> checks(List<Host> members, RollingUpgrade.Preflight pre, EtcdVersion target) {
+    private List<String> checks(List<Host> members, Map<String, HostInstaller.HostVersions> versions, RollingUpgrade.Preflight pre,
+                                RollingUpgrade.Release target, Optional<Tarball> tarball) {
         List<String> shown = new ArrayList<>();
-        boolean minorUp = pre.running().values().stream().anyMatch(v -> v.compareTo(target) < 0 && !v.sameMinor(target));
+        boolean minorUp = pre.running().values().stream().anyMatch(v -> v.compareTo(target.version()) < 0 && !v.sameMinor(target.version()));
         if (!minorUp) {
             return shown;
         }
-        if (target.compareTo(new EtcdVersion(3, 6, 0)) < 0) {
-            shown.add("no pre-upgrade check documented by etcd applies to " + target.minorLine()
+        if (target.version().compareTo(new EtcdVersion(3, 6, 0)) < 0) {
+            shown.add("no pre-upgrade check documented by etcd applies to " + target.version().minorLine()
                     + " (the gates: every member healthy, no learner, one minor step)");
             shown.forEach(progress);
             return shown;
         }
         // 3.6 reads no v2 store: etcd asks that 'etcdutl check v2store' passes on every member before the upgrade.
-        for (Host h : members) {
-            CommandResult r = hosts.connection(h.name()).run(RemoteCommand.of("etcdutl check v2store --data-dir " + quote(cluster.dataDir()) + " 2>&1"));
-            String line = h.name() + ": etcdutl check v2store: " + r.stdout().strip();
-            shown.add(line);
-            progress.accept(line);
-            if (!r.ok()) {
-                throw new DcsprovException(ExitCode.UNSAFE, "upgrade refused: 'etcdutl check v2store' failed on " + h.name(),
-                        r.stdout().strip() + "\nNo member was changed.",
-                        "follow etcd's 3.6 upgrade guide for v2 data (etcd 3.5.26 with --v2-deprecation), then upgrade");
+        Path etcdutl = target.kind() == RollingUpgrade.Kind.TARBALL && tarball.isPresent() ? tempFile() : null;
+        try {
+            Optional<Path> targetEtcdutl = etcdutl == null ? Optional.empty() : tarball.get().extractEtcdutl(etcdutl);
+            return new V2StoreCheck(hosts::connection, cluster.dataDir(), targetEtcdutl, progress)
+                    .run(members.stream().map(h -> new V2StoreCheck.Member(h.name(), versions.get(h.name()).etcdutl())).toList());
+        } finally {
+            if (etcdutl != null) {
+                try {
+                    Files.deleteIfExists(etcdutl);
+                } catch (IOException ignored) {
+                    // a temporary file of this machine's; the JVM's temp directory is cleaned by the system
+                }
             }
         }
-        return shown;
+    }
+
+    private static Path tempFile() {
+        try {
+            return Files.createTempFile("dcsprov-etcdutl", "");
+        } catch (IOException e) {
+            throw new DcsprovException(ExitCode.HOST_FAILED, "cannot write a temporary file on this machine", e.getMessage(), "");
+        }
     }
 
     private static String offered(HostInstaller.HostVersions v, String wanted) {

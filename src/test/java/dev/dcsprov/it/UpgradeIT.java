@@ -79,10 +79,23 @@ class UpgradeIT {
             assertTrue(r.err().contains("upgrade refused: the cluster is not healthy") && r.err().contains("dcs-87"), r::toString);
             assertTrue(r.err().contains("systemctl start etcd"), "the fix: " + r);
             HOSTS.forEach(h -> assertEquals("3.4.23-4+b4", packageVersion(h), h));
+            assertAptUntouched("after a refused run");
         } finally {
             Lab.sshOk("dcs-87", "systemctl start etcd");
         }
         checks.health();
+        Proc.Result check = dcsprov("upgrade", "--check", inventory.toString());
+        assertEquals(0, check.exit(), check::toString);
+        assertTrue(check.out().contains("will run 3.5.16"), "--check saw trixie's etcd without adding its source: " + check);
+        assertAptUntouched("after --check");
+    }
+
+    /** README: gates and --check are read-only; no source, pin or list of trixie on any member. */
+    private static void assertAptUntouched(String when) {
+        for (String h : HOSTS) {
+            assertEquals("", Lab.sshOk(h, "ls /etc/apt/sources.list.d/dcsprov-etcd-trixie.list /etc/apt/preferences.d/dcsprov-etcd-trixie"
+                    + " /var/lib/apt/lists/*trixie* /tmp/dcsprov-apt.* 2>/dev/null; true").strip(), h + " " + when);
+        }
     }
 
     @Test
