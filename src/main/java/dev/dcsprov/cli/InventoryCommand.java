@@ -151,15 +151,11 @@ abstract class InventoryCommand implements Callable<Integer> {
 
     static SshTarget target(Host h) {
         return new SshTarget(h.name(), h.address(), h.sshPort(), h.sshUser(), h.privateKey(), h.become(),
-                h.jumps().stream().map(j -> hop(j, h)).toList());
+                h.jumps().stream().map(InventoryCommand::hop).toList());
     }
 
-    /** A jump host from [user@]host[:port]: the member's user and key unless it names its own user, port 22 unless given. */
-    static SshTarget hop(String spec, Host member) {
-        String user = spec.contains("@") ? spec.substring(0, spec.indexOf('@')) : member.sshUser();
-        String hostPort = spec.substring(spec.indexOf('@') + 1);
-        String host = hostPort.contains(":") ? hostPort.substring(0, hostPort.indexOf(':')) : hostPort;
-        int port = hostPort.contains(":") ? Integer.parseInt(hostPort.substring(hostPort.indexOf(':') + 1)) : 22;
-        return new SshTarget(host, host, port, user, member.privateKey(), false);
+    /** A jump host as the inventory resolved it (through ~/.ssh/config); its host key is verified like a member's. */
+    static SshTarget hop(dev.dcsprov.inventory.JumpHost j) {
+        return new SshTarget(j.name(), j.address(), j.port(), j.user(), j.privateKey(), false);
     }
 }

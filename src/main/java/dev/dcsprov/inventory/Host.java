@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param extraSans     {@code etcd_extra_sans}: further DNS names or IPs for this host's certificate
  *                      (cluster-wide extras from group vars are merged in)
  * @param location      where the host is defined, for error messages
- * @param jumps         jump hosts to reach it through ([user@]host[:port], first hop first; ProxyJump / -J)
+ * @param jumps         jump hosts to reach it through, first hop first (ProxyJump / -J), resolved through ~/.ssh/config
  */
 public record Host(
         String name,
@@ -35,7 +35,7 @@ public record Host(
         List<String> listenAddresses,
         List<String> extraSans,
         SourceLocation location,
-        List<String> jumps) {
+        List<JumpHost> jumps) {
 
     public Host(String name, String address, int sshPort, String sshUser, Optional<Path> privateKey, boolean become,
                 String memberName, String advertiseAddress, List<String> listenAddresses, List<String> extraSans,

@@ -10,10 +10,12 @@ final class HostResolver {
     private final LocalPaths paths;
     private final dev.dcsprov.ssh.SshConfig sshConfig;
     private final java.util.Set<Path> sshConfigKnownHosts = new java.util.LinkedHashSet<>();
+    private final JumpHosts jumpHosts;
 
     HostResolver(LocalPaths paths, dev.dcsprov.ssh.SshConfig sshConfig) {
         this.paths = paths;
         this.sshConfig = sshConfig;
+        this.jumpHosts = new JumpHosts(sshConfig, paths, sshConfigKnownHosts);
     }
 
     /** The known hosts files ~/.ssh/config names for the hosts resolved so far (UserKnownHostsFile), in order. */
@@ -42,7 +44,7 @@ final class HostResolver {
         Optional<Path> key = connection.string(AnsibleVariables.KEY).map(paths::resolve).or(config::identityFile);
         boolean become = vars.bool("ansible_become", false);
         connection.check(become);
-        List<String> jumps = connection.jumps().isEmpty() ? config.jumps() : connection.jumps();
+        List<JumpHost> jumps = jumpHosts.resolve(problems, connection.jumps().isEmpty() ? config.jumps() : connection.jumps(), user, key);
         String sshAddress = config.hostName().orElse(address);
 
         String memberName = vars.string("etcd_name", name);

@@ -89,12 +89,20 @@ class ConnectionVarsTest {
                 + "dcs-01 ansible_host=10.0.0.2 ansible_ssh_common_args='-J bastion'\n"
                 + "dcs-02 ansible_host=10.0.0.3\n");
         Inventory inv = InventoryLoader.load(f, null, Fixtures.HOME);
-        assertEquals(List.of("admin@bastion:2222", "hop2"), inv.member("dcs-00").orElseThrow().jumps());
-        assertEquals(List.of("bastion"), inv.member("dcs-01").orElseThrow().jumps());
-        assertEquals(List.of(), inv.member("dcs-02").orElseThrow().jumps());
+        assertEquals(List.of("admin@bastion:2222", "hop2"), specs(inv.member("dcs-00").orElseThrow()));
+        assertEquals(List.of("bastion"), specs(inv.member("dcs-01").orElseThrow()));
+        assertEquals(List.of(), specs(inv.member("dcs-02").orElseThrow()));
+        JumpHost admin = inv.member("dcs-00").orElseThrow().jumps().get(0);
+        assertEquals(new JumpHost("admin@bastion:2222", "bastion", "bastion", 2222, "admin", Optional.empty()), admin);
+        assertEquals(new JumpHost("hop2", "hop2", "hop2", 22, "root", Optional.empty()), inv.member("dcs-00").orElseThrow().jumps().get(1),
+                "no user, port or key given, none in ~/.ssh/config: the member's user, port 22");
         assertFalse(inv.warnings().stream().anyMatch(w -> w.contains("ProxyJump") || w.contains("-J")), inv.warnings().toString());
         java.nio.file.Files.writeString(f, "[etcd]\ndcs-00 ansible_host=10.0.0.1 ansible_ssh_common_args='-J \"a b\"'\n");
         assertTrue(assertThrowsInventory(f).contains("jump host 'a b', which is not [user@]host[:port]"));
+    }
+
+    private static List<String> specs(Host h) {
+        return h.jumps().stream().map(JumpHost::spec).toList();
     }
 
     private static String assertThrowsInventory(Path f) {

@@ -48,7 +48,7 @@ class SshConfigTest {
         assertEquals("deploy", h1.sshUser());
         assertEquals(2222, h1.sshPort());
         assertEquals(Optional.of(home.resolve(".ssh/dcs_key")), h1.privateKey());
-        assertEquals(List.of("admin@bastion:22"), h1.jumps());
+        assertEquals(List.of("admin@bastion:22"), h1.jumps().stream().map(JumpHost::spec).toList());
         Host h9 = inv.member("db-9").orElseThrow();
         assertEquals("10.0.0.9", h9.address(), "Host 10.0.0.9 matches only the * block: no HostName");
         assertEquals("root", h9.sshUser(), "the inventory wins");
@@ -91,5 +91,72 @@ class SshConfigTest {
         assertTrue(all.contains(home.resolve(".ssh/config") + ":4:1: Port 'none' for 10.0.0.2 is not a port number"), all);
         assertTrue(all.contains(home.resolve(".ssh/config") + ":5:1: ProxyJump 'gw:ssh' for 10.0.0.2 is not [user@]host[:port]"), all);
         assertEquals(3, e.problems().size(), all);
+    }
+
+    @Test
+    void jumpHostsAreLookedUpInTheConfigAsSshDoes() throws Exception {
+        Inventory inv = load("""
+                Host bastion
+                    HostName 10.9.0.1
+                    User jump
+                    Port 2201
+                    IdentityFile ~/.ssh/bastion_key
+                    UserKnownHostsFile ~/.ssh/bastion_known_hosts
+                Host hop2
+                    HostName 10.9.0.2
+                    User hop2-user
+                    Port 2202
+                Host db-*
+                    ProxyJump bastion,ops@hop2:2022
+                """, "[etcd]\ndb-1 etcd_advertise_address=10.0.0.1 ansible_user=deploy ansible_ssh_private_key_file=/keys/member\n");
+        Host h = inv.member("db-1").orElseThrow();
+        assertEquals(List.of(
+                new JumpHost("bastion", "bastion", "10.9.0.1", 2201, "jump", Optional.of(home.resolve(".ssh/bastion_key"))),
+                new JumpHost("ops@hop2:2022", "hop2", "10.9.0.2", 2022, "ops", Optional.of(Path.of("/keys/member")))), h.jumps(),
+                "the spec's user and port win over the config's, the config's over the member's");
+        assertTrue(inv.cluster().knownHostsFiles().contains(home.resolve(".ssh/bastion_known_hosts")), inv.cluster().knownHostsFiles()::toString);
+    }
+
+    @Test
+    void aHopWithNothingInTheConfigTakesTheMembersUserAndKey() throws Exception {
+        Inventory inv = load("""
+                Host other
+                    User nobody
+                """, "[etcd]\ndb-1 etcd_advertise_address=10.0.0.1 ansible_user=deploy ansible_ssh_private_key_file=/keys/member "
+                + "ansible_ssh_common_args='-J 10.9.0.7'\n");
+        assertEquals(List.of(new JumpHost("10.9.0.7", "10.9.0.7", "10.9.0.7", 22, "deploy", Optional.of(Path.of("/keys/member")))),
+                inv.member("db-1").orElseThrow().jumps());
+    }
+
+    @Test
+    void theFirstHopsOwnProxyJumpIsGoneThroughFirst() throws Exception {
+        Inventory inv = load("""
+                Host inner
+                    HostName 10.9.0.3
+                    ProxyJump outer
+                Host outer
+                    HostName 10.9.0.4
+                    User gate
+                """, "[etcd]\ndb-1 etcd_advertise_address=10.0.0.1 ansible_ssh_common_args='-J inner'\n");
+        List<JumpHost> hops = inv.member("db-1").orElseThrow().jumps();
+        assertEquals(List.of("outer", "inner"), hops.stream().map(JumpHost::name).toList());
+        assertEquals("10.9.0.4", hops.get(0).address());
+        assertEquals("gate", hops.get(0).user());
+        assertEquals("10.9.0.3", hops.get(1).address());
+    }
+
+    @Test
+    void aProxyJumpLoopAndAProxyCommandAtAHopAreErrorsAtTheConfigsLine() throws Exception {
+        InventoryException loop = assertThrows(InventoryException.class, () -> load("""
+                Host *
+                    ProxyJump bastion
+                """, "[etcd]\ndb-1 etcd_advertise_address=10.0.0.1\n"));
+        assertTrue(loop.problems().toString().contains(home.resolve(".ssh/config") + ":2:1: ProxyJump for jump host bastion"), loop.problems()::toString);
+        assertTrue(loop.problems().toString().contains("makes a loop: bastion -> bastion"), loop.problems()::toString);
+        InventoryException command = assertThrows(InventoryException.class, () -> load("""
+                Host bastion
+                    ProxyCommand nc %h %p
+                """, "[etcd]\ndb-1 etcd_advertise_address=10.0.0.1 ansible_ssh_common_args='-J bastion'\n"));
+        assertTrue(command.problems().toString().contains(home.resolve(".ssh/config") + ":2:1: ProxyCommand for bastion"), command.problems()::toString);
     }
 }
