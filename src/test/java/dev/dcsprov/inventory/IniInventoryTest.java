@@ -11,6 +11,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** INI inventories end to end through the loader: members resolved, and malformed lines reported at file:line. */
 class IniInventoryTest {
@@ -54,6 +55,21 @@ class IniInventoryTest {
                 "5: invalid section header '[ bad ]'",
                 "7: section [web:children] includes group 'missing', which is not declared"), where);
         assertEquals(f, e.problems().get(0).location().file());
+    }
+
+    @Test
+    void aVarsFileThatIsNotUtf8IsAnErrorAtThatFile() throws IOException {
+        Path f = write("hosts", "[etcd]\ndcs-00 ansible_host=10.0.0.1\n");
+        Files.createDirectories(dir.resolve("group_vars"));
+        Path vars = dir.resolve("group_vars/etcd.yml");
+        Files.write(vars, new byte[] {'a', ':', ' ', (byte) 0xff, (byte) 0xfe, '\n'});
+        InventoryException e = assertThrows(InventoryException.class,
+                () -> InventoryLoader.load(f, null, Path.of("/home/tester")));
+        assertEquals(ExitCode.INVENTORY, e.exitCode());
+        Problem p = e.problems().get(0);
+        assertEquals(vars, p.location().file());
+        assertEquals(1, p.location().line());
+        assertTrue(p.message().contains("is not UTF-8 text"), p.message());
     }
 
     @Test
