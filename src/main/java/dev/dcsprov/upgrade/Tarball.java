@@ -38,46 +38,31 @@ public record Tarball(Path file, String sha256, EtcdVersion version, String dire
                     file + " has SHA-256 " + sha + ", the inventory expects " + expectedSha256 + ". No host was touched.",
                     "download the tarball again and compare with the release's published checksum; set etcd_tarball_sha256 only to that");
         }
-        String dir = null;
-        byte[] elf = null;
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
-            byte[] header = new byte[512];
-            String longName = null;
-            while (in.readNBytes(header, 0, 512) == 512 && header[0] != 0) {
-                String name = longName != null ? longName : field(header, 345, 155).isEmpty() ? field(header, 0, 100)
-                        : field(header, 345, 155) + "/" + field(header, 0, 100);
-                longName = null;
-                long size = Long.parseLong(field(header, 124, 12).isBlank() ? "0" : field(header, 124, 12).strip(), 8);
-                char type = (char) header[156];
-                long padded = (size + 511) / 512 * 512;
-                if (type == 'L') {
-                    longName = new String(in.readNBytes((int) size), StandardCharsets.UTF_8).replace("\0", "");
-                    in.skipNBytes(padded - size);
-                    continue;
+        String[] dir = {null};
+        byte[][] elf = {null};
+        try {
+            regularFiles(file, (name, size, in) -> {
+                if (name.matches("[^/]+/etcd")) {
+                    dir[0] = name.substring(0, name.indexOf('/'));
+                    elf[0] = in.readNBytes((int) Math.min(20, size));
+                    return elf[0].length;
                 }
-                String clean = name.replaceFirst("^\\./", "");
-                if ((type == '0' || type == 0) && clean.matches("[^/]+/etcd")) {
-                    dir = clean.substring(0, clean.indexOf('/'));
-                    elf = in.readNBytes(20);
-                    in.skipNBytes(padded - 20);
-                } else {
-                    in.skipNBytes(padded);
-                }
-            }
+                return 0;
+            });
         } catch (IOException | NumberFormatException e) {
             throw bad("etcd_tarball " + file + " is not a gzip tar archive", e.getMessage(), "give an etcd release tarball (.tar.gz)");
         }
-        if (dir == null || elf == null) {
+        if (dir[0] == null || elf[0] == null) {
             throw bad("etcd_tarball " + file + " holds no etcd binary in a directory of its own",
                     "an etcd release tarball holds etcd-vX.Y.Z-linux-ARCH/etcd", "give an etcd release tarball");
         }
-        Matcher m = DIR.matcher(dir);
+        Matcher m = DIR.matcher(dir[0]);
         if (!m.matches()) {
-            throw bad("etcd_tarball " + file + ": the directory '" + dir + "' does not name an etcd version",
+            throw bad("etcd_tarball " + file + ": the directory '" + dir[0] + "' does not name an etcd version",
                     "etcd's release tarballs hold etcd-vX.Y.Z-linux-ARCH/", "repack it with that directory name");
         }
-        String top = dir;
-        return new Tarball(file, sha, EtcdVersion.parse(m.group(1)), top, elfArch(elf).orElseThrow(() -> bad(
+        String top = dir[0];
+        return new Tarball(file, sha, EtcdVersion.parse(m.group(1)), top, elfArch(elf[0]).orElseThrow(() -> bad(
                 "etcd_tarball " + file + ": " + top + "/etcd is not an ELF executable", "", "give an etcd release tarball for Linux")));
     }
 
@@ -105,6 +90,35 @@ public record Tarball(Path file, String sha256, EtcdVersion version, String dire
      * empty when the tarball has none (3.4 tarballs).
      */
     public Optional<Path> extractEtcdutl(Path into) {
+        boolean[] found = {false};
+        try {
+            regularFiles(file, (name, size, in) -> {
+                if (!name.equals(directory + "/etcdutl")) {
+                    return 0;
+                }
+                try (var out = Files.newOutputStream(into)) {
+                    out.write(in.readNBytes((int) size));
+                }
+                found[0] = true;
+                return STOP;
+            });
+        } catch (IOException | NumberFormatException e) {
+            throw bad("cannot read etcdutl from etcd_tarball " + file, e.getMessage(), "");
+        }
+        return found[0] ? Optional.of(into) : Optional.empty();
+    }
+
+    /** What {@link Entry#read} returns to end the walk. */
+    private static final long STOP = -1;
+
+    /** A regular file of the archive, met by {@link #regularFiles}. */
+    private interface Entry {
+        /** @param name without a leading "./"; @param in at the file's first byte; @return the bytes it read, or {@link #STOP} */
+        long read(String name, long size, InputStream in) throws IOException;
+    }
+
+    /** Walks a gzip'd tar (ustar, with GNU long names) and hands each regular file to {@code entry}. */
+    private static void regularFiles(Path file, Entry entry) throws IOException {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
             byte[] header = new byte[512];
             String longName = null;
@@ -118,18 +132,17 @@ public record Tarball(Path file, String sha256, EtcdVersion version, String dire
                 if (type == 'L') {
                     longName = new String(in.readNBytes((int) size), StandardCharsets.UTF_8).replace("\0", "");
                     in.skipNBytes(padded - size);
-                } else if ((type == '0' || type == 0) && name.replaceFirst("^\\./", "").equals(directory + "/etcdutl")) {
-                    try (var out = Files.newOutputStream(into)) {
-                        out.write(in.readNBytes((int) size));
-                    }
-                    return Optional.of(into);
-                } else {
-                    in.skipNBytes(padded);
+                    continue;
                 }
+                long read = 0;
+                if (type == '0' || type == 0) {
+                    read = entry.read(name.replaceFirst("^\\./", ""), size, in);
+                    if (read == STOP) {
+                        return;
+                    }
+                }
+                in.skipNBytes(padded - read);
             }
-            return Optional.empty();
-        } catch (IOException | NumberFormatException e) {
-            throw bad("cannot read etcdutl from etcd_tarball " + file, e.getMessage(), "");
         }
     }
 

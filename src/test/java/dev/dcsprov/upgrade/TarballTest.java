@@ -51,6 +51,22 @@ class TarballTest {
     }
 
     @Test
+    void etcdutlComesOutWholeAndATarballWithoutOneGivesNone() throws Exception {
+        Path t = tarball("etcd-v3.5.16-linux-amd64", 62, true);
+        assertTrue(Tarball.inspect(t, Tarball.sha256(t)).extractEtcdutl(dir.resolve("none")).isEmpty(), "no etcdutl in it");
+        Path src = dir.resolve("src/etcd-v3.5.16-linux-amd64");
+        byte[] etcdutl = new byte[1500];
+        java.util.Arrays.fill(etcdutl, (byte) 7);
+        Files.write(src.resolve("etcdutl"), etcdutl);
+        Path with = dir.resolve("with-etcdutl.tar.gz");
+        Process p = new ProcessBuilder("tar", "-czf", with.toString(), "-C", dir.resolve("src").toString(), "etcd-v3.5.16-linux-amd64")
+                .inheritIO().start();
+        assertEquals(0, p.waitFor());
+        Path out = Tarball.inspect(with, Tarball.sha256(with)).extractEtcdutl(dir.resolve("etcdutl")).orElseThrow();
+        assertTrue(java.util.Arrays.equals(etcdutl, Files.readAllBytes(out)));
+    }
+
+    @Test
     void aDifferentSha256IsRefusedNamingBoth() throws Exception {
         Path t = tarball("etcd-v3.5.16-linux-amd64", 62, true);
         String wrong = "0".repeat(64);
