@@ -122,11 +122,17 @@ check_net_for_nspawn() {
 # at $LAB_GATEWAY too: their default route is the docker network's gateway on this machine, and
 # $LAB_GATEWAY is an address of this machine, so packets to it are delivered locally (no forwarding).
 LAB_DOCKER_NET=${DCSLAB_DOCKER_NET:-192.168.57}
-LAB_DOCKER_NETWORK=dcslab1
+LAB_DOCKER_NETWORK=${DCSLAB_DOCKER_NETWORK:-dcslab1}     # also its bridge's name (15 characters at most)
 LAB_DOCKER_GATEWAY=$LAB_DOCKER_NET.1
 LAB_DOCKER_KNOWN_HOSTS=$LAB_STATE/ssh/known_hosts.docker   # their own: a docker dcs-NN never replaces an nspawn dcs-NN's keys
 LAB_DOCKER_DIR=$LAB_STATE/docker                            # per host: hosts file, empty resolv.conf, host keys
-LAB_DOCKER_SOCK=${DCSLAB_DOCKER_SOCK:-/var/run/docker.sock}
+# The daemon: DCSLAB_DOCKER_SOCK, else DOCKER_HOST when it is a unix socket (as docker and
+# Testcontainers take it), else /var/run/docker.sock. need_docker refuses any other DOCKER_HOST.
+if [ -n "${DCSLAB_DOCKER_SOCK:-}" ]; then LAB_DOCKER_SOCK=$DCSLAB_DOCKER_SOCK
+elif [[ ${DOCKER_HOST:-} == unix://* ]]; then LAB_DOCKER_SOCK=${DOCKER_HOST#unix://}
+else LAB_DOCKER_SOCK=/var/run/docker.sock; fi
+# lab/up's exit codes for the Docker backend's refusals (README "The local lab"); 1 is any other failure.
+EXIT_USAGE=2 EXIT_NO_DOCKER=3 EXIT_NET_IN_USE=4 EXIT_HOST_TAKEN=5
 # The flags that boot systemd as PID 1 here (--privileged is refused on this kind of machine).
 LAB_DOCKER_RUN_FLAGS=(--cap-add SYS_ADMIN --cap-add NET_ADMIN --security-opt seccomp=unconfined --cgroupns=private
                       --tmpfs /run --tmpfs /run/lock -e container=docker --stop-signal SIGRTMIN+3)
@@ -142,12 +148,57 @@ docker_hosts() {
 }
 docker_up() { [ "$(dk inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = true ]; }
 
-# A clear cause and fix when there is no daemon to talk to.
+# A clear cause and fix when there is no daemon to talk to (exit $EXIT_NO_DOCKER).
 need_docker() {
-    command -v docker >/dev/null || die "docker is not installed" "apt-get install docker.io (see README 'The local lab'), then lab/dockerd start"
-    [ -S "$LAB_DOCKER_SOCK" ] || die "no Docker daemon: $LAB_DOCKER_SOCK does not exist" "start one with lab/dockerd start (it keeps the machine's firewall and forwarding as they are)"
+    local from="" c=$EXIT_NO_DOCKER
+    if [ -z "${DCSLAB_DOCKER_SOCK:-}" ] && [ -n "${DOCKER_HOST:-}" ]; then
+        [[ $DOCKER_HOST == unix://* ]] || die "DOCKER_HOST=$DOCKER_HOST is not a unix socket: the Docker lab needs the daemon on this machine (it bind-mounts files from $LAB_DOCKER_DIR and reaches the hosts over its bridge)" \
+            "unset DOCKER_HOST, or set DCSLAB_DOCKER_SOCK to the local daemon's socket (e.g. /var/run/docker.sock)" $c
+        from=" (from DOCKER_HOST)"
+    fi
+    command -v docker >/dev/null || die "docker is not installed" "apt-get install docker.io (see README 'The local lab'), then lab/dockerd start" $c
+    [ -S "$LAB_DOCKER_SOCK" ] || die "no Docker daemon: $LAB_DOCKER_SOCK$from does not exist" \
+        "start one with lab/dockerd start (it keeps the machine's firewall and forwarding as they are), or point DOCKER_HOST/DCSLAB_DOCKER_SOCK at a running daemon's socket" $c
     dk version --format '{{.Server.Version}}' >/dev/null 2>&1 \
-        || die "the Docker daemon at $LAB_DOCKER_SOCK does not answer" "start it with lab/dockerd start, or check 'docker -H unix://$LAB_DOCKER_SOCK info'"
+        || die "the Docker daemon at $LAB_DOCKER_SOCK$from does not answer" "start it with lab/dockerd start, or check 'docker -H unix://$LAB_DOCKER_SOCK info'" $c
+}
+
+# DCSLAB_DOCKER_NET and DCSLAB_DOCKER_NETWORK must be what they claim to be (exit $EXIT_USAGE).
+check_docker_settings() {
+    local o ok=yes
+    if [[ $LAB_DOCKER_NET =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$ ]]; then
+        for o in "${BASH_REMATCH[@]:1}"; do [ "$((10#$o))" -le 255 ] || ok=no; done
+    else ok=no; fi
+    [ $ok = yes ] || die "DCSLAB_DOCKER_NET='$LAB_DOCKER_NET' is not the first three numbers of a /24" "e.g. DCSLAB_DOCKER_NET=192.168.58 (the network is then 192.168.58.0/24)" $EXIT_USAGE
+    [[ $LAB_DOCKER_NETWORK =~ ^[a-z][a-z0-9_-]{0,14}$ ]] || die "DCSLAB_DOCKER_NETWORK='$LAB_DOCKER_NETWORK' is not a usable network name" \
+        "1 to 15 lowercase letters, digits, '-' or '_', starting with a letter (it is also the bridge interface's name)" $EXIT_USAGE
+}
+
+# IPv4 arithmetic for overlap checks: a.b.c.d -> integer; "a.b.c.d/n" overlaps "e.f.g.h/m"?
+ip4_int() { local IFS=.; set -- $1; echo $(( ($1 << 24) + ($2 << 16) + ($3 << 8) + $4 )); }
+cidr_overlap() {
+    local a=${1%/*} la=${1#*/} b=${2%/*} lb=${2#*/} l
+    l=$(( la < lb ? la : lb ))
+    [ "$l" -eq 0 ] && return 0
+    local mask=$(( (0xffffffff << (32 - l)) & 0xffffffff ))
+    [ $(( $(ip4_int "$a") & mask )) -eq $(( $(ip4_int "$b") & mask )) ]
+}
+
+# Who already uses SUBNET (a.b.c.0/24) on this machine, besides the lab's own docker network:
+# "docker network NAME (SUBNET)" or "interface IF (ADDR)", one a line; nothing when it is free.
+subnet_users() {
+    local want=$1 n sub ifc addr
+    while read -r n; do
+        [ "$n" = "$LAB_DOCKER_NETWORK" ] && continue
+        for sub in $(dk network inspect -f '{{range .IPAM.Config}}{{.Subnet}} {{end}}' "$n" 2>/dev/null); do
+            [[ $sub == *.*.*.*/* ]] && cidr_overlap "$sub" "$want" && echo "docker network $n ($sub)"
+        done
+    done < <(dk network ls --format '{{.Name}}' 2>/dev/null)
+    while read -r ifc addr; do
+        [ "$ifc" = "$LAB_DOCKER_NETWORK" ] && continue
+        cidr_overlap "$addr" "$want" && echo "interface $ifc ($addr)"
+    done < <(ip -4 -o addr show | awk '{print $2, $4}')
+    return 0
 }
 
 docker_ssh() {  # docker_ssh HOST COMMAND...
