@@ -136,6 +136,9 @@ EXIT_USAGE=2 EXIT_NO_DOCKER=3 EXIT_NET_IN_USE=4 EXIT_HOST_TAKEN=5
 # The flags that boot systemd as PID 1 here (--privileged is refused on this kind of machine).
 LAB_DOCKER_RUN_FLAGS=(--cap-add SYS_ADMIN --cap-add NET_ADMIN --security-opt seccomp=unconfined --cgroupns=private
                       --tmpfs /run --tmpfs /run/lock -e container=docker --stop-signal SIGRTMIN+3)
+# More create flags from DCSLAB_DOCKER_RUN_EXTRA: lab/docker-check asks for --privileged, which this kind of
+# machine's daemon cannot give, to prove the message for a daemon without the capabilities systemd needs.
+read -r -a _extra <<<"${DCSLAB_DOCKER_RUN_EXTRA:-}"; LAB_DOCKER_RUN_FLAGS+=("${_extra[@]}"); unset _extra
 
 dk() { docker -H "unix://$LAB_DOCKER_SOCK" "$@"; }
 docker_image() { echo "dcslab/$1:latest"; }
