@@ -10,6 +10,7 @@ import dev.dcsprov.etcd.SnapshotTool;
 import dev.dcsprov.inventory.ClusterSettings;
 import dev.dcsprov.inventory.Host;
 import dev.dcsprov.inventory.Inventory;
+import dev.dcsprov.plan.OperationPlan;
 import dev.dcsprov.render.RemotePaths;
 import dev.dcsprov.ssh.CommandResult;
 import dev.dcsprov.ssh.Connection;
@@ -52,8 +53,25 @@ public final class Backup {
         this.progress = progress;
     }
 
+    /** The plan and the member it takes the snapshot from: made before anything is written, here or on a host. */
+    public record Planned(OperationPlan plan, Host source) {
+    }
+
+    /** The member to take the snapshot from and what happens to the local backups dir; refuses when no member is healthy. */
+    public Planned plan() {
+        List<EndpointHealth> health = health();
+        Host source = healthyMember(health);
+        LocalBackups store = new LocalBackups(cluster.backup().localDir(), cluster.name());
+        return new Planned(BackupPlan.of(new BackupPlan.Facts(cluster.name(), inventory.members().stream().map(Host::name).toList(),
+                source.name(), unhealthy(health), store.dir().toString(), cluster.name(), store.list(), cluster.backup().keep())), source);
+    }
+
     public Result run() {
-        Host source = healthyMember();
+        return run(plan());
+    }
+
+    public Result run(Planned planned) {
+        Host source = planned.source();
         Connection c = hosts.connection(source.name());
         progress.accept("taking a snapshot on " + source.name());
         Instant taken = Instant.now();
@@ -87,11 +105,21 @@ public final class Backup {
     }
 
     /** The first member, in inventory order, whose endpoint is healthy: a backup is most needed when some are not. */
-    private Host healthyMember() {
+    private List<EndpointHealth> health() {
         List<String> endpoints = inventory.members().stream().map(h -> h.clientUrl(cluster)).toList();
         RemoteEtcdctl etcdctl = new RemoteEtcdctl(hosts.connection(inventory.members().get(0).name()), paths.caCert(),
                 paths.adminCert(), paths.adminKey());
-        List<EndpointHealth> health = etcdctl.health(endpoints);
+        return etcdctl.health(endpoints);
+    }
+
+    /** Members whose endpoint did not answer healthy, with why: a note in the plan. */
+    private List<String> unhealthy(List<EndpointHealth> health) {
+        return inventory.members().stream().filter(h -> health.stream().noneMatch(x -> x.endpoint().equals(h.clientUrl(cluster)) && x.healthy()))
+                .map(h -> h.name() + " (" + health.stream().filter(x -> x.endpoint().equals(h.clientUrl(cluster))).findFirst()
+                        .flatMap(EndpointHealth::error).orElse("no answer") + ")").toList();
+    }
+
+    private Host healthyMember(List<EndpointHealth> health) {
         for (Host h : inventory.members()) {
             Optional<EndpointHealth> e = health.stream().filter(x -> x.endpoint().equals(h.clientUrl(cluster))).findFirst();
             if (e.isPresent() && e.get().healthy()) {

@@ -16,8 +16,8 @@ import dev.dcsprov.facts.HostFacts;
 import dev.dcsprov.inventory.ClusterSettings;
 import dev.dcsprov.inventory.Host;
 import dev.dcsprov.inventory.Inventory;
-import dev.dcsprov.plan.Action;
 import dev.dcsprov.plan.Change;
+import dev.dcsprov.plan.OperationPlan;
 import dev.dcsprov.render.EtcdConfigRenderer;
 import dev.dcsprov.render.RemotePaths;
 import dev.dcsprov.ssh.CommandResult;
@@ -100,13 +100,42 @@ public final class Restore {
         return sha;
     }
 
-    public Result run(Path snapshot, boolean replaceHealthy) {
+    /** The plan, with what the run needs that the plan fixed (the checksum, the time stamp, the new token). */
+    public record Planned(OperationPlan plan, Path snapshot, String sha256, String stamp, String token) {
+    }
+
+    /**
+     * Every check that needs no change (the file, every member prepared by apply, not serving unless asked) and the
+     * plan: per member the copy and trial restore, then stop, move the data dir aside, restore, config, start.
+     * Nothing is copied, stopped or written, here or on a host.
+     */
+    public Planned plan(Path snapshot, boolean replaceHealthy) {
         String sha = verifyLocally(snapshot);
         checkHostsArePrepared();
-        checkNotServing(replaceHealthy);
+        List<String> notes = new ArrayList<>();
+        notes.add("snapshot " + snapshot + ": SHA-256 " + sha + ", its own trailer checked"
+                + (LocalBackups.recordedSha256(snapshot).isPresent() ? " and its recorded .sha256 matches" : " (no recorded .sha256 beside it)"));
+        notes.add(checkNotServing(replaceHealthy));
+        notes.add("each phase runs on every member in parallel, the next only once it succeeded on all; etcd is stopped "
+                + "nowhere before the copy and trial restore passed on every member");
+        String stamp = STAMP.format(Instant.now());
+        String token = cluster.token() + "-restored-" + stamp.toLowerCase(java.util.Locale.ROOT);
+        List<RestorePlan.Member> members = inventory.members().stream()
+                .map(h -> new RestorePlan.Member(h.name(), h.memberName(), h.peerUrl(cluster))).toList();
+        OperationPlan plan = RestorePlan.of(new RestorePlan.Facts(cluster.name(), members, cluster.dataDir(), stamp, token,
+                paths.configFile(), cluster.configDir() + "/restore-history", notes));
+        return new Planned(plan, snapshot, sha, stamp, token);
+    }
+
+    public Result run(Path snapshot, boolean replaceHealthy) {
+        return run(plan(snapshot, replaceHealthy));
+    }
+
+    /** Carries out the plan, phase by phase, each phase's steps on every member in parallel. */
+    public Result run(Planned planned) {
         removeStagedCopies(); // left by a run that was killed; the run lock says no other restore uses them
         try {
-            return restoreStaged(snapshot, sha);
+            return restoreStaged(planned);
         } finally {
             // Success or not: the snapshot copies on the members are ours and no longer needed.
             removeStagedCopies();
@@ -127,17 +156,28 @@ public final class Restore {
         }
     }
 
-    private Result restoreStaged(Path snapshot, String sha) {
+    private Result restoreStaged(Planned planned) {
+        Path snapshot = planned.snapshot();
+        String sha = planned.sha256();
+        OperationPlan plan = planned.plan();
+        Reporter reporter = Reporter.lines(progress);
         progress.accept("copying the snapshot to every member and checking it there (trial restore)");
-        Map<String, String> staged = hosts.eachInParallel(inventory.members(), (h, c) -> stage(c, snapshot, sha));
+        List<Change> stageSteps = RestorePlan.Phase.STAGE.of(plan);
+        Map<String, String> staged = hosts.eachInParallel(inventory.members(), (h, c) -> {
+            Change step = stageSteps.stream().filter(x -> x.host().equals(h.name())).findFirst().orElseThrow();
+            reporter.started(step);
+            String dir = stage(c, snapshot, sha);
+            reporter.finished(step, "");
+            return dir;
+        });
         SnapshotStatus status = SnapshotStatus.parse(Backup.mustRun(hosts.connection(inventory.members().get(0).name()),
                 SnapshotTool.DEFINE + SnapshotTool.status(quote(staged.get(inventory.members().get(0).name()) + "/snapshot.db")),
                 "snapshot status").stdout());
 
-        String stamp = STAMP.format(Instant.now());
-        String token = cluster.token() + "-restored-" + stamp.toLowerCase(java.util.Locale.ROOT);
+        String stamp = planned.stamp();
+        String token = planned.token();
         progress.accept("stopping etcd on every member");
-        must(runOnAll("stop etcd", h -> RemoteCommand.of("systemctl stop etcd").withTimeout(Duration.ofSeconds(90))),
+        must(run(plan, RestorePlan.Phase.STOP, reporter, h -> RemoteCommand.of("systemctl stop etcd").withTimeout(Duration.ofSeconds(90))),
                 "stopping etcd", "etcd may still run on the hosts named; nothing was moved or restored yet. Run restore again");
 
         progress.accept("moving data dirs aside and restoring member by member data from the snapshot");
@@ -146,17 +186,19 @@ public final class Restore {
         for (Host h : inventory.members()) {
             aside.put(h.name(), cluster.dataDir() + ".before-restore-" + stamp);
         }
-        must(runOnAll("restore", h -> RemoteCommand.of(restoreScript(h, staged.get(h.name()), aside.get(h.name()), token, sha))
-                        .withTimeout(Duration.ofMinutes(30))), "restoring the snapshot",
-                "etcd is stopped on every member. The old data dirs were moved to " + cluster.dataDir() + ".before-restore-" + stamp
-                        + " where the step got that far. Fix the cause and run restore again; it moves the half-restored dir aside too");
-        must(runOnAll("config", h -> {
+        String fixRestore = "etcd is stopped on every member. The old data dirs were moved to " + cluster.dataDir() + ".before-restore-" + stamp
+                + " where the step got that far. Fix the cause and run restore again; it moves the half-restored dir aside too";
+        must(run(plan, RestorePlan.Phase.MOVE_ASIDE, reporter, h -> RemoteCommand.of(moveAsideScript(staged.get(h.name()), aside.get(h.name())))
+                .withTimeout(Duration.ofMinutes(5))), "moving the data dir aside", fixRestore);
+        must(run(plan, RestorePlan.Phase.RESTORE, reporter, h -> RemoteCommand.of(restoreScript(h, staged.get(h.name()), token, sha))
+                .withTimeout(Duration.ofMinutes(30))), "restoring the snapshot", fixRestore);
+        must(run(plan, RestorePlan.Phase.CONFIG, reporter, h -> {
             String config = renderer.render(inventory, h, inventory.initialCluster(), "existing");
             return FileStep.writeCommand(HostPlanner.configFile(paths, config, false));
         }), "writing " + paths.configFile(), "run restore again");
 
         progress.accept("starting every member");
-        must(runOnAll("start etcd", h -> RemoteCommand.of("systemctl start --no-block etcd")), "starting etcd",
+        must(run(plan, RestorePlan.Phase.START, reporter, h -> RemoteCommand.of("systemctl start --no-block etcd")), "starting etcd",
                 "see 'journalctl -u etcd' on those hosts");
         HealthGate gate = gate();
         dev.dcsprov.cluster.ClusterHealth health = gate.await(START_TIMEOUT, "after the restore");
@@ -198,12 +240,12 @@ public final class Restore {
      * A serving cluster is only replaced when asked to. "Serving": any member answers health checks and the
      * cluster holds data (revision above 1). A cluster apply just bootstrapped on new hosts holds nothing.
      */
-    private void checkNotServing(boolean replaceHealthy) {
+    private String checkNotServing(boolean replaceHealthy) {
         RemoteEtcdctl etcdctl = etcdctl();
         List<String> endpoints = endpoints();
         List<String> healthy = etcdctl.health(endpoints).stream().filter(EndpointHealth::healthy).map(EndpointHealth::endpoint).toList();
         if (healthy.isEmpty()) {
-            return;
+            return "no member is healthy: the cluster is not serving";
         }
         long revision = etcdctl.status(healthy).stream().mapToLong(s -> s.header().revision()).max().orElse(0);
         if (revision > 1 && !replaceHealthy) {
@@ -214,6 +256,9 @@ public final class Restore {
                     "take a backup first ('dcsprov backup'), then, if this is really wanted, run restore again with "
                             + "--replace-healthy-cluster");
         }
+        return revision > 1 ? healthy.size() + " of " + endpoints.size() + " members are healthy at revision " + revision
+                + ": everything written since the snapshot is replaced, as --replace-healthy-cluster asks"
+                : "the cluster holds nothing yet (revision " + revision + "): no --replace-healthy-cluster needed";
     }
 
     /** Copies the snapshot into a new private dir on the host, checks it arrived whole, and test-restores it there. */
@@ -246,12 +291,21 @@ public final class Restore {
 
     // ---- the restore itself -----------------------------------------------------------------------
 
-    private String restoreScript(Host h, String staged, String aside, String token, String sha) {
+    /** Moves the data dir aside (never over an earlier one) and notes where it went in the private staging dir. */
+    private String moveAsideScript(String staged, String aside) {
         String data = quote(cluster.dataDir());
         return "set -eu\n"
                 + "if [ -e " + data + " ]; then\n"
                 + "  a=" + quote(aside) + "; i=0; while [ -e \"$a\" ]; do i=$((i+1)); a=" + quote(aside) + ".$i; done\n"
                 + "  mv -T " + data + " \"$a\"\nelse a=none; fi\n"
+                + "printf '%s\\n' \"$a\" > " + quote(staged + "/previous-data") + "\n";
+    }
+
+    private String restoreScript(Host h, String staged, String token, String sha) {
+        String data = quote(cluster.dataDir());
+        return "set -eu\n"
+                + "a=$(cat " + quote(staged + "/previous-data") + ")\n"
+                + "if [ -e " + data + " ]; then echo " + data + " is in the way: it was moved aside before the restore >&2; exit 1; fi\n"
                 + "mkdir -p \"$(dirname " + data + ")\"\n"
                 + SnapshotTool.DEFINE
                 + "if ! " + SnapshotTool.restore(quote(staged + "/snapshot.db"), data, h.memberName(), inventory.initialCluster(), token,
@@ -275,10 +329,12 @@ public final class Restore {
         }
     }
 
-    private Map<String, String> runOnAll(String what, java.util.function.Function<Host, RemoteCommand> command) {
-        List<Change> changes = inventory.members().stream().map(h -> new Change(h.name(), "restore", Action.RUN, what, what, "",
-                false, false, List.of(command.apply(h)))).toList();
-        return hosts.runInParallel(changes, Reporter.SILENT);
+    /** One phase of the plan: its steps, each with its member's command, on every member in parallel; failures by host. */
+    private Map<String, String> run(OperationPlan plan, RestorePlan.Phase phase, Reporter reporter,
+                                    java.util.function.Function<Host, RemoteCommand> command) {
+        List<Change> steps = phase.of(plan).stream().map(c -> new Change(c.host(), c.step(), c.action(), c.subject(), c.reason(), "",
+                c.sensitive(), c.restartsEtcd(), List.of(command.apply(inventory.member(c.host()).orElseThrow())))).toList();
+        return hosts.runInParallel(steps, reporter);
     }
 
     private static void must(Map<String, String> failed, String what, String fix) {

@@ -91,6 +91,27 @@ abstract class InventoryCommand implements Callable<Integer> {
         JsonReporter.print(out(), doc);
     }
 
+    /** Before a run: an operation's plan, for people (JSON carries it under "plan" in the result document). */
+    void showPlan(dev.dcsprov.plan.OperationPlan plan) {
+        if (!json()) {
+            out().print(dev.dcsprov.plan.OperationPlanText.render(plan));
+            out().println();
+            out().flush();
+        }
+    }
+
+    /** --check of an operation: the plan alone ({"plan": ...} in JSON), and exit 0 as plan and maintain --check do. */
+    Integer printCheck(dev.dcsprov.plan.OperationPlan plan) {
+        if (json()) {
+            printJson(java.util.Map.of("plan", plan));
+        } else {
+            out().print(dev.dcsprov.plan.OperationPlanText.render(plan));
+            out().println("--check: nothing was changed, locally or on any host.");
+            out().flush();
+        }
+        return ExitCode.OK.code();
+    }
+
     Reporter reporter() {
         return json() ? new JsonReporter(out()) : new TextReporter(out());
     }

@@ -3,7 +3,12 @@ package dev.dcsprov.cli;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.apply.CertificateService;
+import dev.dcsprov.cluster.EtcdctlCluster;
 import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.Reporter;
+import dev.dcsprov.membership.MemberJoin;
+import dev.dcsprov.plan.Change;
+import dev.dcsprov.plan.OperationPlan;
 import dev.dcsprov.membership.MemberRemoval;
 import dev.dcsprov.membership.MembershipPlan;
 import dev.dcsprov.membership.MembershipResume;
@@ -24,6 +29,7 @@ import dev.dcsprov.ssh.HostKeyPolicy;
 import dev.dcsprov.ssh.RemoteException;
 import dev.dcsprov.ssh.SshConnector;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
@@ -120,25 +126,47 @@ final class MemberCommand implements Runnable {
     @Command(name = "remove", mixinStandardHelpOptions = true,
             description = {"Removes one member: refuses to break quorum, moves the leadership away if it leads, member remove,",
                     "then (when its host is in the inventory and reachable) stops etcd there and moves its data dir aside.",
-                    "Take the host out of the inventory afterwards, or the next apply joins it again as a new member."})
+                    "Take the host out of the inventory afterwards, or the next apply joins it again as a new member.",
+                    "It shows its plan first; --check shows the plan and changes nothing."})
     static final class Remove extends Base {
         @Parameters(index = "1", paramLabel = "NAME", description = "inventory host name, member name, or member ID (hex)")
         String name;
 
+        @Option(names = "--check", description = "Show the plan (leadership move, member remove, etcd stopped and the data dir "
+                + "moved aside) after the same refusals; change nothing, and take no run lock")
+        boolean check;
+
         @Override
         public Integer call() {
             Inventory inventory = loadInventory();
+            if (check) {
+                try (Hosts hosts = connectReachable(inventory)) {
+                    var journal = journal(inventory, hosts, MembershipResume.REMOVE_OPERATION);
+                    Removal removal = prepare(inventory, hosts, name);
+                    return printCheck(plan("member remove", inventory, removal.steps(), notes(journal, removal.notes())));
+                }
+            }
             try (var lock = lockRun(inventory); Hosts hosts = connectReachable(inventory)) {
                 lock.onMembers(hosts);
                 var journal = journal(inventory, hosts, MembershipResume.REMOVE_OPERATION);
-                removeOne(inventory, hosts, name, journal);
+                Removal removal = prepare(inventory, hosts, name);
+                OperationPlan plan = plan("member remove", inventory, removal.steps(), notes(journal, removal.notes()));
+                showPlan(plan);
+                boolean removed = execute(inventory, hosts, removal, journal);
                 journal.finished(MembershipResume.REMOVE);
+                if (json()) {
+                    Map<String, Object> doc = new LinkedHashMap<>();
+                    doc.put("plan", plan);
+                    doc.put("removed", removed);
+                    doc.put("member", removal.displayName());
+                    printJson(doc);
+                }
                 return ExitCode.OK.code();
             }
         }
 
-        /** Removes the member (if still there) and, when its host is reachable, stops etcd and moves the data aside. */
-        boolean removeOne(Inventory inventory, Hosts hosts, String name, Journal journal) {
+        /** What removing {@code name} will do, read before anything changes; refuses as the removal would. */
+        Removal prepare(Inventory inventory, Hosts hosts, String name) {
             Optional<Host> host = inventory.member(name);
             Asked asked = ask(inventory, hosts, host.map(Host::name));
             Optional<Member> member = find(inventory, asked.list(), name);
@@ -148,27 +176,63 @@ final class MemberCommand implements Runnable {
                         "see 'dcsprov member list " + inventory.file() + "'");
             }
             Optional<Connection> leaving = host.filter(h -> !unreachable.containsKey(h.name())).map(h -> hosts.connection(h.name()));
-            var reporter = reporter();
-            MemberRemoval.Result r = new MemberRemoval(asked.etcdctl(), asked.endpoints(), reporter, journal).remove(
-                    member.map(MembershipPlan::displayName).orElse(name), leaving, inventory.cluster().dataDir());
-            out().println(r.removed() ? "removed member " + member.map(MembershipPlan::displayName).orElse(name) + " (" + r.memberId() + ")"
-                    : "member " + name + " was not in the cluster");
-            if (host.isPresent() && leaving.isEmpty()) {
-                out().println(host.get().name() + " is unreachable: etcd there was not stopped and its data dir "
-                        + inventory.cluster().dataDir() + " was not moved aside; do that when it is back (or run member replace)");
+            String displayName = member.map(MembershipPlan::displayName).orElse(name);
+            List<String> notes = new ArrayList<>();
+            List<Change> steps = removal(asked).plan(displayName, leaving.map(Connection::hostName),
+                    host.map(Host::name).filter(unreachable::containsKey), inventory.cluster().dataDir(), notes);
+            return new Removal(host, asked, displayName, leaving, steps, notes);
+        }
+
+        private MemberRemoval removal(Asked asked) {
+            return new MemberRemoval(new EtcdctlCluster(asked.etcdctl()), asked.endpoints(), json() ? Reporter.SILENT : reporter(),
+                    Journal.none());
+        }
+
+        /** Removes the member (if still there) and, when its host is reachable, stops etcd and moves the data aside. */
+        boolean execute(Inventory inventory, Hosts hosts, Removal removal, Journal journal) {
+            MemberRemoval.Result r = new MemberRemoval(new EtcdctlCluster(removal.asked().etcdctl()), removal.asked().endpoints(),
+                    json() ? Reporter.SILENT : reporter(), journal).remove(removal.displayName(), removal.leaving(), inventory.cluster().dataDir());
+            if (!json()) {
+                out().println(r.removed() ? "removed member " + removal.displayName() + " (" + r.memberId() + ")"
+                        : "member " + removal.displayName() + " was not in the cluster");
+                if (removal.host().isPresent() && removal.leaving().isEmpty()) {
+                    out().println(removal.host().get().name() + " is unreachable: etcd there was not stopped and its data dir "
+                            + inventory.cluster().dataDir() + " was not moved aside; do that when it is back (or run member replace)");
+                }
+                out().flush();
             }
-            out().flush();
             return r.removed();
         }
+    }
+
+    /** A removal as planned: the member's inventory host, where etcd was asked, the plan's steps and notes. */
+    record Removal(Optional<Host> host, Base.Asked asked, String displayName, Optional<Connection> leaving, List<Change> steps,
+                   List<String> notes) {
+    }
+
+    static OperationPlan plan(String operation, Inventory inventory, List<Change> steps, List<String> notes) {
+        return new OperationPlan(operation, inventory.cluster().name(), inventory.members().stream().map(Host::name).toList(), steps, notes);
+    }
+
+    /** The journal's word on an interrupted run first, then what the plan was made from. */
+    static List<String> notes(Journal journal, List<String> more) {
+        List<String> notes = new ArrayList<>();
+        MembershipResume.note(journal.interrupted()).ifPresent(notes::add);
+        notes.addAll(more);
+        return notes;
     }
 
     @Command(name = "replace", mixinStandardHelpOptions = true,
             description = {"Replaces the member of a host that died or was reinstalled: removes the old member, moves its stale",
                     "data aside, and joins the host again as a new member. When the host is down only the removal happens;",
-                    "run apply (or replace again) once it is back."})
+                    "run apply (or replace again) once it is back. It shows its plan first; --check shows the plan and changes nothing."})
     static final class Replace extends Base {
         @Parameters(index = "1", paramLabel = "NAME", description = "inventory host name of the member to replace")
         String name;
+
+        @Option(names = "--check", description = "Show the plan (the removal, then the join) after the same refusals; "
+                + "change nothing, and take no run lock")
+        boolean check;
 
         @Override
         public Integer call() {
@@ -177,25 +241,22 @@ final class MemberCommand implements Runnable {
                     name + " is not a host of group '" + inventory.group() + "' in " + inventory.file(),
                     "replace joins the host again, so it must be in the inventory.",
                     "use 'dcsprov member remove " + inventory.file() + " " + name + "' to remove a member for good"));
+            if (check) {
+                try (Hosts hosts = connectReachable(inventory)) {
+                    return printCheck(plan(inventory, hosts, host, journal(inventory, hosts, MembershipResume.REPLACE_OPERATION)).plan());
+                }
+            }
             try (var lock = lockRun(inventory); Hosts hosts = connectReachable(inventory)) {
                 lock.onMembers(hosts);
-                List<String> othersDown = unreachable.keySet().stream().filter(n -> !n.equals(host.name())).toList();
-                if (!othersDown.isEmpty()) {
-                    throw new DcsprovException(ExitCode.UNREACHABLE, "cannot replace " + name + " while "
-                            + String.join(", ", othersDown) + " cannot be reached", "Nothing was changed.",
-                            "bring them back or take them out of the inventory with 'dcsprov member remove', then run again");
-                }
                 Journal journal = journal(inventory, hosts, MembershipResume.REPLACE_OPERATION);
-                if (MembershipResume.removalDone(journal.interrupted(), host.name())) {
+                Planned planned = plan(inventory, hosts, host, journal);
+                showPlan(planned.plan());
+                if (planned.removal().isEmpty()) {
                     // The old member is gone and its data moved aside: removing the member now there would remove the new one.
                     out().println("the interrupted run already removed the old member of " + host.name()
                             + " and moved its data aside; finishing the join");
                 } else {
-                    Remove remove = new Remove();
-                    remove.options = options;
-                    remove.spec = spec;
-                    remove.unreachable = unreachable;
-                    remove.removeOne(inventory, hosts, name, journal);
+                    remover().execute(inventory, hosts, planned.removal().get(), journal);
                 }
                 if (unreachable.containsKey(host.name())) {
                     out().println(host.name() + " is down: only the removal was done. When it is back (reinstalled or not), run: dcsprov member replace "
@@ -209,6 +270,43 @@ final class MemberCommand implements Runnable {
                         .run(true).code();
             }
         }
-    }
 
+        record Planned(OperationPlan plan, Optional<Removal> removal) {
+        }
+
+        private Remove remover() {
+            Remove remove = new Remove();
+            remove.options = options;
+            remove.spec = spec;
+            remove.unreachable = unreachable;
+            return remove;
+        }
+
+        /** The removal (unless an interrupted replace did it) and the join, from facts; refusals before any change. */
+        Planned plan(Inventory inventory, Hosts hosts, Host host, Journal journal) {
+            List<String> othersDown = unreachable.keySet().stream().filter(n -> !n.equals(host.name())).toList();
+            if (!othersDown.isEmpty()) {
+                throw new DcsprovException(ExitCode.UNREACHABLE, "cannot replace " + name + " while "
+                        + String.join(", ", othersDown) + " cannot be reached", "Nothing was changed.",
+                        "bring them back or take them out of the inventory with 'dcsprov member remove', then run again");
+            }
+            List<Change> steps = new ArrayList<>();
+            List<String> notes = new ArrayList<>();
+            Optional<Removal> removal = Optional.empty();
+            if (MembershipResume.removalDone(journal.interrupted(), host.name())) {
+                notes.add("the interrupted run already removed the old member of " + host.name()
+                        + " and moved its data aside: this run goes straight to the join");
+            } else {
+                removal = Optional.of(remover().prepare(inventory, hosts, name));
+                steps.addAll(removal.get().steps());
+                notes.addAll(removal.get().notes());
+            }
+            if (unreachable.containsKey(host.name())) {
+                notes.add(host.name() + " is down: only the removal happens; run member replace again (or apply) once it is back");
+            } else {
+                steps.addAll(MemberJoin.planned(host, inventory.cluster()));
+            }
+            return new Planned(MemberCommand.plan("member replace", inventory, steps, notes(journal, notes)), removal);
+        }
+    }
 }

@@ -110,27 +110,6 @@ final class RotateCertsCommand extends InventoryCommand implements TakesLimit {
         return ExitCode.OK.code();
     }
 
-    /** Before a run: the plan, for people (JSON carries it in the result document). */
-    private void showPlan(OperationPlan plan) {
-        if (!json()) {
-            out().print(OperationPlanText.render(plan));
-            out().println();
-            out().flush();
-        }
-    }
-
-    /** --check: the plan alone, and exit 0 as plan and maintain --check do. */
-    private Integer printCheck(OperationPlan plan) {
-        if (json()) {
-            printJson(Map.of("plan", plan));
-        } else {
-            out().print(OperationPlanText.render(plan));
-            out().println("--check: nothing was changed, locally or on any host.");
-            out().flush();
-        }
-        return ExitCode.OK.code();
-    }
-
     /** Progress is printed as it happens for people, and collected into the JSON document otherwise. */
     private java.util.function.Consumer<String> progressTo(List<String> collected) {
         return message -> {

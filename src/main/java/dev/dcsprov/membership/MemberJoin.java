@@ -15,7 +15,9 @@ import dev.dcsprov.etcd.RemoteEtcdctl;
 import dev.dcsprov.inventory.ClusterSettings;
 import dev.dcsprov.inventory.Host;
 import dev.dcsprov.journal.Journal;
+import dev.dcsprov.plan.Action;
 import dev.dcsprov.plan.Change;
+import dev.dcsprov.plan.OperationPlan;
 import dev.dcsprov.render.RemotePaths;
 import dev.dcsprov.ssh.CommandResult;
 import dev.dcsprov.ssh.RemoteCommand;
@@ -57,6 +59,23 @@ public final class MemberJoin {
         this.existingConfig = existingConfig;
         this.reporter = reporter;
         this.journal = journal;
+    }
+
+    /**
+     * A join as plan steps, in the order {@link #join} takes them (the host's packages, certificates and files are
+     * apply's per-host changes, planned and shown when the join runs).
+     */
+    public static List<Change> planned(Host host, ClusterSettings cluster) {
+        String peer = host.peerUrl(cluster);
+        return List.of(
+                OperationPlan.step(host.name(), "apply", Action.RUN, "packages, certificates and files",
+                        "as apply plans them for a new member (its plan is shown when the join runs)"),
+                OperationPlan.step(host.name(), "member", Action.CREATE, host.memberName(),
+                        "member add --learner " + peer + " once the cluster is healthy (an unstarted member with that peer URL is reused)"),
+                OperationPlan.step(host.name(), "service", Action.START, "etcd",
+                        "with ETCD_INITIAL_CLUSTER_STATE=existing and the membership of that moment; a learner has no vote"),
+                OperationPlan.step(host.name(), "member", Action.UPDATE, host.memberName(),
+                        "promote to voter once it caught up with the leader; then wait until the cluster is healthy"));
     }
 
     /**

@@ -84,7 +84,7 @@ public final class MembershipChanges {
             for (Member m : plan.absent()) {
                 Change c = find(shown, MembershipPlan.displayName(m), Action.DELETE);
                 reporter.started(c);
-                new MemberRemoval(etcdctl, voters.stream().map(h -> h.clientUrl(cluster)).toList(), reporter, journal)
+                new MemberRemoval(new dev.dcsprov.cluster.EtcdctlCluster(etcdctl), voters.stream().map(h -> h.clientUrl(cluster)).toList(), reporter, journal)
                         .remove(MembershipPlan.displayName(m), Optional.empty(), cluster.dataDir());
                 reporter.progress("member " + MembershipPlan.displayName(m) + " removed; its host is not in the inventory, so "
                         + "dcsprov did not touch it: there, stop etcd and move " + cluster.dataDir() + " aside");

@@ -55,4 +55,11 @@ public final class MembershipResume {
                         && e.state().equals(JournalEntry.DONE))
                 .isPresent();
     }
+
+    /** The plan's note on what an interrupted run of this operation left, which this run finishes. */
+    public static Optional<String> note(Optional<JournalEntry> interrupted) {
+        return interrupted.map(e -> "an interrupted " + e.operation() + " stopped " + (e.inStep() ? "inside" : "after") + " step "
+                + e.phase() + "/" + e.step() + (e.member().isEmpty() ? "" : " of " + e.member())
+                + ": this run finishes it, skipping what the cluster shows is done");
+    }
 }

@@ -13,7 +13,8 @@ public final class OperationPlanText {
             out.append("  note: ").append(note).append('\n');
         }
         if (!plan.steps().isEmpty()) {
-            out.append("\nsteps (in this order; a member's restart waits for a healthy cluster)\n");
+            boolean restarts = plan.steps().stream().anyMatch(Change::restartsEtcd);
+            out.append(restarts ? "\nsteps (in this order; a member's restart waits for a healthy cluster)\n" : "\nsteps (in this order)\n");
             plan.steps().forEach(c -> out.append("  ").append(c.host()).append(": ").append(PlanText.describe(c)).append('\n'));
         }
         out.append('\n').append(summary(plan)).append('\n');

@@ -48,4 +48,31 @@ class JsonReporterTest {
         assertEquals("+A=1\n", changes.get(2).path("diff").asText());
         assertFalse(out.toString().contains("commands"), "remote scripts stay out of the JSON");
     }
+
+    /** member, backup, restore and rotate-certs print their plan the same way: {"plan": {operation, cluster, members, steps, notes}}. */
+    @Test
+    void anOperationPlanHasOneShapeForEveryCommandAndNoCommandsOrSecrets() throws Exception {
+        dev.dcsprov.plan.OperationPlan plan = new dev.dcsprov.plan.OperationPlan("member remove", "dcs", List.of("dcs-20", "dcs-21"),
+                List.of(dev.dcsprov.plan.OperationPlan.step("dcs-21", "member", Action.DELETE, "dcs-21 (9a2)", "member remove"),
+                        dev.dcsprov.plan.OperationPlan.sensitive("local", "pki", Action.UPDATE, "/pki/hosts/dcs-21.key", "new key")),
+                List.of("an interrupted member-remove stopped inside step remove/remove of dcs-21"));
+        StringWriter out = new StringWriter();
+        JsonReporter.print(new PrintWriter(out), java.util.Map.of("plan", plan));
+        JsonNode p = JsonReporter.JSON.readTree(out.toString()).path("plan");
+        assertEquals(List.of("operation", "cluster", "members", "steps", "notes"), fieldNames(p));
+        assertEquals("member remove", p.path("operation").asText());
+        assertEquals("dcs-21", p.path("members").get(1).asText());
+        JsonNode step = p.path("steps").get(0);
+        assertEquals(List.of("host", "step", "action", "subject", "reason", "diff", "sensitive", "restartsEtcd"), fieldNames(step));
+        assertEquals("delete", step.path("action").asText());
+        assertTrue(p.path("steps").get(1).path("sensitive").asBoolean());
+        assertTrue(p.path("notes").get(0).asText().startsWith("an interrupted member-remove"));
+        assertFalse(out.toString().contains("commands"), out.toString());
+    }
+
+    private static List<String> fieldNames(JsonNode n) {
+        List<String> names = new java.util.ArrayList<>();
+        n.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
 }

@@ -113,10 +113,25 @@ class BackupRestoreIT {
             put("/app/key" + i, v);
             written.put("/app/key" + i, v);
         }
+        Path backups = dir.resolve("backups/dcs");
+        Map<String, String> pids = pids();
+        Proc.Result check = Cli.dcsprov("backup", "--check", inventory.toString());
+        assertEquals(0, check.exit(), check::toString);
+        assertTrue(check.out().contains("Plan for backup on cluster 'dcs' (3 members)"), check::toString);
+        assertTrue(check.out().contains("dcs-40: ! snapshot etcdctl snapshot save"), check::toString);
+        assertTrue(check.out().contains("local: + backup ") && check.out().contains("/dcs-<UTC time>.db"), check::toString);
+        assertTrue(check.out().contains("--check: nothing was changed"), check::toString);
+        Proc.Result checkJson = Cli.dcsprov("backup", "--check", "-o", "json", inventory.toString());
+        assertEquals(0, checkJson.exit(), checkJson::toString);
+        assertEquals("backup", JSON.readTree(checkJson.out()).path("plan").path("operation").asText(), checkJson::toString);
+        assertTrue(!Files.exists(backups) || dbs(backups).isEmpty(), "--check keeps no snapshot here");
+        assertNoTempDirs("dcsprov-backup");
+        assertEquals(pids, pids(), "--check restarts no etcd");
+
         Proc.Result r = Cli.dcsprov("backup", inventory.toString());
         assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("Plan for backup"), "the run shows its plan first: " + r);
         assertTrue(r.out().contains("| HASH ") || r.out().contains("HASH"), r::toString);
-        Path backups = dir.resolve("backups/dcs");
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(backups)));
         List<Path> dbs = dbs(backups);
         assertEquals(1, dbs.size(), dbs::toString);
@@ -181,6 +196,9 @@ class BackupRestoreIT {
         Proc.Result r = Cli.dcsprov("restore", inventory.toString(), snapshot.toString());
         assertEquals(6, r.exit(), r::toString);
         assertTrue(r.err().contains("--replace-healthy-cluster"), r::toString);
+        Proc.Result check = Cli.dcsprov("restore", "--check", inventory.toString(), snapshot.toString());
+        assertEquals(6, check.exit(), "--check refuses as the run does: " + check);
+        assertTrue(check.err().contains("--replace-healthy-cluster"), check::toString);
         assertTrue(readAll(pki, endpoints).containsKey("/written-after-backup"));
         for (String h : HOSTS) {
             assertNotEquals(0, Lab.ssh(h, "ls -d /var/lib/etcd/dcs.before-restore-*").exit(), h);
@@ -194,8 +212,27 @@ class BackupRestoreIT {
         for (String h : HOSTS) {
             Lab.sshOk(h, "systemctl stop etcd && rm -rf /var/lib/etcd/dcs");
         }
+        Proc.Result check = Cli.dcsprov("restore", "--check", inventory.toString(), snapshot.toString());
+        assertEquals(0, check.exit(), check::toString);
+        assertTrue(check.out().contains("Plan for restore on cluster 'dcs' (3 members)"), check::toString);
+        for (String h : HOSTS) {
+            assertTrue(check.out().contains(h + ": ! snapshot copy to /var/tmp/dcsprov-restore.* and trial restore"), check::toString);
+            assertTrue(check.out().contains(h + ": ! service systemctl stop etcd"), check::toString);
+            assertTrue(check.out().contains(h + ": ~ datadir /var/lib/etcd/dcs -> /var/lib/etcd/dcs.before-restore-"), check::toString);
+            assertTrue(check.out().contains(h + ": + snapshot /var/lib/etcd/dcs (snapshot restore as member " + h), check::toString);
+            assertTrue(check.out().contains(h + ": > service etcd"), check::toString);
+        }
+        assertTrue(check.out().contains("--check: nothing was changed"), check::toString);
+        assertNoTempDirs("dcsprov-restore");
+        for (String h : HOSTS) {
+            assertNotEquals(0, Lab.ssh(h, "systemctl is-active etcd").exit(), h + ": --check starts nothing");
+            assertNotEquals(0, Lab.ssh(h, "test -e /var/lib/etcd/dcs").exit(), h + ": --check restores nothing");
+            assertNotEquals(0, Lab.ssh(h, "test -e /etc/dcs/restore-history").exit(), h + ": and records nothing");
+        }
+
         Proc.Result r = Cli.dcsprov("restore", inventory.toString(), snapshot.toString());
         assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("Plan for restore"), "the run shows its plan first: " + r);
         assertTrue(r.out().contains("restored cluster 'dcs'") && r.out().contains("with 20 keys"), r::toString);
         assertEquals(written, readAll(pki, endpoints), "every key with its value, and nothing written after the backup");
         Proc.Result health = Cli.etcdctl(pki, endpoints, "endpoint", "health");
@@ -221,6 +258,21 @@ class BackupRestoreIT {
     @Order(6)
     void restoreOverAHealthyClusterMovesEveryDataDirAside() throws IOException {
         put("/written-after-backup", "x");
+        String cluster = clusterId();
+        Map<String, String> pids = pids();
+        Proc.Result check = Cli.dcsprov("restore", "--check", "-o", "json", inventory.toString(), snapshot.toString(), "--replace-healthy-cluster");
+        assertEquals(0, check.exit(), check::toString);
+        JsonNode planned = JSON.readTree(check.out()).path("plan");
+        assertEquals("restore", planned.path("operation").asText(), check::toString);
+        assertEquals(18, planned.path("steps").size(), "six steps per member: " + check);
+        assertTrue(planned.path("notes").toString().contains("--replace-healthy-cluster asks"), check::toString);
+        assertEquals(pids, pids(), "--check stops no etcd");
+        assertEquals(cluster, clusterId(), "--check restores nothing");
+        assertTrue(readAll(pki, endpoints).containsKey("/written-after-backup"), "the write after the backup is still there");
+        for (String h : HOSTS) {
+            assertNotEquals(0, Lab.ssh(h, "ls -d /var/lib/etcd/dcs.before-restore-*").exit(), h + ": --check moves no data dir");
+        }
+        assertNoTempDirs("dcsprov-restore");
         Proc.Result r = Cli.dcsprov("restore", inventory.toString(), snapshot.toString(), "--replace-healthy-cluster");
         assertEquals(0, r.exit(), r::toString);
         assertEquals(written, readAll(pki, endpoints));
@@ -284,6 +336,18 @@ class BackupRestoreIT {
         assertNotEquals(0, Lab.ssh(h, "systemctl is-enabled dcsprov-snapshot.timer").exit(), "and no longer enabled");
         assertEquals("2", Lab.sshOk(h, "ls /var/lib/dcs/backup/*.db | wc -l").strip(), "the snapshots stay");
         assertTrue(Cli.dcsprov("plan", inventory.toString()).out().contains("No changes"), "and apply is a no-op again");
+    }
+
+    private Map<String, String> pids() {
+        Map<String, String> d = new LinkedHashMap<>();
+        HOSTS.forEach(h -> d.put(h, Lab.sshOk(h, "systemctl show -p MainPID --value etcd").strip()));
+        return d;
+    }
+
+    private void assertNoTempDirs(String prefix) {
+        for (String h : HOSTS) {
+            assertEquals("", Lab.sshOk(h, "ls /var/tmp | grep " + prefix + " || true").strip(), h + ": no " + prefix + " dir");
+        }
     }
 
     private static List<Path> dbs(Path backups) throws IOException {

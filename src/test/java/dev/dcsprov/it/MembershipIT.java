@@ -101,9 +101,30 @@ class MembershipIT {
     @Test
     @Order(2)
     void memberRemoveShrinksToThreeStopsEtcdAndMovesTheDataAside() throws Exception {
+        List<String> four = List.of("dcs-20", "dcs-21", "dcs-22", "dcs-23");
+        List<String> ids = memberIds();
+        Map<String, String> pids = pids(four);
+        Proc.Result check = Cli.dcsprov("member", "remove", "--check", inventory.toString(), "dcs-23");
+        assertEquals(0, check.exit(), check::toString);
+        assertTrue(check.out().contains("Plan for member remove on cluster 'dcs' (4 members)"), check::toString);
+        assertTrue(check.out().contains("dcs-23: - member dcs-23 ("), check::toString);
+        assertTrue(check.out().contains("dcs-23: ! service systemctl disable --now etcd"), check::toString);
+        assertTrue(check.out().contains("dcs-23: ~ datadir /var/lib/etcd/dcs -> /var/lib/etcd/dcs.removed-<UTC time>"), check::toString);
+        assertTrue(check.out().contains("--check: nothing was changed"), check::toString);
+        Proc.Result checkJson = Cli.dcsprov("member", "remove", "--check", "-o", "json", inventory.toString(), "dcs-23");
+        assertEquals(0, checkJson.exit(), checkJson::toString);
+        JsonNode planned = JSON.readTree(checkJson.out()).path("plan");
+        assertEquals("member remove", planned.path("operation").asText(), checkJson::toString);
+        assertEquals("delete", planned.path("steps").get(0).path("action").asText(), checkJson::toString);
+        assertEquals(ids, memberIds(), "--check removes no member");
+        assertEquals(pids, pids(four), "--check stops or restarts no etcd");
+        assertEquals(0, Lab.ssh("dcs-23", "test -d /var/lib/etcd/dcs/member").exit(), "--check leaves the data dir in place");
+        assertNotEquals(0, Lab.ssh("dcs-23", "ls -d /var/lib/etcd/dcs.removed-*").exit(), "and moves nothing aside");
+
         long acked = workload.acknowledged();
         Proc.Result r = Cli.dcsprov("member", "remove", inventory.toString(), "dcs-23");
         assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("Plan for member remove"), "the run shows its plan first: " + r);
         assertEquals(3, members().size());
         assertTrue(members().stream().noneMatch(m -> m.path("name").asText().equals("dcs-23")));
         assertHealthy(BASE);
@@ -129,9 +150,23 @@ class MembershipIT {
         assertEquals(6, plan.exit(), plan::toString);
         assertTrue(plan.err().contains("dcsprov member replace " + inventory + " dcs-22"), plan::toString);
 
+        List<String> ids = memberIds();
+        Map<String, String> pids = pids(List.of("dcs-20", "dcs-21"));
+        Proc.Result check = Cli.dcsprov("member", "replace", "--check", inventory.toString(), "dcs-22");
+        assertEquals(0, check.exit(), check::toString);
+        assertTrue(check.out().contains("Plan for member replace"), check::toString);
+        assertTrue(check.out().contains("dcs-22: - member dcs-22 ("), check::toString);
+        assertTrue(check.out().contains("dcs-22: + member dcs-22 (member add --learner https://192.168.56.32:2380"), check::toString);
+        assertTrue(check.out().contains("dcs-22: ~ member dcs-22 (promote to voter"), check::toString);
+        assertTrue(check.out().contains("--check: nothing was changed"), check::toString);
+        assertEquals(ids, memberIds(), "--check removes and adds no member");
+        assertEquals(pids, pids(List.of("dcs-20", "dcs-21")), "--check restarts no etcd");
+        assertNotEquals(0, Lab.ssh("dcs-22", "systemctl is-active etcd").exit(), "--check starts nothing on dcs-22");
+
         long acked = workload.acknowledged();
         Proc.Result r = Cli.dcsprov("member", "replace", inventory.toString(), "dcs-22");
         assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("Plan for member replace"), "the run shows its plan first: " + r);
         JsonNode m = member("dcs-22");
         assertNotEquals(oldId, m.path("ID").asText(), "a new member");
         assertFalse(m.path("isLearner").asBoolean(false), m.toString());
@@ -215,6 +250,11 @@ class MembershipIT {
         List<JsonNode> out = new ArrayList<>();
         JSON.readTree(r.out()).path("members").forEach(out::add);
         return out;
+    }
+
+    private List<String> memberIds() throws IOException {
+        return members().stream().map(m -> m.path("ID").asText() + "=" + m.path("name").asText() + "/" + m.path("isLearner").asBoolean(false))
+                .sorted().toList();
     }
 
     private JsonNode member(String name) throws IOException {
