@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -43,7 +42,7 @@ class ChaosIT {
     private Path inventory;
     private Path pki;
     private ClusterChecks checks;
-    private final Map<String, int[]> figures = new HashMap<>();
+    private final ChaosFigures figures = new ChaosFigures(MAX_RERUNS);
 
     @BeforeAll
     void clusterOnFreshHosts() throws IOException {
@@ -55,8 +54,7 @@ class ChaosIT {
     @AfterAll
     void printFigures() {
         // One line per operation for bench/chaos.sh: kills, re-runs needed, failures.
-        figures.forEach((op, f) -> System.out.println("CHAOS " + op + " kills=" + f[0] + " reruns=" + f[1]
-                + " max_reruns_one_kill=" + f[2] + " failures=" + f[3]));
+        figures.print();
         HOSTS.forEach(h -> Lab.ssh(h, "systemctl start etcd"));
     }
 
@@ -70,13 +68,13 @@ class ChaosIT {
         for (String point : points) {
             Map<String, String> before = checks.servedSerials(material());
             killAt("rotate-certs", point, point.endsWith("restart#2"), "rotate-certs", inventory.toString());
-            rerunUntilDone("rotate-certs", "rotate-certs", inventory.toString());
+            figures.rerunUntilDone("rotate-certs", "rotate-certs", inventory.toString());
             assertEndStateOfLeafRotation(before);
         }
         for (int i = 0; i < randomKills; i++) {
             Map<String, String> before = checks.servedSerials(material());
             if (killAtRandom("rotate-certs", 500 + random.nextInt(9000), "rotate-certs", inventory.toString())) {
-                rerunUntilDone("rotate-certs", "rotate-certs", inventory.toString());
+                figures.rerunUntilDone("rotate-certs", "rotate-certs", inventory.toString());
             }
             assertEndStateOfLeafRotation(before);
         }
@@ -94,12 +92,12 @@ class ChaosIT {
         killAt("rotate-certs-ca", "rotate-certs-ca:TRUST_BOTH:restart#2", true, "rotate-certs", inventory.toString(), "--ca");
         killAt("rotate-certs-ca", "rotate-certs-ca:NEW_LEAVES:files#1", false, "rotate-certs", inventory.toString(), "--ca");
         killAt("rotate-certs-ca", "rotate-certs-ca:DROP_OLD:restart#1", false, "rotate-certs", inventory.toString(), "--ca");
-        rerunUntilDone("rotate-certs-ca", "rotate-certs", inventory.toString(), "--ca");
+        figures.rerunUntilDone("rotate-certs-ca", "rotate-certs", inventory.toString(), "--ca");
         assertOnlyTheNewCa(oldCa);
         for (int i = 0; i < randomKills; i++) {
             String previous = Files.readString(pki.resolve("ca.crt"));
             if (killAtRandom("rotate-certs-ca", 1000 + random.nextInt(30000), "rotate-certs", inventory.toString(), "--ca")) {
-                rerunUntilDone("rotate-certs-ca", "rotate-certs", inventory.toString(), "--ca");
+                figures.rerunUntilDone("rotate-certs-ca", "rotate-certs", inventory.toString(), "--ca");
             }
             assertOnlyTheNewCa(previous);
         }
@@ -114,7 +112,7 @@ class ChaosIT {
         Proc.Result r = Cli.dcsprov(Map.of("DCSPROV_KILL_AT", point), args);
         assertEquals(137, r.exit(), () -> "halted at " + point + ":\n" + r);
         assertTrue(r.err().contains("DCSPROV_KILL_AT: halting at"), r::toString);
-        figures.computeIfAbsent(op, k -> new int[4])[0]++;
+        figures.killed(op);
         if (leaveMemberStopped) {
             String member = r.err().replaceAll("(?s).*halting at \\S+ on (\\S+).*", "$1").strip();
             assertTrue(HOSTS.contains(member), r::toString);
@@ -137,29 +135,13 @@ class ChaosIT {
         if (!p.waitFor(millis, TimeUnit.MILLISECONDS)) {
             new ProcessBuilder("kill", "-KILL", String.valueOf(p.pid())).start().waitFor();
             p.waitFor(30, TimeUnit.SECONDS);
-            figures.computeIfAbsent(op, k -> new int[4])[0]++;
+            figures.killed(op);
             return true;
         }
         assertEquals(0, p.exitValue(), "a run not killed succeeded by itself");
         return false;
     }
 
-    /** The same command, again and again, until it exits 0: nothing else is ever run to recover. */
-    private void rerunUntilDone(String op, String... args) {
-        int[] f = figures.computeIfAbsent(op, k -> new int[4]);
-        List<Proc.Result> runs = new ArrayList<>();
-        for (int i = 0; i < MAX_RERUNS; i++) {
-            Proc.Result r = Cli.dcsprov(args);
-            runs.add(r);
-            f[1]++;
-            if (r.exit() == 0) {
-                f[2] = Math.max(f[2], i + 1);
-                return;
-            }
-        }
-        f[3]++;
-        throw new AssertionError("the same command did not finish the job in " + MAX_RERUNS + " runs:\n" + runs);
-    }
 
     // ---- independent checks ---------------------------------------------------------------------
 

@@ -48,7 +48,7 @@ class MemberChaosIT {
     private Path inventory;
     private Path pki;
     private ChaosIT.Writer writer;
-    private final Map<String, int[]> figures = new TreeMap<>();
+    private final ChaosFigures figures = new ChaosFigures(MAX_RERUNS);
     private final List<String> markers = new ArrayList<>();
     private int movedAside;
 
@@ -68,8 +68,7 @@ class MemberChaosIT {
     @AfterAll
     void printFigures() {
         // One line per operation, as ChaosIT prints them, for bench/chaos.sh.
-        figures.forEach((op, f) -> System.out.println("CHAOS " + op + " kills=" + f[0] + " reruns=" + f[1]
-                + " max_reruns_one_kill=" + f[2] + " failures=" + f[3]));
+        figures.print();
     }
 
     @Test
@@ -104,7 +103,7 @@ class MemberChaosIT {
 
     private void join(String point, boolean leaveLearnerStopped) throws IOException {
         kill("member-join", point, leaveLearnerStopped, "apply", inventory.toString());
-        rerunUntilDone("member-join", "apply", inventory.toString());
+        figures.rerunUntilDone("member-join", "apply", inventory.toString());
         assertFourVoters();
         Proc.Result plan = Cli.dcsprov("plan", inventory.toString());
         assertTrue(plan.out().contains("No changes"), () -> "the join is finished, nothing left to do:\n" + plan);
@@ -112,14 +111,14 @@ class MemberChaosIT {
 
     private void remove(String point) throws IOException {
         kill("member-remove", point, false, "member", "remove", inventory.toString(), NEW);
-        rerunUntilDone("member-remove", "member", "remove", inventory.toString(), NEW);
+        figures.rerunUntilDone("member-remove", "member", "remove", inventory.toString(), NEW);
         assertRemovedAndMovedAsideOnce();
     }
 
     private void replace(String point) throws IOException {
         String oldId = memberIds().get(NEW);
         kill("member-replace", point, false, "member", "replace", inventory.toString(), NEW);
-        rerunUntilDone("member-replace", "member", "replace", inventory.toString(), NEW);
+        figures.rerunUntilDone("member-replace", "member", "replace", inventory.toString(), NEW);
         assertFourVoters();
         assertNotEquals(oldId, memberIds().get(NEW), "a new member");
         movedAside++;
@@ -135,7 +134,7 @@ class MemberChaosIT {
         Proc.Result r = Cli.dcsprov(Map.of("DCSPROV_KILL_AT", point), args);
         assertEquals(137, r.exit(), () -> "halted at " + point + ":\n" + r);
         assertTrue(r.err().contains("DCSPROV_KILL_AT: halting at " + point.replaceAll("#.*", "") + " on " + NEW), r::toString);
-        figures.computeIfAbsent(op, k -> new int[4])[0]++;
+        figures.killed(op);
         // The member's own journal (read with ssh, not dcsprov) says what the run was about to do to it.
         assertTrue(Lab.sshOk(NEW, "cat /var/lib/dcsprov/journal").contains("state=started"), point);
         if (leaveStopped) {
@@ -146,21 +145,6 @@ class MemberChaosIT {
         assertTrue(status.out().contains("finish it with: dcsprov " + String.join(" ", args)), status::toString);
     }
 
-    private void rerunUntilDone(String op, String... args) {
-        int[] f = figures.computeIfAbsent(op, k -> new int[4]);
-        List<Proc.Result> runs = new ArrayList<>();
-        for (int i = 0; i < MAX_RERUNS; i++) {
-            Proc.Result r = Cli.dcsprov(args);
-            runs.add(r);
-            f[1]++;
-            if (r.exit() == 0) {
-                f[2] = Math.max(f[2], i + 1);
-                return;
-            }
-        }
-        f[3]++;
-        throw new AssertionError("the same command did not finish the job in " + MAX_RERUNS + " runs:\n" + runs);
-    }
 
     // ---- independent checks: etcdctl and ssh ------------------------------------------------------
 
