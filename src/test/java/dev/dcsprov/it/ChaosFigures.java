@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * What a chaos class did per operation: kills, re-runs needed, the most re-runs one kill needed and
@@ -20,6 +23,21 @@ final class ChaosFigures {
 
     void killed(String op) {
         of(op)[0]++;
+    }
+
+    /** Runs dcsprov with {@code args} and SIGKILLs it after {@code millis}, wherever it is; false when it finished first (it must succeed then). */
+    boolean killAtRandom(String op, long millis, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Lab.REPO.resolve("dcsprov").toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(millis, TimeUnit.MILLISECONDS)) {
+            new ProcessBuilder("kill", "-KILL", String.valueOf(p.pid())).start().waitFor();
+            p.waitFor(30, TimeUnit.SECONDS);
+            killed(op);
+            return true;
+        }
+        assertEquals(0, p.exitValue(), "a run not killed succeeded by itself");
+        return false;
     }
 
     /** The same command, again and again, until it exits 0, at most {@code maxReruns} times. */

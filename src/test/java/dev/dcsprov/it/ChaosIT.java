@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -73,7 +72,7 @@ class ChaosIT {
         }
         for (int i = 0; i < randomKills; i++) {
             Map<String, String> before = checks.servedSerials(material());
-            if (killAtRandom("rotate-certs", 500 + random.nextInt(9000), "rotate-certs", inventory.toString())) {
+            if (figures.killAtRandom("rotate-certs", 500 + random.nextInt(9000), "rotate-certs", inventory.toString())) {
                 figures.rerunUntilDone("rotate-certs", "rotate-certs", inventory.toString());
             }
             assertEndStateOfLeafRotation(before);
@@ -96,7 +95,7 @@ class ChaosIT {
         assertOnlyTheNewCa(oldCa);
         for (int i = 0; i < randomKills; i++) {
             String previous = Files.readString(pki.resolve("ca.crt"));
-            if (killAtRandom("rotate-certs-ca", 1000 + random.nextInt(30000), "rotate-certs", inventory.toString(), "--ca")) {
+            if (figures.killAtRandom("rotate-certs-ca", 1000 + random.nextInt(30000), "rotate-certs", inventory.toString(), "--ca")) {
                 figures.rerunUntilDone("rotate-certs-ca", "rotate-certs", inventory.toString(), "--ca");
             }
             assertOnlyTheNewCa(previous);
@@ -126,22 +125,6 @@ class ChaosIT {
             assertTrue(status.out().contains("finish it with: dcsprov " + String.join(" ", args)), status::toString);
         }
     }
-
-    /** SIGKILL after {@code millis}, wherever the run is. */
-    private boolean killAtRandom(String op, long millis, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Lab.REPO.resolve("dcsprov").toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(millis, TimeUnit.MILLISECONDS)) {
-            new ProcessBuilder("kill", "-KILL", String.valueOf(p.pid())).start().waitFor();
-            p.waitFor(30, TimeUnit.SECONDS);
-            figures.killed(op);
-            return true;
-        }
-        assertEquals(0, p.exitValue(), "a run not killed succeeded by itself");
-        return false;
-    }
-
 
     // ---- independent checks ---------------------------------------------------------------------
 

@@ -49,6 +49,8 @@ class MemberChaosIT {
     private Path pki;
     private ChaosIT.Writer writer;
     private final ChaosFigures figures = new ChaosFigures(MAX_RERUNS);
+    private final java.util.Random random = new java.util.Random(Long.getLong("chaos.seed", System.nanoTime()));
+    private final int randomKills = Integer.getInteger("chaos.randomKills", 1);
     private final List<String> markers = new ArrayList<>();
     private int movedAside;
 
@@ -91,8 +93,38 @@ class MemberChaosIT {
         replace("member-replace:join:promote");
     }
 
+    /**
+     * SIGKILL at a random moment of a removal, a join and a replace, in turn ({@code chaos.randomKills} rounds; bench/chaos.sh
+     * runs many): the same command finishes each. A removal moves the data dir aside exactly once; a killed start may
+     * leave data that the re-run moves aside, so after a join or replace the moved-aside dirs only ever grow, each kept.
+     */
     @Test
     @Order(3)
+    void randomKillsOfRemoveJoinAndReplaceFinishWithTheSameCommand() throws Exception {
+        for (int i = 0; i < randomKills; i++) {
+            String[] remove = {"member", "remove", inventory.toString(), NEW};
+            if (figures.killAtRandom("member-remove", 500 + random.nextInt(8000), remove)) {
+                figures.rerunUntilDone("member-remove", remove);
+            }
+            assertRemovedAndMovedAsideOnce();
+            if (figures.killAtRandom("member-join", 500 + random.nextInt(20000), "apply", inventory.toString())) {
+                figures.rerunUntilDone("member-join", "apply", inventory.toString());
+            }
+            assertFourVoters();
+            assertKeptMovedAsideDirs(movedAside);
+            String oldId = memberIds().get(NEW);
+            String[] replace = {"member", "replace", inventory.toString(), NEW};
+            if (figures.killAtRandom("member-replace", 500 + random.nextInt(25000), replace)) {
+                figures.rerunUntilDone("member-replace", replace);
+            }
+            assertFourVoters();
+            assertNotEquals(oldId, memberIds().get(NEW), "a new member");
+            assertKeptMovedAsideDirs(movedAside + 1);
+        }
+    }
+
+    @Test
+    @Order(4)
     void everyAcknowledgedWriteIsStored() throws Exception {
         writer.stopAndAssertEveryAcknowledgedWriteStored(new ClusterChecks(BASE, pki));
         Set<String> stored = new ClusterChecks(BASE, pki).keys("/before-kill/");
@@ -174,23 +206,38 @@ class MemberChaosIT {
     }
 
     private void assertRemovedAndMovedAsideOnce() throws IOException {
+        assertRemoved();
+        movedAside++;
+        assertMovedAsideDirs();
+    }
+
+    private void assertRemoved() throws IOException {
         List<JsonNode> members = members(BASE);
         assertEquals(new HashSet<>(BASE), new HashSet<>(members.stream().map(m -> m.path("name").asText()).toList()), members::toString);
         members.forEach(m -> assertFalse(m.path("isLearner").asBoolean(false), m::toString));
         assertHealthyWithOneClusterId(BASE);
         assertNotEquals(0, Lab.ssh(NEW, "systemctl is-active etcd").exit(), "etcd stopped on " + NEW);
         assertNotEquals(0, Lab.ssh(NEW, "test -e " + DATA).exit(), "data dir moved away on " + NEW);
-        movedAside++;
-        assertMovedAsideDirs();
     }
 
     /** Each removal moved the data dir aside exactly once, and every moved-aside dir still holds its member. */
     private void assertMovedAsideDirs() {
+        assertEquals(movedAside, movedAsideDirs().size(), () -> movedAsideDirs().toString());
+    }
+
+    /** At least {@code atLeast} dirs moved aside, each a whole data dir; from now on that many are expected. */
+    private void assertKeptMovedAsideDirs(int atLeast) {
+        List<String> dirs = movedAsideDirs();
+        assertTrue(dirs.size() >= atLeast, () -> "at least " + atLeast + " moved aside, never deleted: " + dirs);
+        movedAside = dirs.size();
+    }
+
+    private List<String> movedAsideDirs() {
         List<String> dirs = Lab.sshOk(NEW, "ls -d " + DATA + ".removed-* 2>/dev/null || :").lines().filter(l -> !l.isBlank()).toList();
-        assertEquals(movedAside, dirs.size(), dirs::toString);
         for (String d : dirs) {
             assertEquals(0, Lab.ssh(NEW, "test -d " + d + "/member/wal && test -d " + d + "/member/snap").exit(), d + " kept, not deleted");
         }
+        return dirs;
     }
 
     private void assertHealthyWithOneClusterId(List<String> hosts) throws IOException {
