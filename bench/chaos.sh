@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# kill -9 of dcsprov operations at many more points than ChaosIT's CI run: ChaosIT's recorded step
-# boundaries (DCSPROV_KILL_AT) plus N random SIGKILLs per operation (a random moment of a fresh run),
+# kill -9 of dcsprov operations at many more points than the CI run: ChaosIT's and MemberChaosIT's recorded
+# step boundaries (DCSPROV_KILL_AT) plus N random SIGKILLs per operation (a random moment of a fresh run),
 # each followed by the SAME command until it succeeds. Prints per operation: kills, re-runs needed,
 # the most re-runs one kill needed, and failures (a kill after which the same command did not finish
 # the job within 3 runs, or an end state, health, acknowledged write or data dir check failed; target 0).
-# Needs root and the lab; recreates dcs-80..82. Each random kill costs one rotation (leaf ~15 s, CA ~40 s).
+# Needs root and the lab; recreates dcs-80..82 and dcs-25..28. Each random kill costs one run of its operation
+# (leaf rotation ~15 s, CA ~40 s, backup ~2 s; one round of member remove + join + replace ~90 s).
 #
 #   bench/chaos.sh [N] [SEED]      (default 20 random kills per operation)
 set -euo pipefail

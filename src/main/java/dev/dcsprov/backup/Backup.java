@@ -80,7 +80,7 @@ public final class Backup {
             SnapshotStatus onHost = SnapshotStatus.parse(mustRun(c, SnapshotTool.DEFINE + SnapshotTool.status(quote(dir + "/snapshot.db")),
                     "snapshot status").stdout());
             LocalBackups store = new LocalBackups(cluster.backup().localDir(), cluster.name());
-            Path part = store.newPartFile();
+            Path part = store.newPartFile(TRANSFER_TIMEOUT.plusMinutes(1));
             try {
                 download(c, dir + "/snapshot.db", part);
                 SnapshotFile.verifyIntegrity(part);
@@ -132,9 +132,16 @@ public final class Backup {
                 "look at 'journalctl -u etcd' on the members; to rebuild from an earlier backup use 'dcsprov restore'");
     }
 
+    /**
+     * The copies of killed runs: our own (root's, real directories: /var/tmp is world-writable) older than any backup
+     * can take, so a backup running meanwhile from elsewhere keeps its copy.
+     */
+    static final String REMOVE_STALE = "find /var/tmp -maxdepth 1 -name 'dcsprov-backup.*' -type d -user 0 -mmin +"
+            + (TRANSFER_TIMEOUT.toMinutes() + 1) + " -exec rm -rf -- {} + 2>/dev/null || :";
+
     /** Saves a snapshot into a new private directory on the host and returns that directory. */
     private String save(Connection c) {
-        String script = "set -eu\numask 077\nd=$(mktemp -d /var/tmp/dcsprov-backup.XXXXXX)\n"
+        String script = "set -eu\numask 077\n" + REMOVE_STALE + "\nd=$(mktemp -d /var/tmp/dcsprov-backup.XXXXXX)\n"
                 // etcdctl 3.4's snapshot save waits forever for a member that went down meanwhile.
                 + "if ! " + EtcdctlInvocation.of("https://127.0.0.1:" + cluster.clientPort(), paths.caCert(), paths.adminCert(), paths.adminKey())
                         .bounded(TRANSFER_TIMEOUT.toSeconds()) + " --dial-timeout=5s snapshot save \"$d/snapshot.db\" >\"$d/save.log\" 2>&1; then\n"

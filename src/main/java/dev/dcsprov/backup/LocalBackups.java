@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -39,17 +41,43 @@ public final class LocalBackups {
         return dir;
     }
 
-    /** A private file in the backups directory to download into; renamed by {@link #keep} once verified. */
-    public Path newPartFile() {
+    /**
+     * A private file in the backups directory to download into; renamed by {@link #keep} once verified. What a killed
+     * run left is removed first: downloads older than any backup can take ({@code staleAfter}), and checksums whose
+     * snapshot never got its name. Neither is a backup: the snapshot appears, atomically, only after its checksum.
+     */
+    public Path newPartFile(Duration staleAfter) {
         try {
             Files.createDirectories(dir);
             setPosix(dir, "rwx------");
+            removeLeftovers(staleAfter);
             Path part = Files.createTempFile(dir, ".download-", ".part");
             setPosix(part, "rw-------");
             return part;
         } catch (IOException e) {
             throw new DcsprovException(ExitCode.FAILED, "cannot write to the backups directory " + dir, e.toString(),
                     "check its permissions, or set dcsprov_backup_dir to a directory you can write", e);
+        }
+    }
+
+    /** For tests and callers without a transfer bound: leftovers older than a day. */
+    public Path newPartFile() {
+        return newPartFile(Duration.ofDays(1));
+    }
+
+    private void removeLeftovers(Duration staleAfter) throws IOException {
+        Instant before = Instant.now().minus(staleAfter);
+        String sums = java.util.regex.Pattern.quote(cluster) + "-\\d{8}T\\d{6}Z(-\\d+)?\\.db\\.sha256";
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String name = p.getFileName().toString();
+                boolean stalePart = name.startsWith(".download-") && name.endsWith(".part") && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(p).toInstant().isBefore(before);
+                boolean orphanSum = name.matches(sums) && !Files.exists(dir.resolve(name.substring(0, name.length() - ".sha256".length())));
+                if (stalePart || orphanSum) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 
@@ -96,8 +124,9 @@ public final class LocalBackups {
         List<Path> removed = new ArrayList<>();
         for (Path old : all.subList(0, Math.max(0, all.size() - keep))) {
             try {
-                Files.deleteIfExists(dir.resolve(old.getFileName() + ".sha256"));
+                // The snapshot first: a run killed in between leaves a checksum without one, which the next run removes.
                 Files.delete(old);
+                Files.deleteIfExists(dir.resolve(old.getFileName() + ".sha256"));
                 removed.add(old);
             } catch (IOException e) {
                 throw new DcsprovException(ExitCode.FAILED, "cannot remove the old backup " + old, e.toString(),

@@ -97,7 +97,8 @@ public final class ScheduledSnapshots {
      * The snapshot script. It runs as root, so it trusts nothing it did not make: it refuses a backup
      * directory that is a link or not root's 0700, takes the snapshot into a private temp dir inside it
      * (mktemp -d, 0700), checks it there and renames it into place with {@code mv -T}, which replaces a
-     * link of that name instead of following it. No chown: root's umask 077 made it 0600 root:root.
+     * link of that name instead of following it. No chown: root's umask 077 made it 0600 root:root. The temp
+     * dir of a killed run is removed by the next run once older than a run can take.
      */
     String script() {
         BackupSettings b = cluster.backup();
@@ -117,6 +118,8 @@ public final class ScheduledSnapshots {
                 + "if [ -L \"$dir\" ] || [ ! -d \"$dir\" ] || [ \"$(stat -c '%u %a' \"$dir\")\" != \"$(id -u) 700\" ]; then\n"
                 + "  echo \"refusing to snapshot into $dir: it must be a directory of $(id -un) with mode 0700 (run dcsprov apply)\" >&2; exit 1\n"
                 + "fi\n"
+                + "# What a killed run left (SIGKILL, a crash): its temp dir, older than a run can take (etcdctl is bounded to 10 min).\n"
+                + "find \"$dir\" -mindepth 1 -maxdepth 1 -name '.dcsprov-snapshot.*' -type d -user \"$(id -u)\" -mmin +11 -exec rm -rf -- {} + 2>/dev/null || :\n"
                 + "tmp=$(mktemp -d \"$dir/.dcsprov-snapshot.XXXXXX\")\n"
                 + "s=\"$tmp/snapshot.db\"\n"
                 + "# etcdctl 3.4's snapshot save waits forever for a member that is down: bound it.\n"

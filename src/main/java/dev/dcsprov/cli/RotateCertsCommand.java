@@ -122,8 +122,7 @@ final class RotateCertsCommand extends InventoryCommand implements TakesLimit {
     }
 
     private dev.dcsprov.rotate.ClientDelivery patroni(Inventory inventory, Hosts hosts, PkiStore store, List<String> progress) {
-        return new dev.dcsprov.patroni.PatroniClients(new dev.dcsprov.patroni.PatroniDelivery(inventory, hosts, store,
-                new dev.dcsprov.auth.Secrets()), progressTo(progress));
+        return dev.dcsprov.patroni.PatroniClients.of(inventory, hosts, store, progressTo(progress));
     }
 
     private Integer rotateCa() {

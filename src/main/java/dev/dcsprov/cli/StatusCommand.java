@@ -83,14 +83,16 @@ final class StatusCommand extends InventoryCommand {
             List<MemberSpace> overQuota = SpaceReport.above(space, quotaWarn);
             List<String> patroniUnanswered = new ArrayList<>();
             List<PatroniStatus> patroni = patroni(inventory, open, patroniUnanswered);
-            java.util.Optional<dev.dcsprov.journal.InterruptedOperation> interrupted = interrupted(inventory, open);
+            List<dev.dcsprov.journal.InterruptedOperation> interrupted = interrupted(inventory, open);
             Map<String, String> lastMaintenance = lastMaintenance(open);
             if (options.output == RunOptions.OutputFormat.json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("cluster", inventory.cluster().name());
                 doc.put("healthy", healthy);
                 doc.put("problems", problems(status, inventory));
-                doc.put("interrupted", interrupted.map(dev.dcsprov.journal.InterruptedOperation::json).orElse(null));
+                // "interrupted" is the newest; "interrupted_operations" every one (each operation keeps its own record).
+                doc.put("interrupted", interrupted.isEmpty() ? null : interrupted.get(0).json());
+                doc.put("interrupted_operations", interrupted.stream().map(dev.dcsprov.journal.InterruptedOperation::json).toList());
                 doc.put("via", status.via());
                 doc.put("unreachable", status.unreachable());
                 doc.put("members", status.members());
@@ -138,7 +140,7 @@ final class StatusCommand extends InventoryCommand {
             } else {
                 text(status, healthy, inventory, space, overQuota, lastMaintenance);
                 patroniText(inventory, patroni, patroniUnanswered);
-                interrupted.ifPresent(i -> i.lines().forEach(out()::println));
+                interrupted.forEach(i -> i.lines().forEach(out()::println));
             }
             out().flush();
             return !healthy ? ExitCode.UNHEALTHY.code() : !overQuota.isEmpty() ? ExitCode.QUOTA.code() : ExitCode.OK.code();
@@ -255,7 +257,7 @@ final class StatusCommand extends InventoryCommand {
     }
 
     /** A run that did not end, from the local journal and the members' (read with cat; a member that cannot say is skipped). */
-    private static java.util.Optional<dev.dcsprov.journal.InterruptedOperation> interrupted(Inventory inventory, Map<String, Connection> open) {
+    private static List<dev.dcsprov.journal.InterruptedOperation> interrupted(Inventory inventory, Map<String, Connection> open) {
         Map<String, dev.dcsprov.journal.JournalEntry> members = new LinkedHashMap<>();
         for (Host h : inventory.members()) {
             Connection c = open.get(h.name());
@@ -267,7 +269,7 @@ final class StatusCommand extends InventoryCommand {
                 }
             }
         }
-        return dev.dcsprov.journal.InterruptedOperation.of(dev.dcsprov.journal.Journal.readDir(inventory.cluster().pkiDir()), members);
+        return dev.dcsprov.journal.InterruptedOperation.all(dev.dcsprov.journal.Journal.readAll(inventory.cluster().pkiDir()), members);
     }
 
     /** Why not healthy, as the gates of apply and rotate-certs would say it. */

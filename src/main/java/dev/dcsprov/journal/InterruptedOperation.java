@@ -16,16 +16,30 @@ import java.util.Optional;
 public record InterruptedOperation(JournalEntry entry, Map<String, JournalEntry> members) {
 
     public static Optional<InterruptedOperation> of(Optional<JournalEntry> local, Map<String, JournalEntry> onMembers) {
-        Map<String, JournalEntry> midStep = new LinkedHashMap<>();
+        return all(local.stream().toList(), onMembers).stream().findFirst();
+    }
+
+    /**
+     * Every interrupted operation, newest first, from the local records ({@code local}, one per operation) and
+     * the members' copies; a member's copy goes with the local record of its operation.
+     */
+    public static List<InterruptedOperation> all(List<JournalEntry> local, Map<String, JournalEntry> onMembers) {
+        Map<String, Map<String, JournalEntry>> midStep = new LinkedHashMap<>();
         onMembers.forEach((m, e) -> {
             if (e.state().equals(JournalEntry.STARTED)) {
-                midStep.put(m, e);
+                midStep.computeIfAbsent(e.operation(), k -> new LinkedHashMap<>()).put(m, e);
             }
         });
-        if (local.isPresent()) {
-            return local.filter(JournalEntry::interrupted).map(e -> new InterruptedOperation(e, midStep));
+        List<InterruptedOperation> out = new java.util.ArrayList<>();
+        for (JournalEntry e : local) {
+            Map<String, JournalEntry> mine = midStep.remove(e.operation());
+            if (e.interrupted()) {
+                out.add(new InterruptedOperation(e, mine == null ? Map.of() : mine));
+            }
         }
-        return midStep.values().stream().findFirst().map(e -> new InterruptedOperation(e, midStep));
+        // Members mid-step in an operation this machine has no record of (run elsewhere, or a lost PKI dir copy).
+        midStep.values().forEach(mine -> out.add(new InterruptedOperation(mine.values().iterator().next(), mine)));
+        return out;
     }
 
     public String command() {

@@ -12,18 +12,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A run's journal: before each step that changes a member the run records what it is about to do,
- * locally ({@code journal} in the PKI dir, 0600, written atomically: temp file, fsync, rename) and on
+ * locally ({@code journal-OPERATION} in the PKI dir, 0600, written atomically: temp file, fsync, rename) and on
  * the member ({@link MemberJournals}), and records it done afterwards. The next run of the same
  * operation reads it: a member the interrupted run left inside a step (it may be stopped, or
  * restarted with new files) is the first one to finish, not an unhealthy cluster to refuse
  * (see {@link dev.dcsprov.cluster.ResumeGate}). {@code dcsprov status} shows an interrupted operation.
+ *
+ * <p>Each operation keeps its own local record, so a run of one operation (a join, say) never overwrites
+ * what an interrupted other one (a CA rotation) needs to finish; the run is told that the other is pending.
  */
 public final class Journal {
-    public static final String FILE = "journal";
+    /** The one local record of releases before the per-operation ones; still read, replaced by the first record. */
+    public static final String LEGACY_FILE = "journal";
+    private static final String PREFIX = "journal-";
 
     /** Where the members keep their copy of the record. */
     public interface MemberJournals {
@@ -35,6 +45,7 @@ public final class Journal {
     }
 
     private final Path file;
+    private final Path legacy;
     private final String operation;
     private final String resume;
     private final MemberJournals members;
@@ -44,13 +55,20 @@ public final class Journal {
     private volatile boolean resumed;
     private volatile boolean wrote;
 
-    private Journal(Path file, String operation, String resume, MemberJournals members, KillPoint kill) {
-        this.file = file;
+    private Journal(Path pkiDir, String operation, String resume, MemberJournals members, KillPoint kill) {
+        this.file = pkiDir == null ? null : fileOf(pkiDir, operation);
+        this.legacy = pkiDir == null ? null : pkiDir.resolve(LEGACY_FILE);
         this.operation = operation;
         this.resume = resume;
         this.members = members;
         this.kill = kill;
-        this.previous = file == null ? Optional.empty() : read(file);
+        this.previous = file == null ? Optional.empty()
+                : read(file).or(() -> read(legacy).filter(e -> e.operation().equals(operation)));
+    }
+
+    /** The local record of {@code operation} in {@code pkiDir}. */
+    public static Path fileOf(Path pkiDir, String operation) {
+        return pkiDir.resolve(PREFIX + operation);
     }
 
     /** A journal that records nothing (unit tests of code that takes one). */
@@ -64,12 +82,12 @@ public final class Journal {
      * @param resume    the command line that finishes it (the run's own)
      */
     public static Journal open(Path pkiDir, String operation, String resume, MemberJournals members) {
-        return new Journal(pkiDir.resolve(FILE), operation, resume, members, KillPoint.fromEnvironment());
+        return new Journal(pkiDir, operation, resume, members, KillPoint.fromEnvironment());
     }
 
     /** For tests: a journal with kill points of its own. */
     static Journal open(Path pkiDir, String operation, String resume, MemberJournals members, String killAt) {
-        return new Journal(pkiDir.resolve(FILE), operation, resume, members, new KillPoint(killAt));
+        return new Journal(pkiDir, operation, resume, members, new KillPoint(killAt));
     }
 
     /** The local record in {@code pkiDir}, if there is a readable one. */
@@ -84,8 +102,31 @@ public final class Journal {
         }
     }
 
-    public static Optional<JournalEntry> readDir(Path pkiDir) {
-        return read(pkiDir.resolve(FILE));
+    /** Every operation's local record in {@code pkiDir}, newest first (the legacy record only when no newer one is of its operation). */
+    public static List<JournalEntry> readAll(Path pkiDir) {
+        Map<String, JournalEntry> byOperation = new HashMap<>();
+        try (Stream<Path> files = Files.isDirectory(pkiDir) ? Files.list(pkiDir) : Stream.empty()) {
+            files.filter(f -> f.getFileName().toString().startsWith(PREFIX)).sorted().forEach(f ->
+                    read(f).ifPresent(e -> byOperation.put(e.operation(), e)));
+        } catch (IOException e) {
+            return List.of();
+        }
+        read(pkiDir.resolve(LEGACY_FILE)).ifPresent(e -> byOperation.putIfAbsent(e.operation(), e));
+        return byOperation.values().stream().sorted(Comparator.comparing(JournalEntry::time).reversed()).toList();
+    }
+
+    /** The local record of {@code operation}, as the next run of it reads it. */
+    public static Optional<JournalEntry> readDir(Path pkiDir, String operation) {
+        return read(fileOf(pkiDir, operation))
+                .or(() -> read(pkiDir.resolve(LEGACY_FILE)).filter(e -> e.operation().equals(operation)));
+    }
+
+    /** Interrupted runs of other operations: not this run's to finish, but the operator is told they are pending. */
+    public List<JournalEntry> otherInterrupted() {
+        if (file == null) {
+            return List.of();
+        }
+        return readAll(file.getParent()).stream().filter(e -> !e.operation().equals(operation) && e.interrupted()).toList();
     }
 
     /** The command that finishes the operation, as recorded. */
@@ -180,6 +221,10 @@ public final class Journal {
         wrote = true;
         try {
             SecureFiles.writeAtomically(file, entry.text().getBytes(StandardCharsets.UTF_8), SecureFiles.PRIVATE);
+            // The legacy record of this operation is superseded now; another operation's stays readable.
+            if (read(legacy).filter(e -> e.operation().equals(operation)).isPresent()) {
+                Files.deleteIfExists(legacy);
+            }
         } catch (IOException e) {
             throw new DcsprovException(ExitCode.PKI, "cannot write the run journal " + file, e.toString(),
                     "check the PKI dir is writable, then run the command again; nothing was changed for this step");

@@ -1,6 +1,10 @@
 package dev.dcsprov.patroni;
 
+import dev.dcsprov.auth.Secrets;
+import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.cluster.Reporter;
+import dev.dcsprov.inventory.Inventory;
+import dev.dcsprov.pki.PkiStore;
 import dev.dcsprov.rotate.ClientDelivery;
 
 import java.util.function.Consumer;
@@ -9,6 +13,11 @@ import java.util.function.Consumer;
 public final class PatroniClients implements ClientDelivery {
     private final PatroniDelivery delivery;
     private final Reporter reporter;
+
+    /** The inventory's Patroni hosts (none is fine: then every hook does nothing), reporting to {@code progress}. */
+    public static PatroniClients of(Inventory inventory, Hosts hosts, PkiStore store, Consumer<String> progress) {
+        return new PatroniClients(new PatroniDelivery(inventory, hosts, store, new Secrets()), progress);
+    }
 
     public PatroniClients(PatroniDelivery delivery, Consumer<String> progress) {
         this(delivery, Reporter.lines(progress));

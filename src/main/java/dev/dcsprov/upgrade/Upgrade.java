@@ -7,9 +7,7 @@ import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.cluster.EtcdctlCluster;
 import dev.dcsprov.cluster.VersionEndpoint;
-import dev.dcsprov.auth.Secrets;
 import dev.dcsprov.patroni.PatroniClients;
-import dev.dcsprov.patroni.PatroniDelivery;
 import dev.dcsprov.rotate.ClientDelivery;
 import dev.dcsprov.cluster.Waiting;
 import dev.dcsprov.inventory.ClusterSettings;
@@ -128,7 +126,7 @@ public final class Upgrade {
         }
         // Patroni hosts are checked before anything changes (an unreachable one stops the run here), then waited for
         // after each member's restart, as in every rolling restart.
-        ClientDelivery clients = new PatroniClients(new PatroniDelivery(inventory, hosts, store, new Secrets()), progress);
+        ClientDelivery clients = PatroniClients.of(inventory, hosts, store, progress);
         clients.preflight();
         if (target.kind() == RollingUpgrade.Kind.PACKAGE) {
             prepareApt(members, installer, targetDeb);

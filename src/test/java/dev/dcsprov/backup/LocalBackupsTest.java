@@ -41,6 +41,24 @@ class LocalBackupsTest {
     }
 
     @Test
+    void whatAKilledRunLeftIsRemovedByTheNextDownloadButNotAnotherRunsFreshDownloadOrAnyBackup() throws Exception {
+        LocalBackups b = new LocalBackups(dir, "dcs");
+        Path kept = store(b, "2026-03-04T05:06:07Z", "x");
+        Path oldPart = Files.createFile(dir.resolve(".download-1.part"));
+        Files.setLastModifiedTime(oldPart, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(3600)));
+        Path freshPart = Files.createFile(dir.resolve(".download-2.part"));
+        Path orphanSum = Files.writeString(dir.resolve("dcs-20260305T000000Z.db.sha256"), "ab  dcs-20260305T000000Z.db\n");
+        Path otherClusters = Files.writeString(dir.resolve("pg-20260305T000000Z.db.sha256"), "ab  pg-20260305T000000Z.db\n");
+        Path part = b.newPartFile(java.time.Duration.ofMinutes(31));
+        assertEquals(false, Files.exists(oldPart), "a download older than any backup can take");
+        assertEquals(false, Files.exists(orphanSum), "a checksum whose snapshot never got its name");
+        assertEquals(true, Files.exists(freshPart), "maybe another backup's download, still running");
+        assertEquals(true, Files.exists(otherClusters));
+        assertEquals(true, Files.exists(kept) && Files.exists(dir.resolve(kept.getFileName() + ".sha256")));
+        assertEquals(true, Files.exists(part));
+    }
+
+    @Test
     void pruneKeepsTheNewestAndOnlyThisClustersFiles() throws Exception {
         LocalBackups b = new LocalBackups(dir, "dcs");
         for (int d = 1; d <= 5; d++) {

@@ -219,6 +219,19 @@ class ScheduledSnapshotsTest {
     }
 
     @Test
+    void theTempDirOfAKilledRunIsRemovedByTheNextRunButNotOneThatMayStillBeRunning() throws IOException {
+        Path killed = Files.createDirectory(backupDir.resolve(".dcsprov-snapshot.AAAAAA"));
+        Files.write(killed.resolve("snapshot.db"), snapshot);
+        Files.setLastModifiedTime(killed, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(3600)));
+        Path running = Files.createDirectory(backupDir.resolve(".dcsprov-snapshot.BBBBBB"));
+        CommandResult r = runScript(7);
+        assertEquals(0, r.exitStatus(), r.stderr());
+        assertFalse(Files.exists(killed), "an hour old: a killed run's");
+        assertTrue(Files.isDirectory(running), "fresh: maybe a run by hand, still going");
+        assertEquals(1, entries().stream().filter(p -> p.getFileName().toString().endsWith(".db")).count(), entries().toString());
+    }
+
+    @Test
     void aBackupDirThatOthersCouldWriteOrThatIsALinkIsRefused() throws IOException {
         Files.setPosixFilePermissions(backupDir, PosixFilePermissions.fromString("rwxr-x---"));
         CommandResult loose = runScript(7);

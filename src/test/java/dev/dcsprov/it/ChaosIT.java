@@ -13,12 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -43,7 +41,7 @@ class ChaosIT {
     private Path inventory;
     private Path pki;
     private ClusterChecks checks;
-    private final Map<String, int[]> figures = new HashMap<>();
+    private final ChaosFigures figures = new ChaosFigures(MAX_RERUNS);
 
     @BeforeAll
     void clusterOnFreshHosts() throws IOException {
@@ -55,8 +53,7 @@ class ChaosIT {
     @AfterAll
     void printFigures() {
         // One line per operation for bench/chaos.sh: kills, re-runs needed, failures.
-        figures.forEach((op, f) -> System.out.println("CHAOS " + op + " kills=" + f[0] + " reruns=" + f[1]
-                + " max_reruns_one_kill=" + f[2] + " failures=" + f[3]));
+        figures.print();
         HOSTS.forEach(h -> Lab.ssh(h, "systemctl start etcd"));
     }
 
@@ -70,13 +67,13 @@ class ChaosIT {
         for (String point : points) {
             Map<String, String> before = checks.servedSerials(material());
             killAt("rotate-certs", point, point.endsWith("restart#2"), "rotate-certs", inventory.toString());
-            rerunUntilDone("rotate-certs", "rotate-certs", inventory.toString());
+            figures.rerunUntilDone("rotate-certs", "rotate-certs", inventory.toString());
             assertEndStateOfLeafRotation(before);
         }
         for (int i = 0; i < randomKills; i++) {
             Map<String, String> before = checks.servedSerials(material());
-            if (killAtRandom("rotate-certs", 500 + random.nextInt(9000), "rotate-certs", inventory.toString())) {
-                rerunUntilDone("rotate-certs", "rotate-certs", inventory.toString());
+            if (figures.killAtRandom("rotate-certs", 500 + random.nextInt(9000), "rotate-certs", inventory.toString())) {
+                figures.rerunUntilDone("rotate-certs", "rotate-certs", inventory.toString());
             }
             assertEndStateOfLeafRotation(before);
         }
@@ -94,17 +91,63 @@ class ChaosIT {
         killAt("rotate-certs-ca", "rotate-certs-ca:TRUST_BOTH:restart#2", true, "rotate-certs", inventory.toString(), "--ca");
         killAt("rotate-certs-ca", "rotate-certs-ca:NEW_LEAVES:files#1", false, "rotate-certs", inventory.toString(), "--ca");
         killAt("rotate-certs-ca", "rotate-certs-ca:DROP_OLD:restart#1", false, "rotate-certs", inventory.toString(), "--ca");
-        rerunUntilDone("rotate-certs-ca", "rotate-certs", inventory.toString(), "--ca");
+        figures.rerunUntilDone("rotate-certs-ca", "rotate-certs", inventory.toString(), "--ca");
         assertOnlyTheNewCa(oldCa);
         for (int i = 0; i < randomKills; i++) {
             String previous = Files.readString(pki.resolve("ca.crt"));
-            if (killAtRandom("rotate-certs-ca", 1000 + random.nextInt(30000), "rotate-certs", inventory.toString(), "--ca")) {
-                rerunUntilDone("rotate-certs-ca", "rotate-certs", inventory.toString(), "--ca");
+            if (figures.killAtRandom("rotate-certs-ca", 1000 + random.nextInt(30000), "rotate-certs", inventory.toString(), "--ca")) {
+                figures.rerunUntilDone("rotate-certs-ca", "rotate-certs", inventory.toString(), "--ca");
             }
             assertOnlyTheNewCa(previous);
         }
         writer.stopAndAssertEveryAcknowledgedWriteStored(checks);
         assertDataDirsKept(ids);
+    }
+
+    /**
+     * backup killed at random moments (it takes ~2 s here): never a file under a backup name that is not a whole,
+     * verified snapshot with its checksum; the same command then backs up. What a killed run left stays under hidden
+     * names only (removed by a later run once older than a backup can take; unit-tested in LocalBackupsTest).
+     */
+    @Test
+    @Order(3)
+    void backupKilledAtRandomLeavesNoPartialBackupAndTheNextRunBacksUp() throws Exception {
+        Path backups = inventory.resolveSibling("backups/dcs");
+        for (int i = 0; i < Math.max(3, randomKills); i++) {
+            if (figures.killAtRandom("backup", 300 + random.nextInt(2500), "backup", inventory.toString())) {
+                assertEveryBackupWhole(backups);
+                figures.rerunUntilDone("backup", "backup", inventory.toString());
+            }
+            assertEveryBackupWhole(backups);
+        }
+        for (String h : HOSTS) {
+            for (String d : Lab.sshOk(h, "ls -d /var/tmp/dcsprov-backup.* 2>/dev/null || :").lines().filter(l -> !l.isBlank()).toList()) {
+                assertEquals("700 root", Lab.sshOk(h, "stat -c '%a %U' " + d).strip(), h + ": a killed run's copy stays private: " + d);
+            }
+        }
+    }
+
+    private static void assertEveryBackupWhole(Path backups) throws Exception {
+        List<Path> dbs = new ArrayList<>();
+        try (var files = Files.list(backups)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".db")) {
+                    dbs.add(f);
+                } else {
+                    assertTrue(name.endsWith(".db.sha256") || name.startsWith(".download-") && name.endsWith(".part"),
+                            "only backups, their checksums and hidden downloads: " + name);
+                }
+            }
+        }
+        assertTrue(!dbs.isEmpty(), "at least one backup in " + backups);
+        for (Path db : dbs) {
+            String recorded = Files.readString(db.resolveSibling(db.getFileName() + ".sha256")).split("\\s+")[0];
+            Proc.Result sum = Proc.run(List.of("sha256sum", db.toString()));
+            assertEquals(recorded, sum.out().split("\\s+")[0], db + " matches its checksum");
+            Proc.Result st = Proc.run(List.of("etcdctl", "snapshot", "status", db.toString(), "-w", "json"));
+            assertEquals(0, st.exit(), () -> db + " is a whole snapshot for etcdctl: " + st);
+        }
     }
 
     // ---- kills and re-runs ------------------------------------------------------------------------
@@ -114,7 +157,7 @@ class ChaosIT {
         Proc.Result r = Cli.dcsprov(Map.of("DCSPROV_KILL_AT", point), args);
         assertEquals(137, r.exit(), () -> "halted at " + point + ":\n" + r);
         assertTrue(r.err().contains("DCSPROV_KILL_AT: halting at"), r::toString);
-        figures.computeIfAbsent(op, k -> new int[4])[0]++;
+        figures.killed(op);
         if (leaveMemberStopped) {
             String member = r.err().replaceAll("(?s).*halting at \\S+ on (\\S+).*", "$1").strip();
             assertTrue(HOSTS.contains(member), r::toString);
@@ -127,38 +170,6 @@ class ChaosIT {
             assertTrue(status.out().contains("INTERRUPTED: " + op + " ") && status.out().contains("on " + member), status::toString);
             assertTrue(status.out().contains("finish it with: dcsprov " + String.join(" ", args)), status::toString);
         }
-    }
-
-    /** SIGKILL after {@code millis}, wherever the run is. */
-    private boolean killAtRandom(String op, long millis, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Lab.REPO.resolve("dcsprov").toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!p.waitFor(millis, TimeUnit.MILLISECONDS)) {
-            new ProcessBuilder("kill", "-KILL", String.valueOf(p.pid())).start().waitFor();
-            p.waitFor(30, TimeUnit.SECONDS);
-            figures.computeIfAbsent(op, k -> new int[4])[0]++;
-            return true;
-        }
-        assertEquals(0, p.exitValue(), "a run not killed succeeded by itself");
-        return false;
-    }
-
-    /** The same command, again and again, until it exits 0: nothing else is ever run to recover. */
-    private void rerunUntilDone(String op, String... args) {
-        int[] f = figures.computeIfAbsent(op, k -> new int[4]);
-        List<Proc.Result> runs = new ArrayList<>();
-        for (int i = 0; i < MAX_RERUNS; i++) {
-            Proc.Result r = Cli.dcsprov(args);
-            runs.add(r);
-            f[1]++;
-            if (r.exit() == 0) {
-                f[2] = Math.max(f[2], i + 1);
-                return;
-            }
-        }
-        f[3]++;
-        throw new AssertionError("the same command did not finish the job in " + MAX_RERUNS + " runs:\n" + runs);
     }
 
     // ---- independent checks ---------------------------------------------------------------------

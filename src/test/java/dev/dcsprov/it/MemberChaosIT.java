@@ -48,7 +48,9 @@ class MemberChaosIT {
     private Path inventory;
     private Path pki;
     private ChaosIT.Writer writer;
-    private final Map<String, int[]> figures = new TreeMap<>();
+    private final ChaosFigures figures = new ChaosFigures(MAX_RERUNS);
+    private final java.util.Random random = new java.util.Random(Long.getLong("chaos.seed", System.nanoTime()));
+    private final int randomKills = Integer.getInteger("chaos.randomKills", 1);
     private final List<String> markers = new ArrayList<>();
     private int movedAside;
 
@@ -68,8 +70,7 @@ class MemberChaosIT {
     @AfterAll
     void printFigures() {
         // One line per operation, as ChaosIT prints them, for bench/chaos.sh.
-        figures.forEach((op, f) -> System.out.println("CHAOS " + op + " kills=" + f[0] + " reruns=" + f[1]
-                + " max_reruns_one_kill=" + f[2] + " failures=" + f[3]));
+        figures.print();
     }
 
     @Test
@@ -92,8 +93,39 @@ class MemberChaosIT {
         replace("member-replace:join:promote");
     }
 
+    /**
+     * SIGKILL at a random moment of a removal, a join and a replace, in turn ({@code chaos.randomKills} rounds; bench/chaos.sh
+     * runs many), within about the time each takes here (remove ~4 s, join ~8 s, replace ~7 s; a run that ends first
+     * must have succeeded): the same command finishes each. A removal moves the data dir aside exactly once; a killed start may
+     * leave data that the re-run moves aside, so after a join or replace the moved-aside dirs only ever grow, each kept.
+     */
     @Test
     @Order(3)
+    void randomKillsOfRemoveJoinAndReplaceFinishWithTheSameCommand() throws Exception {
+        for (int i = 0; i < randomKills; i++) {
+            String[] remove = {"member", "remove", inventory.toString(), NEW};
+            if (figures.killAtRandom("member-remove", 300 + random.nextInt(4000), remove)) {
+                figures.rerunUntilDone("member-remove", remove);
+            }
+            assertRemovedAndMovedAsideOnce();
+            if (figures.killAtRandom("member-join", 300 + random.nextInt(8000), "apply", inventory.toString())) {
+                figures.rerunUntilDone("member-join", "apply", inventory.toString());
+            }
+            assertFourVoters();
+            assertKeptMovedAsideDirs(movedAside);
+            String oldId = memberIds().get(NEW);
+            String[] replace = {"member", "replace", inventory.toString(), NEW};
+            if (figures.killAtRandom("member-replace", 300 + random.nextInt(7000), replace)) {
+                figures.rerunUntilDone("member-replace", replace);
+            }
+            assertFourVoters();
+            assertNotEquals(oldId, memberIds().get(NEW), "a new member");
+            assertKeptMovedAsideDirs(movedAside + 1);
+        }
+    }
+
+    @Test
+    @Order(4)
     void everyAcknowledgedWriteIsStored() throws Exception {
         writer.stopAndAssertEveryAcknowledgedWriteStored(new ClusterChecks(BASE, pki));
         Set<String> stored = new ClusterChecks(BASE, pki).keys("/before-kill/");
@@ -104,7 +136,7 @@ class MemberChaosIT {
 
     private void join(String point, boolean leaveLearnerStopped) throws IOException {
         kill("member-join", point, leaveLearnerStopped, "apply", inventory.toString());
-        rerunUntilDone("member-join", "apply", inventory.toString());
+        figures.rerunUntilDone("member-join", "apply", inventory.toString());
         assertFourVoters();
         Proc.Result plan = Cli.dcsprov("plan", inventory.toString());
         assertTrue(plan.out().contains("No changes"), () -> "the join is finished, nothing left to do:\n" + plan);
@@ -112,14 +144,14 @@ class MemberChaosIT {
 
     private void remove(String point) throws IOException {
         kill("member-remove", point, false, "member", "remove", inventory.toString(), NEW);
-        rerunUntilDone("member-remove", "member", "remove", inventory.toString(), NEW);
+        figures.rerunUntilDone("member-remove", "member", "remove", inventory.toString(), NEW);
         assertRemovedAndMovedAsideOnce();
     }
 
     private void replace(String point) throws IOException {
         String oldId = memberIds().get(NEW);
         kill("member-replace", point, false, "member", "replace", inventory.toString(), NEW);
-        rerunUntilDone("member-replace", "member", "replace", inventory.toString(), NEW);
+        figures.rerunUntilDone("member-replace", "member", "replace", inventory.toString(), NEW);
         assertFourVoters();
         assertNotEquals(oldId, memberIds().get(NEW), "a new member");
         movedAside++;
@@ -135,7 +167,7 @@ class MemberChaosIT {
         Proc.Result r = Cli.dcsprov(Map.of("DCSPROV_KILL_AT", point), args);
         assertEquals(137, r.exit(), () -> "halted at " + point + ":\n" + r);
         assertTrue(r.err().contains("DCSPROV_KILL_AT: halting at " + point.replaceAll("#.*", "") + " on " + NEW), r::toString);
-        figures.computeIfAbsent(op, k -> new int[4])[0]++;
+        figures.killed(op);
         // The member's own journal (read with ssh, not dcsprov) says what the run was about to do to it.
         assertTrue(Lab.sshOk(NEW, "cat /var/lib/dcsprov/journal").contains("state=started"), point);
         if (leaveStopped) {
@@ -146,21 +178,6 @@ class MemberChaosIT {
         assertTrue(status.out().contains("finish it with: dcsprov " + String.join(" ", args)), status::toString);
     }
 
-    private void rerunUntilDone(String op, String... args) {
-        int[] f = figures.computeIfAbsent(op, k -> new int[4]);
-        List<Proc.Result> runs = new ArrayList<>();
-        for (int i = 0; i < MAX_RERUNS; i++) {
-            Proc.Result r = Cli.dcsprov(args);
-            runs.add(r);
-            f[1]++;
-            if (r.exit() == 0) {
-                f[2] = Math.max(f[2], i + 1);
-                return;
-            }
-        }
-        f[3]++;
-        throw new AssertionError("the same command did not finish the job in " + MAX_RERUNS + " runs:\n" + runs);
-    }
 
     // ---- independent checks: etcdctl and ssh ------------------------------------------------------
 
@@ -190,23 +207,38 @@ class MemberChaosIT {
     }
 
     private void assertRemovedAndMovedAsideOnce() throws IOException {
+        assertRemoved();
+        movedAside++;
+        assertMovedAsideDirs();
+    }
+
+    private void assertRemoved() throws IOException {
         List<JsonNode> members = members(BASE);
         assertEquals(new HashSet<>(BASE), new HashSet<>(members.stream().map(m -> m.path("name").asText()).toList()), members::toString);
         members.forEach(m -> assertFalse(m.path("isLearner").asBoolean(false), m::toString));
         assertHealthyWithOneClusterId(BASE);
         assertNotEquals(0, Lab.ssh(NEW, "systemctl is-active etcd").exit(), "etcd stopped on " + NEW);
         assertNotEquals(0, Lab.ssh(NEW, "test -e " + DATA).exit(), "data dir moved away on " + NEW);
-        movedAside++;
-        assertMovedAsideDirs();
     }
 
     /** Each removal moved the data dir aside exactly once, and every moved-aside dir still holds its member. */
     private void assertMovedAsideDirs() {
+        assertEquals(movedAside, movedAsideDirs().size(), () -> movedAsideDirs().toString());
+    }
+
+    /** At least {@code atLeast} dirs moved aside, each a whole data dir; from now on that many are expected. */
+    private void assertKeptMovedAsideDirs(int atLeast) {
+        List<String> dirs = movedAsideDirs();
+        assertTrue(dirs.size() >= atLeast, () -> "at least " + atLeast + " moved aside, never deleted: " + dirs);
+        movedAside = dirs.size();
+    }
+
+    private List<String> movedAsideDirs() {
         List<String> dirs = Lab.sshOk(NEW, "ls -d " + DATA + ".removed-* 2>/dev/null || :").lines().filter(l -> !l.isBlank()).toList();
-        assertEquals(movedAside, dirs.size(), dirs::toString);
         for (String d : dirs) {
             assertEquals(0, Lab.ssh(NEW, "test -d " + d + "/member/wal && test -d " + d + "/member/snap").exit(), d + " kept, not deleted");
         }
+        return dirs;
     }
 
     private void assertHealthyWithOneClusterId(List<String> hosts) throws IOException {

@@ -41,4 +41,19 @@ class InterruptedOperationTest {
         assertEquals("dcs-82", i.entry().member());
         assertEquals(Optional.empty(), InterruptedOperation.of(Optional.empty(), Map.of("dcs-82", entry("dcs-82", "restart", "done"))));
     }
+
+    @Test
+    void everyInterruptedOperationIsShownEachWithItsOwnMembersMidStep() {
+        JournalEntry join = new JournalEntry("member-join", "join", "dcs-83", "start", "started", "dcsprov apply inv.yml",
+                "2026-12-02T07:00:00Z", 8);
+        var all = InterruptedOperation.all(java.util.List.of(join, entry("dcs-81", "restart", "started")),
+                Map.of("dcs-81", entry("dcs-81", "restart", "started"), "dcs-83", join,
+                        "dcs-84", new JournalEntry("member-remove", "remove", "dcs-84", "remove", "started", "dcsprov member remove inv.yml dcs-84",
+                                "2026-12-02T05:00:00Z", 3)));
+        assertEquals(java.util.List.of("member-join", "rotate-certs-ca", "member-remove"),
+                all.stream().map(i -> i.entry().operation()).toList(), "local records first, then one only the members know of");
+        assertEquals(java.util.List.of("dcs-83"), java.util.List.copyOf(all.get(0).members().keySet()));
+        assertEquals(java.util.List.of("dcs-81"), java.util.List.copyOf(all.get(1).members().keySet()));
+        assertEquals("dcsprov member remove inv.yml dcs-84", all.get(2).command());
+    }
 }

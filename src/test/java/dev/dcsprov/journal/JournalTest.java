@@ -25,9 +25,9 @@ class JournalTest {
         Journal j = Journal.open(pki, "rotate-certs-ca", "dcsprov rotate-certs --ca inv.yml",
                 (member, e) -> remote.add(member + " " + e.step() + " " + e.state()));
         j.begin("NEW_LEAVES", "dcs-81", "files");
-        Path file = pki.resolve(Journal.FILE);
+        Path file = Journal.fileOf(pki, "rotate-certs-ca");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-        JournalEntry e = Journal.readDir(pki).orElseThrow();
+        JournalEntry e = Journal.readDir(pki, "rotate-certs-ca").orElseThrow();
         assertEquals("dcs-81", e.member());
         assertEquals("files", e.step());
         assertTrue(e.inStep());
@@ -36,7 +36,7 @@ class JournalTest {
         j.mark("NEW_LEAVES", "phase-start");
         assertEquals(List.of("dcs-81 files started", "dcs-81 done done"), remote, "operation-wide marks stay local");
         try (var left = Files.list(pki)) {
-            assertEquals(List.of(Journal.FILE), left.map(p -> p.getFileName().toString()).toList(), "no temp file left");
+            assertEquals(List.of("journal-rotate-certs-ca"), left.map(p -> p.getFileName().toString()).toList(), "no temp file left");
         }
     }
 
@@ -51,8 +51,38 @@ class JournalTest {
         next.begin("leaf", "dcs-80", "files");
         assertEquals(Optional.empty(), next.interruptedMember(), "once this run started on a member, the old record is handled");
         next.finished("leaf");
-        assertFalse(Journal.readDir(pki).orElseThrow().interrupted());
+        assertFalse(Journal.readDir(pki, "rotate-certs").orElseThrow().interrupted());
         assertEquals(Optional.empty(), Journal.open(pki, "rotate-certs", "", Journal.MemberJournals.NONE).interrupted());
+    }
+
+    @Test
+    void anotherOperationsRunKeepsTheInterruptedRecordItWouldHaveOverwrittenAndIsToldOfIt() {
+        Journal rotation = Journal.open(pki, "rotate-certs-ca", "dcsprov rotate-certs --ca inv.yml", Journal.MemberJournals.NONE);
+        rotation.begin("NEW_LEAVES", "dcs-81", "restart");
+        Journal join = Journal.open(pki, "member-join", "dcsprov apply inv.yml", Journal.MemberJournals.NONE);
+        assertEquals(List.of("rotate-certs-ca"), join.otherInterrupted().stream().map(JournalEntry::operation).toList());
+        join.begin("join", "dcs-83", "add");
+        join.done("join", "dcs-83", "done");
+        join.finished("join");
+        Journal again = Journal.open(pki, "rotate-certs-ca", "dcsprov rotate-certs --ca inv.yml", Journal.MemberJournals.NONE);
+        assertEquals(Optional.of("dcs-81"), again.interruptedMember(), "the rotation still finishes dcs-81 first");
+        assertEquals(List.of(), again.otherInterrupted(), "the finished join is not pending");
+        assertEquals(List.of("rotate-certs-ca"), Journal.readAll(pki).stream().filter(JournalEntry::interrupted)
+                .map(JournalEntry::operation).toList());
+    }
+
+    @Test
+    void theSingleRecordOfEarlierReleasesIsReadByItsOperationAndReplacedByItsFirstRecord() throws Exception {
+        JournalEntry old = new JournalEntry("rotate-certs", "leaf", "dcs-80", "restart", "started", "dcsprov rotate-certs inv.yml",
+                "2026-12-01T06:00:00Z", 9);
+        Files.writeString(pki.resolve(Journal.LEGACY_FILE), old.text());
+        assertEquals(Optional.empty(), Journal.open(pki, "member-join", "", Journal.MemberJournals.NONE).interrupted());
+        Journal next = Journal.open(pki, "rotate-certs", "dcsprov rotate-certs inv.yml", Journal.MemberJournals.NONE);
+        assertEquals(Optional.of("dcs-80"), next.interruptedMember());
+        assertEquals(List.of(old), Journal.readAll(pki), "status sees it too");
+        next.begin("leaf", "dcs-80", "files");
+        assertFalse(Files.exists(pki.resolve(Journal.LEGACY_FILE)), "superseded by journal-rotate-certs");
+        assertEquals("files", Journal.readDir(pki, "rotate-certs").orElseThrow().step());
     }
 
     @Test

@@ -118,7 +118,7 @@ class MembershipResumeTest {
         List<String> remote = new ArrayList<>();
         Journal j = Journal.open(pki, "member-remove", "dcsprov member remove inv.yml dcs-24", (m, e) -> remote.add(m));
         j.beginLocally("remove", "dcs-24", "remove");
-        JournalEntry e = Journal.readDir(pki).orElseThrow();
+        JournalEntry e = Journal.readDir(pki, "member-remove").orElseThrow();
         assertEquals("dcs-24", e.member());
         assertTrue(e.inStep());
         assertEquals(List.of(), remote);

@@ -1,0 +1,68 @@
+package dev.dcsprov.it;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * What a chaos class did per operation: kills, re-runs needed, the most re-runs one kill needed and
+ * failures. The re-run is always the same command: nothing else is ever run to recover. Printed as one
+ * {@code CHAOS} line per operation, which bench/chaos.sh sums.
+ */
+final class ChaosFigures {
+    private final int maxReruns;
+    private final Map<String, int[]> figures = new TreeMap<>();
+
+    ChaosFigures(int maxReruns) {
+        this.maxReruns = maxReruns;
+    }
+
+    void killed(String op) {
+        of(op)[0]++;
+    }
+
+    /** Runs dcsprov with {@code args} and SIGKILLs it after {@code millis}, wherever it is; false when it finished first (it must succeed then). */
+    boolean killAtRandom(String op, long millis, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Lab.REPO.resolve("dcsprov").toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(millis, TimeUnit.MILLISECONDS)) {
+            new ProcessBuilder("kill", "-KILL", String.valueOf(p.pid())).start().waitFor();
+            p.waitFor(30, TimeUnit.SECONDS);
+            killed(op);
+            return true;
+        }
+        assertEquals(0, p.exitValue(), "a run not killed succeeded by itself");
+        return false;
+    }
+
+    /** The same command, again and again, until it exits 0, at most {@code maxReruns} times. */
+    void rerunUntilDone(String op, String... args) {
+        int[] f = of(op);
+        List<Proc.Result> runs = new ArrayList<>();
+        for (int i = 0; i < maxReruns; i++) {
+            Proc.Result r = Cli.dcsprov(args);
+            runs.add(r);
+            f[1]++;
+            if (r.exit() == 0) {
+                f[2] = Math.max(f[2], i + 1);
+                return;
+            }
+        }
+        f[3]++;
+        throw new AssertionError("the same command did not finish the job in " + maxReruns + " runs:\n" + runs);
+    }
+
+    void print() {
+        figures.forEach((op, f) -> System.out.println("CHAOS " + op + " kills=" + f[0] + " reruns=" + f[1]
+                + " max_reruns_one_kill=" + f[2] + " failures=" + f[3]));
+    }
+
+    private int[] of(String op) {
+        return figures.computeIfAbsent(op, k -> new int[4]);
+    }
+}
