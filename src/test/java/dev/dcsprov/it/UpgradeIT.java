@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * dcsprov upgrade on one bookworm cluster (etcd 3.4.23) with auth and a user: refused with a member down, a forced
  * failure on the second member put back and rolled back with --to, then 3.4 -> 3.5.16 from Debian 13's package under a
  * retrying writer, and the way back after the cluster version moved (restore); then a release tarball made of Debian 13's
- * binaries: one with a wrong SHA-256 and one for arm64 refused, the real one 3.4 -> 3.5 under a writer. Versions are read with curl from etcd's
+ * binaries: one with a wrong SHA-256 and one for arm64 refused, the real one 3.4 -> 3.5 under a writer, and README's way back from it
+ * (the drop-in removed, the snapshot that upgrade took restored). Versions are read with curl from etcd's
  * /version and with dpkg on the hosts, never with dcsprov code.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
