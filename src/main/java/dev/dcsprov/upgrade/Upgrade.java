@@ -114,7 +114,12 @@ public final class Upgrade {
         }
         RollingUpgrade rolling = new RollingUpgrade(etcd, ClusterMember.of(members, cluster), installer,
                 m -> progress.accept(m), Waiting.REAL);
-        RollingUpgrade.Preflight pre = rolling.preflight(target.version());
+        RollingUpgrade.Preflight pre;
+        try {
+            pre = rolling.preflight(target.version());
+        } catch (DcsprovException refused) {
+            throw backFromTarball(refused, previous, target, versions);
+        }
         List<Row> rows = new ArrayList<>();
         for (Host h : members) {
             rows.add(new Row(h.name(), pre.running().get(h.name()) + " (" + previous.get(h.name()).label() + ")",
@@ -139,6 +144,36 @@ public final class Upgrade {
         Optional<String> after = rolling.awaitClusterVersion(target.version());
         progress.accept("cluster version " + pre.clusterVersion().orElse("unknown") + " -> " + after.orElse("unknown"));
         return new Result(targetDeb, rows, Optional.of(snapshot), done, pre.clusterVersion(), after, checks, rolling.secondsPerMember());
+    }
+
+    /**
+     * A move to an older package, refused because members run a newer minor from an etcd_tarball and the cluster version
+     * moved: says what "restore with the old etcd installed" means for a tarball install (README, Upgrades). The package
+     * stayed installed under dcsprov's drop-in, so the way back is that drop-in removed, then restore. Any other refusal
+     * is returned as it is.
+     */
+    static DcsprovException backFromTarball(DcsprovException refused, Map<String, RollingUpgrade.Release> previous,
+                                            RollingUpgrade.Release target, Map<String, HostInstaller.HostVersions> versions) {
+        Optional<RollingUpgrade.Release> newer = previous.values().stream()
+                .filter(r -> r.kind() == RollingUpgrade.Kind.DIRECTORY && r.version().compareTo(target.version()) > 0
+                        && !r.version().sameMinor(target.version()))
+                .findFirst();
+        if (refused.exitCode() != ExitCode.UNSAFE || target.kind() != RollingUpgrade.Kind.PACKAGE || newer.isEmpty()
+                || refused.fix().filter(f -> f.contains("dcsprov restore")).isEmpty()) {
+            return refused;
+        }
+        String deb = target.label().split(" ")[0];
+        boolean installed = versions.values().stream().allMatch(v -> v.installed().filter(deb::equals).isPresent());
+        String dir = newer.get().label().split(" ")[0];
+        String fix = "etcd runs from " + dir + " through " + HostInstaller.DROP_IN + "; the distribution package "
+                + (installed ? "etcd-server " + deb + " is still installed under it" : "under it is not etcd-server " + deb + " on every member")
+                + ". To go back: take etcd_tarball and etcd_tarball_sha256 out of the inventory; on every member 'systemctl stop etcd', "
+                + "'rm " + HostInstaller.DROP_IN + "', 'systemctl daemon-reload'"
+                + (installed ? "" : ", 'apt-get install --allow-downgrades etcd-server=" + deb + " etcd-client=" + deb
+                        + "' (with a policy-rc.d that exits 101, so the package starts nothing)")
+                + " ('/usr/bin/etcd --version' then says " + target.version() + "); then 'dcsprov restore INVENTORY SNAPSHOT' with the "
+                + "snapshot the upgrade took first (its path was printed as 'snapshot before the upgrade'). See README, Upgrades";
+        return new DcsprovException(refused.exitCode(), refused.summary(), refused.detail().orElse(""), fix, refused);
     }
 
     /** The release's apt source and pin, and fresh lists, on every member once the run may proceed; no member changed yet. */

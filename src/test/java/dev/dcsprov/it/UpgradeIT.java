@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * dcsprov upgrade on one bookworm cluster (etcd 3.4.23) with auth and a user: refused with a member down, a forced
  * failure on the second member put back and rolled back with --to, then 3.4 -> 3.5.16 from Debian 13's package under a
  * retrying writer, and the way back after the cluster version moved (restore); then a release tarball made of Debian 13's
- * binaries: one with a wrong SHA-256 and one for arm64 refused, the real one 3.4 -> 3.5 under a writer. Versions are read with curl from etcd's
+ * binaries: one with a wrong SHA-256 and one for arm64 refused, the real one 3.4 -> 3.5 under a writer, and README's way back from it
+ * (the drop-in removed, the snapshot that upgrade took restored). Versions are read with curl from etcd's
  * /version and with dpkg on the hosts, never with dcsprov code.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -45,6 +46,7 @@ class UpgradeIT {
     private ClusterChecks checks;
     private Path snapshot;
     private Path goodTarball;
+    private Path tarballSnapshot;
 
     @BeforeAll
     void bookwormClusterWithAuth() throws IOException {
@@ -240,6 +242,108 @@ class UpgradeIT {
         }
         assertEquals("3.5.0", clusterVersion());
         assertEquals("v1", assertOk(asApp("get", "/service/main/before", "--print-value-only")).strip());
+        Matcher m = Pattern.compile("snapshot before the upgrade: (\\S+)").matcher(r.out());
+        assertTrue(m.find(), r::toString);
+        tarballSnapshot = Path.of(m.group(1));
+    }
+
+    /**
+     * README, Upgrades, "after it moved, with etcd_tarball", word for word: etcd_tarball out of the inventory; on every
+     * member stop etcd, remove dcsprov's drop-in, daemon-reload (check /usr/bin/etcd --version); restore the snapshot
+     * the tarball upgrade took. Reuses test 6's cluster (3.5.16 from /opt/dcsprov/etcd/3.5.16, cluster version 3.5).
+     */
+    @Test
+    @Order(7)
+    void afterTheTarballUpgradeMovedTheClusterVersionGoingBackIsRestore() throws IOException {
+        assertTrue(tarballSnapshot != null && Files.isRegularFile(tarballSnapshot), "test 6 took a snapshot: " + tarballSnapshot);
+        Proc.Result refused = dcsprov("upgrade", "--to", "3.4.23", inventory.toString());
+        assertEquals(6, refused.exit(), refused::toString);
+        assertTrue(refused.err().contains("cluster version is already 3.5") && refused.err().contains("dcsprov restore")
+                && refused.err().contains("'rm /etc/systemd/system/etcd.service.d/dcsprov-etcd.conf'"),
+                "the fix names the drop-in and restore: " + refused);
+        for (String h : HOSTS) {
+            assertEquals("3.5.16", serverVersion(h), h + ": the refused run changed nothing");
+            assertTrue(Lab.sshOk(h, "systemctl cat etcd").contains("ExecStart=/opt/dcsprov/etcd/3.5.16/etcd $DAEMON_ARGS"), h);
+        }
+        // What the snapshot holds, read without dcsprov: its revision (this machine's etcdctl), then the keyspace at that
+        // revision from the running cluster (auto-compaction keeps an hour of history).
+        Proc.Result st = Proc.run(List.of("etcdctl", "snapshot", "status", tarballSnapshot.toString(), "-w", "json"), Map.of("ETCDCTL_API", "3"), null, 60);
+        assertEquals(0, st.exit(), st::toString);
+        long revision = JSON.readTree(st.out()).get("revision").asLong();
+        Map<String, String> inSnapshot = keyspace("--rev=" + revision);
+        assertEquals("v1", inSnapshot.get("/service/main/before"), "a key written before the snapshot: " + inSnapshot.keySet());
+        assertOk(asApp("put", "/service/main/after-tarball-snapshot", "v3"));
+        Map<String, String> before = keyspace();
+        assertTrue(before.containsKey("/service/main/after-tarball-snapshot") && before.size() > inSnapshot.size() + 1,
+                "the writer of test 6 wrote keys after the snapshot too: " + before.size() + " keys now, " + inSnapshot.size() + " in it");
+        String oldClusterId = clusterIds().iterator().next();
+        Map<String, List<String>> dataDirs = new java.util.HashMap<>();
+        HOSTS.forEach(h -> dataDirs.put(h, Lab.sshOk(h, "ls -1 /var/lib/etcd").lines().toList()));
+
+        writeInventory("");
+        for (String h : HOSTS) {
+            String v = Lab.sshOk(h, "systemctl stop etcd && rm /etc/systemd/system/etcd.service.d/dcsprov-etcd.conf && systemctl daemon-reload"
+                    + " && /usr/bin/etcd --version");
+            assertTrue(v.contains("etcd Version: 3.4.23"), h + ": " + v);
+        }
+        Proc.Result restore = dcsprov("restore", inventory.toString(), tarballSnapshot.toString());
+        assertEquals(0, restore.exit(), restore::toString);
+
+        checks.health();
+        for (String h : HOSTS) {
+            assertEquals("3.4.23", serverVersion(h), h);
+            String unit = Lab.sshOk(h, "systemctl cat etcd");
+            assertTrue(!unit.contains("dcsprov-etcd.conf") && !unit.contains("/opt/dcsprov") && unit.contains("ExecStart=/usr/bin/etcd $DAEMON_ARGS"),
+                    h + ": Debian's unit as shipped: " + unit);
+            assertEquals("/usr/bin/etcd", Lab.sshOk(h, "readlink /proc/$(systemctl show -p MainPID --value etcd)/exe").strip(), h);
+            assertEquals("3.4.23-4+b4", packageVersion(h), h);
+            // Nothing deleted: the unpacked tarball stays, every data dir that was there is still there (the 3.5 one moved aside).
+            assertEquals("etcd\netcdctl\netcdutl", Lab.sshOk(h, "ls -1 /opt/dcsprov/etcd/3.5.16").strip(), h);
+            List<String> now = Lab.sshOk(h, "ls -1 /var/lib/etcd").lines().toList();
+            assertTrue(now.containsAll(dataDirs.get(h)) && now.size() == dataDirs.get(h).size() + 1
+                    && now.stream().filter(d -> !dataDirs.get(h).contains(d)).allMatch(d -> d.contains(".before-restore-")),
+                    h + ": " + dataDirs.get(h) + " -> " + now);
+            String aside = now.stream().filter(d -> !dataDirs.get(h).contains(d)).findFirst().orElseThrow();
+            assertEquals("kept", Lab.sshOk(h, "test -s /var/lib/etcd/" + aside + "/member/snap/db && echo kept").strip(), h + ": the 3.5 data in " + aside);
+        }
+        assertEquals("3.4.0", clusterVersion());
+        java.util.Set<String> ids = clusterIds();
+        assertEquals(1, ids.size(), "one cluster: " + ids);
+        assertTrue(!ids.contains(oldClusterId), "a new cluster ID (a new token): " + ids);
+        assertEquals(inSnapshot, keyspace(), "exactly the keys and values of the snapshot");
+        assertEquals("v1", assertOk(asApp("get", "/service/main/before", "--print-value-only")).strip(), "the user still logs in");
+        assertEquals("", assertOk(asApp("get", "/service/main/after-tarball-snapshot")).strip(), "written after the snapshot: gone");
+        Proc.Result plan = dcsprov("plan", inventory.toString());
+        assertEquals(0, plan.exit(), plan::toString);
+        assertTrue(plan.out().contains("No changes"), "the cluster matches the inventory without etcd_tarball: " + plan);
+    }
+
+    /** Every key and its value, read as root with this machine's etcdctl over the lab; {@code rev}: at a past revision. */
+    private Map<String, String> keyspace(String... rev) throws IOException {
+        List<String> args = new ArrayList<>(List.of("get", "", "--prefix", "-w", "json"));
+        args.addAll(List.of(rev));
+        Proc.Result r = Cli.etcdctl(pki, endpoints, args.toArray(String[]::new));
+        assertEquals(0, r.exit(), r::toString);
+        Map<String, String> kv = new java.util.TreeMap<>();
+        java.util.Base64.Decoder b64 = java.util.Base64.getDecoder();
+        for (JsonNode n : JSON.readTree(r.out()).path("kvs")) {
+            kv.put(new String(b64.decode(n.get("key").asText()), java.nio.charset.StandardCharsets.UTF_8),
+                    n.has("value") ? new String(b64.decode(n.get("value").asText()), java.nio.charset.StandardCharsets.UTF_8) : "");
+        }
+        return kv;
+    }
+
+    /** The cluster ID each member reports (etcdctl endpoint status). */
+    private java.util.Set<String> clusterIds() throws IOException {
+        Proc.Result s = Cli.etcdctl(pki, endpoints, "endpoint", "status", "-w", "json");
+        assertEquals(0, s.exit(), s::toString);
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        JsonNode all = JSON.readTree(s.out());
+        assertEquals(HOSTS.size(), all.size(), s::toString);
+        for (JsonNode n : all) {
+            ids.add(n.get("Status").get("header").get("cluster_id").asText());
+        }
+        return ids;
     }
 
     /**
