@@ -52,9 +52,16 @@ final class ChaosFigures {
                 f[2] = Math.max(f[2], i + 1);
                 return;
             }
+            // A re-run that did not finish: why, for the log (the figures count it; more than 1 for one kill is worth a look).
+            System.out.println("CHAOS-RERUN " + op + " run " + (i + 1) + " exit " + r.exit() + ":\n" + tail(r.out() + r.err(), 15));
         }
         f[3]++;
         throw new AssertionError("the same command did not finish the job in " + maxReruns + " runs:\n" + runs);
+    }
+
+    private static String tail(String text, int lines) {
+        List<String> l = text.lines().toList();
+        return String.join("\n", l.subList(Math.max(0, l.size() - lines), l.size()));
     }
 
     void print() {

@@ -115,10 +115,10 @@ class ChaosIT {
         Path backups = inventory.resolveSibling("backups/dcs");
         for (int i = 0; i < Math.max(3, randomKills); i++) {
             if (figures.killAtRandom("backup", 300 + random.nextInt(2500), "backup", inventory.toString())) {
-                assertEveryBackupWhole(backups);
+                assertEveryBackupWhole(backups, false);
                 figures.rerunUntilDone("backup", "backup", inventory.toString());
             }
-            assertEveryBackupWhole(backups);
+            assertEveryBackupWhole(backups, true);
         }
         for (String h : HOSTS) {
             for (String d : Lab.sshOk(h, "ls -d /var/tmp/dcsprov-backup.* 2>/dev/null || :").lines().filter(l -> !l.isBlank()).toList()) {
@@ -127,8 +127,51 @@ class ChaosIT {
         }
     }
 
-    private static void assertEveryBackupWhole(Path backups) throws Exception {
+    /**
+     * restore (of a healthy cluster, so with --replace-healthy-cluster in the command) killed at random moments: the same
+     * command again leaves the cluster as the snapshot had it (a key written after it gone), healthy with one new
+     * cluster ID, every data dir it replaced moved aside and kept, and no snapshot copy left in /var/tmp.
+     */
+    @Test
+    @Order(4)
+    void restoreKilledAtRandomFinishesWithTheSameCommand() throws Exception {
+        assertEquals(0, Cli.etcdctl(pki, endpoints, "put", "/restore-chaos/before", "in the snapshot").exit());
+        Proc.Result b = Cli.dcsprov("backup", inventory.toString());
+        assertEquals(0, b.exit(), b::toString);
+        String snapshot = b.out().lines().filter(l -> l.contains(" saved as ")).findFirst().orElseThrow(() -> new AssertionError(b.toString()))
+                .replaceAll(".* saved as ", "").strip();
+        String[] restore = {"restore", inventory.toString(), snapshot, "--replace-healthy-cluster"};
+        for (int i = 0; i < Math.max(2, randomKills); i++) {
+            assertEquals(0, Cli.etcdctl(pki, endpoints, "put", "/restore-chaos/after", "not in the snapshot").exit());
+            if (figures.killAtRandom("restore", 500 + random.nextInt(6000), restore)) {
+                figures.rerunUntilDone("restore", restore);
+            }
+            checks.health();
+            assertEquals(Set.of("/restore-chaos/before"), checks.keys("/restore-chaos/"), "the snapshot's keys, nothing after it");
+            Set<String> clusterIds = new java.util.HashSet<>();
+            Proc.Result st = Cli.etcdctl(pki, endpoints, "endpoint", "status", "-w", "json");
+            assertEquals(0, st.exit(), st::toString);
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(st.out())
+                    .forEach(e -> clusterIds.add(e.path("Status").path("header").path("cluster_id").asText()));
+            assertEquals(1, clusterIds.size(), st::toString);
+            for (String h : HOSTS) {
+                List<String> aside = Lab.sshOk(h, "ls -d /var/lib/etcd/dcs.before-restore-* 2>/dev/null || :").lines()
+                        .filter(l -> !l.isBlank()).toList();
+                assertTrue(aside.size() >= i + 1, h + ": every replaced data dir moved aside: " + aside);
+                for (String d : aside) {
+                    assertEquals(0, Lab.ssh(h, "test -d " + d + "/member/wal").exit(), h + ": " + d + " kept, not deleted");
+                }
+                assertEquals("", Lab.sshOk(h, "ls -d /var/tmp/dcsprov-restore.* 2>/dev/null || :").strip(), h + ": no snapshot copy left");
+            }
+        }
+    }
+
+    /** Every file under a backup name is whole and matches its checksum; {@code some}: at least one (after a run that succeeded). */
+    private static void assertEveryBackupWhole(Path backups, boolean some) throws Exception {
         List<Path> dbs = new ArrayList<>();
+        if (!some && !Files.exists(backups)) {
+            return; // killed before it made the backups dir
+        }
         try (var files = Files.list(backups)) {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString();
@@ -140,7 +183,7 @@ class ChaosIT {
                 }
             }
         }
-        assertTrue(!dbs.isEmpty(), "at least one backup in " + backups);
+        assertTrue(!some || !dbs.isEmpty(), "at least one backup in " + backups);
         for (Path db : dbs) {
             String recorded = Files.readString(db.resolveSibling(db.getFileName() + ".sha256")).split("\\s+")[0];
             Proc.Result sum = Proc.run(List.of("sha256sum", db.toString()));
