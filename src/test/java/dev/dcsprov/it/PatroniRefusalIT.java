@@ -149,10 +149,35 @@ class PatroniRefusalIT {
         assertFalse(before.caNext());
         Proc.Result r = s.dcsprovOk("rotate-certs", "--ca", inventory("fixed", List.of(MEMBER), true).toString());
         assertTrue(r.out().contains("CA ROTATED"), r::toString);
+        // One member: each restart leaves etcd without quorum, which Patroni tolerates for retry_timeout (the stand-in's 10 s).
+        assertTrue(r.out().contains("restarting " + MEMBER + " leaves etcd without quorum until it is back (a cluster of 1 member): "
+                + "Patroni on " + MEMBER + " demotes its primary if that lasts longer than retry_timeout (10 s)"), r::toString);
+        assertTrue(r.out().matches("(?s).*etcd was without quorum for at most \\d+\\.\\d s while " + MEMBER + " restarted.*"), r::toString);
+        assertTrue(r.out().contains("(ttl 30 s, loop_wait 10 s, retry_timeout 10 s; at most 60 s)"), r::toString);
         Snapshot after = snapshot();
         assertNotEquals(before.ca(), after.ca());
         assertEquals(after.ca(), Lab.sshOk(MEMBER, "sha256sum < /etc/patroni/dcs/current/ca.crt").split(" ")[0],
                 "Patroni ends with the new CA alone");
+    }
+
+    @Test
+    @Order(4)
+    void restoreWarnsThatAPatroniClusterNotPausedDemotesAndAnAbsentPatroniHostDoesNotStopIt() throws IOException {
+        Path inv = inventory("absent", List.of(MEMBER, ABSENT), true);
+        Proc.Result backup = s.dcsprovOk("backup", inv.toString());
+        Path snapshot;
+        try (var files = Files.list(s.dir.resolve("backups/dcs"))) {
+            snapshot = files.filter(f -> f.toString().endsWith(".db")).findFirst().orElseThrow(() -> new AssertionError(backup.toString()));
+        }
+        String pid = Lab.sshOk(MEMBER, "systemctl show -p MainPID --value etcd").strip();
+        Proc.Result r = s.dcsprov("restore", inv.toString(), snapshot.toString());
+        // The serving cluster is restore's own refusal (exit 6), reached although dcs-59 is absent; the warnings come first.
+        refused(r, 6, "--replace-healthy-cluster");
+        assertTrue(r.out().contains("[cluster] warning: Patroni cluster 'main' (" + MEMBER + ") is not paused: restore stops etcd on every "
+                + "member for longer than its retry_timeout (10 s), so its primary demotes"), r::toString);
+        assertTrue(r.out().contains("'patronictl pause' before the restore"), r::toString);
+        assertTrue(r.out().contains("[cluster] warning: Patroni on " + ABSENT + " could not be asked"), r::toString);
+        assertEquals(pid, Lab.sshOk(MEMBER, "systemctl show -p MainPID --value etcd").strip(), "etcd was not stopped");
         s.log("done");
     }
 }
