@@ -71,6 +71,25 @@ class DcsOutageTest {
     }
 
     @Test
+    void theRollingRestartHookOfEveryClientDeliveryRunsJustBeforeAndAfterEachRestart() {
+        FakeEtcdCluster fake = new FakeEtcdCluster("a", "b", "c").leader("c");
+        dev.dcsprov.rotate.ClientDelivery clients = new dev.dcsprov.rotate.ClientDelivery() {
+            @Override
+            public void beforeMember(String member) {
+                fake.events.add("before " + member);
+            }
+
+            @Override
+            public void afterMember(String member) {
+                fake.events.add("after " + member);
+            }
+        };
+        new RollingRestart(fake, fake.members(), fake, progress::add, fake).run(List.of("a", "c"), clients.afterEachMember(), LABELS);
+        assertEquals(List.of("before a", "restart a", "after a", "before c", "restart c", "after c"), fake.events.stream()
+                .filter(e -> e.startsWith("before ") || e.startsWith("restart ") || e.startsWith("after ")).toList());
+    }
+
+    @Test
     void theDynamicSettingsArePatronisOwnOrItsDefaults() {
         PatroniFacts f = patroni("{\"ttl\": 40, \"loop_wait\": 5, \"retry_timeout\": 15, \"failsafe_mode\": true}", ", \"pause\": true");
         assertEquals(15, f.retryTimeout());
