@@ -195,7 +195,7 @@ public final class Provisioner {
                 } else {
                     membershipChanges.promoteLearners(memberChanges);
                     rollOut(clusterChanges.stream().filter(c -> !memberChanges.contains(c)).toList(),
-                            new PatroniClients(patroni, reporter).afterEachMember());
+                            new PatroniClients(patroni, reporter, gateMembers.size()).afterEachMember());
                     membershipChanges.joinAndRemove(memberChanges);
                 }
                 if (clusterChanges.isEmpty()) {

@@ -133,7 +133,8 @@ abstract class InventoryCommand implements Callable<Integer> {
         Connections connections = Connections.open(new SshConnector(), targets, policy, Math.max(1, options.forks));
         if (!connections.allOpen()) {
             connections.close();
-            Map<String, RemoteException> failed = connections.failed();
+            Map<String, RemoteException> failed = new java.util.LinkedHashMap<>();
+            connections.failed().forEach((host, e) -> failed.put(host, withPatroniFix(inventory, host, e)));
             if (failed.size() == 1) {
                 throw failed.values().iterator().next();
             }
@@ -144,6 +145,22 @@ abstract class InventoryCommand implements Callable<Integer> {
                     "nothing was changed on any host; fix the connections above and run again");
         }
         return new Hosts(connections.open(), Math.max(1, options.forks));
+    }
+
+    /**
+     * A Patroni host that is not a member: its failure says why dcsprov needs it (its etcd files and the check
+     * before any member is touched) and the other way out, taking it out of the Patroni group.
+     */
+    static RemoteException withPatroniFix(Inventory inventory, String host, RemoteException e) {
+        if (inventory.member(host).isPresent() || inventory.patroni().stream().noneMatch(p -> p.name().equals(host))) {
+            return e;
+        }
+        String summary = e.summary().startsWith(host + ": ") ? e.summary().substring(host.length() + 2) : e.summary();
+        return new RemoteException(e.exitCode(), host, summary + " (a Patroni host)",
+                e.detail().map(d -> d + "\n").orElse("") + host + " is in the Patroni group: dcsprov delivers Patroni's etcd files there and checks it before any member is touched. "
+                        + "Nothing was changed on any host.",
+                e.fix().map(f -> f + "; or ").orElse("") + "take " + host + " out of the Patroni group if Patroni no longer runs there",
+                e);
     }
 
     /**

@@ -10,6 +10,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import dev.dcsprov.inventory.PatroniHost;
+import dev.dcsprov.patroni.DcsOutage;
+import dev.dcsprov.patroni.PatroniFacts;
+import dev.dcsprov.patroni.PatroniProbe;
+import dev.dcsprov.ssh.Connection;
+import dev.dcsprov.ssh.Connections;
+import dev.dcsprov.ssh.HostKeyPolicy;
+import dev.dcsprov.ssh.SshConnector;
+import dev.dcsprov.ssh.SshTarget;
 
 /** dcsprov restore: the whole cluster rebuilt from one snapshot. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
@@ -46,6 +58,11 @@ final class RestoreCommand extends InventoryCommand {
             Restore restore = restore(inventory, hosts, json);
             Restore.Planned planned = restore.plan(snapshot, replaceHealthy);
             showPlan(planned.plan());
+            List<String> warnings = patroniWarnings(inventory, hosts);
+            if (!json) {
+                warnings.forEach(w -> out().println("[cluster] warning: " + w));
+                out().flush();
+            }
             Restore.Result r = restore.run(planned);
             if (json) {
                 ObjectMapper m = JsonReporter.JSON;
@@ -58,6 +75,7 @@ final class RestoreCommand extends InventoryCommand {
                 n.put("snapshotTotalKey", r.status().totalKey());
                 n.put("token", r.token());
                 n.put("keys", r.keys());
+                warnings.forEach(n.withArray("warnings")::add);
                 r.members().forEach(x -> n.withArray("members").addObject().put("host", x.host()).put("revision", x.revision())
                         .put("leader", x.leader()).put("previousDataDir", x.movedAside()));
                 printJson(n);
@@ -84,5 +102,38 @@ final class RestoreCommand extends InventoryCommand {
                 out().flush();
             }
         });
+    }
+
+    /**
+     * Restore stops every member: each Patroni cluster that is not paused demotes its primary (see {@link DcsOutage}).
+     * Asked before anything stops; a Patroni host that cannot be reached is named, and does not stop the restore
+     * (etcd may be down because of what restore repairs).
+     */
+    private List<String> patroniWarnings(Inventory inventory, Hosts members) {
+        if (inventory.patroni().isEmpty()) {
+            return List.of();
+        }
+        List<SshTarget> others = inventory.patroni().stream().filter(p -> !members.connected(p.name()))
+                .map(p -> target(p.host())).toList();
+        HostKeyPolicy policy = options.acceptNewHostKeys
+                ? HostKeyPolicy.acceptNew(inventory.cluster().knownHostsFiles())
+                : HostKeyPolicy.strict(inventory.cluster().knownHostsFiles());
+        Map<String, PatroniFacts> facts = new LinkedHashMap<>();
+        Map<String, String> unasked = new LinkedHashMap<>();
+        try (Connections extra = Connections.open(new SshConnector(), others, policy, Math.max(1, options.forks))) {
+            extra.failed().forEach((host, e) -> unasked.put(host, e.summary()));
+            for (PatroniHost p : inventory.patroni()) {
+                Connection c = members.connected(p.name()) ? members.connection(p.name()) : extra.open().get(p.name());
+                if (c == null) {
+                    continue;
+                }
+                try {
+                    facts.put(p.name(), PatroniProbe.read(c, p));
+                } catch (RuntimeException e) {
+                    unasked.put(p.name(), e.getMessage());
+                }
+            }
+        }
+        return DcsOutage.restoreWarnings(facts, unasked);
     }
 }

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 public final class PatroniClients implements ClientDelivery {
     private final PatroniDelivery delivery;
     private final Reporter reporter;
+    private final DcsOutage outage;
 
     /** The inventory's Patroni hosts (none is fine: then every hook does nothing), reporting to {@code progress}. */
     public static PatroniClients of(Inventory inventory, Hosts hosts, PkiStore store, Consumer<String> progress) {
@@ -24,8 +25,14 @@ public final class PatroniClients implements ClientDelivery {
     }
 
     public PatroniClients(PatroniDelivery delivery, Reporter reporter) {
+        this(delivery, reporter, delivery.memberCount());
+    }
+
+    /** @param members voting members of the cluster the run restarts (apply: those already in it, not those to join) */
+    public PatroniClients(PatroniDelivery delivery, Reporter reporter, int members) {
         this.delivery = delivery;
         this.reporter = reporter;
+        this.outage = new DcsOutage(delivery::read, System::nanoTime, reporter::progress, members);
     }
 
     @Override
@@ -40,10 +47,19 @@ public final class PatroniClients implements ClientDelivery {
         delivery.deliver(why, reporter);
     }
 
+    /** A restart that costs quorum (one or two members) is announced with what Patroni tolerates, and measured. */
+    @Override
+    public void beforeMember(String member) {
+        if (delivery.any()) {
+            outage.before(member);
+        }
+    }
+
     /** Every running Patroni still answers and has reached etcd since the member came back (see {@link PatroniDelivery#awaitReachedEtcd}). */
     @Override
     public void afterMember(String member) {
         if (delivery.any()) {
+            outage.after(member);
             delivery.awaitReachedEtcd(member + " restarted", reporter);
         }
     }

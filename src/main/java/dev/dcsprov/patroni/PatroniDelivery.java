@@ -41,6 +41,11 @@ public final class PatroniDelivery {
         this.secrets = secrets;
     }
 
+    /** The members the inventory lists (a rolling restart of one or two costs quorum, see {@link DcsOutage}). */
+    public int memberCount() {
+        return inventory.members().size();
+    }
+
     public boolean any() {
         return !inventory.patroni().isEmpty();
     }
@@ -201,7 +206,8 @@ public final class PatroniDelivery {
         PatroniFacts f = first;
         Duration limit = Duration.ofSeconds(Math.max(60, f.ttl() + 3L * f.loopWait()));
         long end = System.nanoTime() + limit.toNanos();
-        reporter.progress("waiting for Patroni on " + p.name() + " to talk to etcd after " + after);
+        reporter.progress("waiting for Patroni on " + p.name() + " to talk to etcd after " + after + " (" + f.dcsSettings()
+                + "; at most " + limit.toSeconds() + " s)");
         while (true) {
             if (f.patroni().isPresent() && f.state().equals("running") && f.dcsLastSeen() >= since) {
                 reporter.progress("Patroni on " + p.name() + " is " + f.role() + ", running, and reached etcd");

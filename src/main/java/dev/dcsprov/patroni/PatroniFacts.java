@@ -52,4 +52,33 @@ public record PatroniFacts(boolean unitLoaded, boolean unitActive, boolean osUse
     public int loopWait() {
         return config.map(c -> c.path("loop_wait").asInt(10)).orElse(10);
     }
+
+    /**
+     * retry_timeout from Patroni's dynamic configuration (its default 10 s): how long Patroni retries DCS calls. A
+     * leader whose DCS calls fail for longer demotes its primary, unless the cluster is paused or failsafe_mode holds.
+     */
+    public int retryTimeout() {
+        return config.map(c -> c.path("retry_timeout").asInt(10)).orElse(10);
+    }
+
+    /** The Patroni cluster is paused (maintenance mode, {@code patronictl pause}): Patroni changes nothing of PostgreSQL. */
+    public boolean paused() {
+        return patroni.map(p -> p.path("pause").asBoolean(false)).orElse(false)
+                || cluster.map(c -> c.path("pause").asBoolean(false)).orElse(false);
+    }
+
+    /** failsafe_mode in the dynamic configuration: a primary that can still reach every Patroni member keeps running without the DCS. */
+    public boolean failsafeMode() {
+        return config.map(c -> c.path("failsafe_mode").asBoolean(false)).orElse(false);
+    }
+
+    /** Patroni runs here and answers, and would demote a primary once the DCS has failed for longer than retry_timeout. */
+    public boolean demotesWithoutDcs() {
+        return unitActive && patroni.isPresent() && !paused() && !failsafeMode();
+    }
+
+    /** ttl, loop_wait and retry_timeout as one phrase, for progress lines. */
+    public String dcsSettings() {
+        return "ttl " + ttl() + " s, loop_wait " + loopWait() + " s, retry_timeout " + retryTimeout() + " s";
+    }
 }

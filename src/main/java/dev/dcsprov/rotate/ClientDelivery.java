@@ -19,14 +19,23 @@ public interface ClientDelivery {
     default void deliver(String why) {
     }
 
+    /** Just before a member's restart (its new files are in place): the clients are told, or the run stops here. */
+    default void beforeMember(String member) {
+    }
+
     /** After a member restarted: the clients still reach etcd, or the rotation stops here. */
     default void afterMember(String member) {
     }
 
-    /** {@link #afterMember} as the hook of a {@link RollingRestart}: every operation that restarts members carries the clients through. */
+    /** {@link #beforeMember} and {@link #afterMember} as the hooks of a {@link RollingRestart}: every operation that restarts members carries the clients through. */
     default RollingRestart.Hooks afterEachMember() {
         ClientDelivery clients = this;
         return new RollingRestart.Hooks() {
+            @Override
+            public void before(ClusterMember member) {
+                clients.beforeMember(member.name());
+            }
+
             @Override
             public void after(ClusterMember member) {
                 clients.afterMember(member.name());
