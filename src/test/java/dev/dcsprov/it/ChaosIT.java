@@ -114,7 +114,7 @@ class ChaosIT {
     void backupKilledAtRandomLeavesNoPartialBackupAndTheNextRunBacksUp() throws Exception {
         Path backups = inventory.resolveSibling("backups/dcs");
         for (int i = 0; i < Math.max(3, randomKills); i++) {
-            if (figures.killAtRandom("backup", 300 + random.nextInt(2500), "backup", inventory.toString())) {
+            if (figures.killAtRandom("backup", 200 + random.nextInt(1300), "backup", inventory.toString())) {
                 assertEveryBackupWhole(backups, false);
                 figures.rerunUntilDone("backup", "backup", inventory.toString());
             }
