@@ -1,5 +1,6 @@
 package dev.dcsprov.apply;
 
+import dev.dcsprov.pki.HostMaterial;
 import dev.dcsprov.backup.ScheduledSnapshots;
 import dev.dcsprov.facts.HostFacts;
 import dev.dcsprov.inventory.ClusterSettings;

@@ -1,5 +1,7 @@
 package dev.dcsprov.apply;
 
+import dev.dcsprov.pki.MemberCertificates;
+import dev.dcsprov.pki.HostMaterial;
 import dev.dcsprov.auth.AuthConvergence;
 import dev.dcsprov.backup.ScheduledSnapshots;
 import dev.dcsprov.cluster.ClusterCondition;
@@ -61,7 +63,7 @@ public final class Provisioner {
     private final ClusterSettings cluster;
     private final RemotePaths paths;
     private final Hosts hosts;
-    private final CertificateService pki;
+    private final MemberCertificates pki;
     private final Reporter reporter;
     private final boolean removeAbsentMembers;
     /** --limit: the members that get file changes and restarts; empty for all. Health gates still look at every member. */
@@ -71,12 +73,12 @@ public final class Provisioner {
     /** The members health gates look at: all of them, except hosts still to join. */
     private List<Host> gateMembers;
 
-    public Provisioner(Inventory inventory, Hosts hosts, CertificateService pki, Reporter reporter) {
+    public Provisioner(Inventory inventory, Hosts hosts, MemberCertificates pki, Reporter reporter) {
         this(inventory, hosts, pki, reporter, false);
     }
 
     /** @param removeAbsentMembers remove cluster members the inventory does not list (apply --remove-absent-members) */
-    public Provisioner(Inventory inventory, Hosts hosts, CertificateService pki, Reporter reporter, boolean removeAbsentMembers) {
+    public Provisioner(Inventory inventory, Hosts hosts, MemberCertificates pki, Reporter reporter, boolean removeAbsentMembers) {
         this.removeAbsentMembers = removeAbsentMembers;
         this.inventory = inventory;
         this.cluster = inventory.cluster();

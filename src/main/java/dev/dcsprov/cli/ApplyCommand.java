@@ -1,6 +1,6 @@
 package dev.dcsprov.cli;
 
-import dev.dcsprov.apply.CertificateService;
+import dev.dcsprov.pki.MemberCertificates;
 import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.cluster.PhaseTimer;
 import dev.dcsprov.apply.Provisioner;
@@ -36,7 +36,7 @@ final class ApplyCommand extends InventoryCommand implements TakesLimit {
             }
             timer.mark("connect");
             var reporter = command.reporter();
-            var exit = new Provisioner(inventory, hosts, new CertificateService(inventory.cluster()), reporter,
+            var exit = new Provisioner(inventory, hosts, new MemberCertificates(inventory.cluster()), reporter,
                     removeAbsentMembers).limitedTo(limit)
                     .journaled(command.journal(inventory, hosts, dev.dcsprov.membership.MembershipResume.JOIN_OPERATION)).run(apply);
             if (!apply && reporter instanceof JsonReporter json) {

@@ -2,7 +2,7 @@ package dev.dcsprov.cli;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.apply.CertificateService;
+import dev.dcsprov.pki.MemberCertificates;
 import dev.dcsprov.cluster.EtcdctlCluster;
 import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.cluster.Reporter;
@@ -266,7 +266,7 @@ final class MemberCommand implements Runnable {
                 }
                 out().println("joining " + host.name() + " again as a new member");
                 out().flush();
-                return new Provisioner(inventory, hosts, new CertificateService(inventory.cluster()), reporter()).journaled(journal)
+                return new Provisioner(inventory, hosts, new MemberCertificates(inventory.cluster()), reporter()).journaled(journal)
                         .run(true).code();
             }
         }

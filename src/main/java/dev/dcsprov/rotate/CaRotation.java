@@ -3,7 +3,7 @@ package dev.dcsprov.rotate;
 import dev.dcsprov.steps.Ownership;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.apply.CertificateService;
+import dev.dcsprov.pki.MemberCertificates;
 import dev.dcsprov.cluster.ClusterHealth;
 import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.cluster.HealthGate;
@@ -200,7 +200,7 @@ public final class CaRotation {
         List<String> issued = new ArrayList<>();
         for (Host h : inventory.members()) {
             HostCertificateRequest request = HostCertificateRequest.of(h.memberName(),
-                    CertificateService.sans(h, facts.get(h.name())), cluster.certDays(), cluster.keyAlgorithm());
+                    MemberCertificates.sans(h, facts.get(h.name())), cluster.certDays(), cluster.keyAlgorithm());
             if (!store.signedByNewCa(store.hostCertificateFile(h.memberName())) || store.checkHostCertificate(request, 0).reissue()) {
                 store.reissueHostCertificate(request);
                 issued.add(h.name());

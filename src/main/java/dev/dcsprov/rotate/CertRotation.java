@@ -3,7 +3,7 @@ package dev.dcsprov.rotate;
 import dev.dcsprov.steps.Ownership;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.apply.CertificateService;
+import dev.dcsprov.pki.MemberCertificates;
 import dev.dcsprov.cluster.ClusterHealth;
 import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.cluster.EtcdctlCluster;
@@ -241,7 +241,7 @@ public final class CertRotation {
         Map<String, HostFacts> facts = hosts.eachInParallel(scope, (h, c) -> FactsProbe.gather(c, factsRequest()));
         for (Host h : scope) {
             store.reissueHostCertificate(HostCertificateRequest.of(h.memberName(),
-                    CertificateService.sans(h, facts.get(h.name())), cluster.certDays(), cluster.keyAlgorithm()));
+                    MemberCertificates.sans(h, facts.get(h.name())), cluster.certDays(), cluster.keyAlgorithm()));
         }
         if (admin) {
             store.reissueClientCertificate(PkiStore.ADMIN_CLIENT, cluster.keyAlgorithm(), cluster.certDays());

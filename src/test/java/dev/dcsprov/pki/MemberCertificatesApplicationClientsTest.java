@@ -1,4 +1,4 @@
-package dev.dcsprov.apply;
+package dev.dcsprov.pki;
 
 import dev.dcsprov.inventory.SecretSource;
 import dev.dcsprov.inventory.UserSpec;
@@ -19,14 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Client certificates for the inventory's etcd users: checked by plan, issued once by apply; without
  * CN for users with a password (etcd's gateway refuses a CN), CN = user for certificate-only users.
  */
-class CertificateServiceApplicationClientsTest {
+class MemberCertificatesApplicationClientsTest {
     @TempDir
     Path dir;
 
-    private CertificateService service() {
-        CertificateServiceCaRotationTest t = new CertificateServiceCaRotationTest();
+    private MemberCertificates service() {
+        MemberCertificatesCaRotationTest t = new MemberCertificatesCaRotationTest();
         t.dir = dir;
-        return new CertificateService(t.cluster());
+        return new MemberCertificates(t.cluster());
     }
 
     @Test
@@ -39,8 +39,8 @@ class CertificateServiceApplicationClientsTest {
 
     @Test
     void applyIssuesEachUserACertificateWithItsNameAsCnOnce() throws Exception {
-        CertificateService first = service();
-        first.materialFor(CertificateServiceCaRotationTest.HOST, CertificateServiceCaRotationTest.FACTS, true); // the CA
+        MemberCertificates first = service();
+        first.materialFor(MemberCertificatesCaRotationTest.HOST, MemberCertificatesCaRotationTest.FACTS, true); // the CA
         List<String> notes = first.applicationClients(List.of(pw("patroni_main"), pw("root")), true);
         assertEquals(1, notes.size(), "root's certificate is dcsprov's admin certificate: " + notes);
         assertTrue(notes.get(0).startsWith("issued a client certificate for etcd user patroni_main"), notes.get(0));
@@ -57,8 +57,8 @@ class CertificateServiceApplicationClientsTest {
 
     @Test
     void aCertificateOnlyUserGetsItsNameAsCnAndACertificateOfTheWrongFormIsReissued() throws Exception {
-        CertificateService first = service();
-        first.materialFor(CertificateServiceCaRotationTest.HOST, CertificateServiceCaRotationTest.FACTS, true);
+        MemberCertificates first = service();
+        first.materialFor(MemberCertificatesCaRotationTest.HOST, MemberCertificatesCaRotationTest.FACTS, true);
         first.applicationClients(List.of(certOnly("kube")), true);
         Path crt = first.store().clientCertificateFile("kube");
         assertEquals("kube", CertificateInfo.parse(Files.readAllBytes(crt)).commonName());

@@ -1,4 +1,4 @@
-package dev.dcsprov.apply;
+package dev.dcsprov.pki;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
@@ -25,13 +25,13 @@ import java.util.Set;
  * Decides each member's certificate from the local PKI: in apply mode it issues what is missing
  * or stale; in plan mode it only checks, so plan never creates a CA or a key.
  */
-public final class CertificateService {
+public final class MemberCertificates {
     private final PkiStore store;
     private final ClusterSettings cluster;
     private byte[] ca;
     private IssuedCertificate admin;
 
-    public CertificateService(ClusterSettings cluster) {
+    public MemberCertificates(ClusterSettings cluster) {
         this.cluster = cluster;
         this.store = new PkiStore(cluster.pkiDir());
     }

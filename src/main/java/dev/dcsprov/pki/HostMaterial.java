@@ -1,4 +1,4 @@
-package dev.dcsprov.apply;
+package dev.dcsprov.pki;
 
 /**
  * The certificate material one host should carry. In plan mode a certificate that would be
@@ -9,7 +9,7 @@ public record HostMaterial(byte[] caCert, byte[] serverCert, byte[] serverKey, b
 
     static final byte[] PENDING = new byte[0];
 
-    static boolean pending(byte[] content) {
+    public static boolean pending(byte[] content) {
         return content.length == 0;
     }
 }

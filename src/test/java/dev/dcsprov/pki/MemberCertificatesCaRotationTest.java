@@ -1,4 +1,4 @@
-package dev.dcsprov.apply;
+package dev.dcsprov.pki;
 
 import dev.dcsprov.facts.HostFacts;
 import dev.dcsprov.inventory.ClusterSettings;
@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** apply while rotate-certs --ca is under way: it deploys the phase's trust and reissues nothing itself. */
-class CertificateServiceCaRotationTest {
+class MemberCertificatesCaRotationTest {
     @TempDir
     Path dir;
 
@@ -39,7 +39,7 @@ class CertificateServiceCaRotationTest {
 
     @Test
     void applyAndPlanDeployTheBundleDuringPhasesOneAndTwoAndTheNewCaInPhaseThree() throws Exception {
-        HostMaterial first = new CertificateService(cluster()).materialFor(HOST, FACTS, true);
+        HostMaterial first = new MemberCertificates(cluster()).materialFor(HOST, FACTS, true);
         PkiStore store = new PkiStore(dir.resolve("pki"));
         store.startCaRotation("dcs", KeyAlgorithm.ECDSA_P256, 3650);
         String bundle = Files.readString(store.caCertificateFile()) + Files.readString(store.caNextCertificateFile());
@@ -47,7 +47,7 @@ class CertificateServiceCaRotationTest {
         for (CaRotationPhase phase : List.of(CaRotationPhase.TRUST_BOTH, CaRotationPhase.NEW_LEAVES)) {
             store.advanceCaRotation(phase);
             for (boolean apply : List.of(true, false)) {
-                HostMaterial m = new CertificateService(cluster()).materialFor(HOST, FACTS, apply);
+                HostMaterial m = new MemberCertificates(cluster()).materialFor(HOST, FACTS, apply);
                 assertEquals(bundle, new String(m.caCert()), phase + " apply=" + apply);
                 assertArrayEquals(first.serverCert(), m.serverCert(), "apply keeps the old-CA leaf while members trust both");
                 assertArrayEquals(first.adminCert(), m.adminCert());
@@ -55,7 +55,7 @@ class CertificateServiceCaRotationTest {
             }
         }
         store.advanceCaRotation(CaRotationPhase.DROP_OLD);
-        HostMaterial plan = new CertificateService(cluster()).materialFor(HOST, FACTS, false);
+        HostMaterial plan = new MemberCertificates(cluster()).materialFor(HOST, FACTS, false);
         assertArrayEquals(Files.readAllBytes(store.caNextCertificateFile()), plan.caCert());
     }
 }
