@@ -45,7 +45,7 @@ class InventoryCommandTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ini/hosts.ini", "connection/aliases.ini", "shared/hosts.ini", "yaml/inventory.yml", "dir",
-            "priority/hosts", "multi/a/hosts.ini multi/b/more.yml"})
+            "priority/hosts", "multi/a/hosts.ini multi/b/more.yml", "multi/a/hosts.ini dir multi/b/more.yml"})
     void listAndGraphAreWhatAnsibleInventoryPrints(String sources) throws Exception {
         Assumptions.assumeTrue(AnsibleCli.available("ansible-inventory"), "ansible-inventory is not installed (apt-get install ansible)");
         List<Path> paths = Arrays.stream(sources.split(" ")).map(ANSIBLE::resolve).toList();
