@@ -42,7 +42,7 @@ final class RunOptions {
     boolean listHosts;
 
     @Option(names = "--vault-password-file", paramLabel = "FILE", description = "Ansible Vault password file (an executable one is run); "
-            + "repeatable. Default: ANSIBLE_VAULT_PASSWORD_FILE")
+            + "repeatable. ANSIBLE_VAULT_PASSWORD_FILE is one more, as in Ansible")
     java.util.List<Path> vaultPasswordFiles = new java.util.ArrayList<>();
 
     @Option(names = "--vault-id", paramLabel = "ID@SOURCE", description = "Vault id and its password: ID@FILE or ID@prompt; repeatable")

@@ -96,8 +96,8 @@ final class VarsFiles {
             String ext = dot > 0 ? n.substring(dot) : "";
             if (Files.isDirectory(p) && ext.isEmpty()) {
                 found.addAll(dirFiles(p));
-            } else if (Files.isRegularFile(p) && EXTENSIONS.contains(ext)) {
-                found.add(p);
+            } else if (!Files.isDirectory(p) && EXTENSIONS.contains(ext)) {
+                found.add(p); // a dangling link or a FIFO among them is an error when read, not skipped as Ansible skips it
             }
         }
         return found;

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * The vault passwords of a run, as Ansible takes them: {@code --vault-password-file FILE}, {@code --vault-id
- * [ID@]FILE|prompt}, {@code --ask-vault-pass}, else {@code ANSIBLE_VAULT_PASSWORD_FILE}. A password file is read
+ * [ID@]FILE|prompt}, {@code --ask-vault-pass}, and {@code ANSIBLE_VAULT_PASSWORD_FILE} besides any of them (Ansible's
+ * {@code setup_vault_secrets} adds it to the password files given). A password file is read
  * (trailing newline stripped); an executable one is run and its stdout is the password, as in Ansible. The
  * passwords stay in memory: never printed, logged or passed on.
  */
@@ -43,11 +44,14 @@ public final class VaultKeys {
      * @param files   --vault-password-file, in order
      * @param ids     --vault-id values: ID@FILE, ID@prompt, FILE or prompt
      * @param ask     --ask-vault-pass
-     * @param envFile ANSIBLE_VAULT_PASSWORD_FILE, used only when nothing else is given
+     * @param envFile ANSIBLE_VAULT_PASSWORD_FILE, a further password file (default id), as Ansible adds it to the others
      */
     public static VaultKeys from(List<Path> files, List<String> ids, boolean ask, String envFile) {
         List<Password> out = new ArrayList<>();
         files.forEach(f -> out.add(new Password("default", readFile(f))));
+        if (envFile != null && !envFile.isBlank()) {
+            out.add(new Password("default", readFile(Path.of(envFile))));
+        }
         for (String id : ids) {
             int at = id.indexOf('@');
             String label = at > 0 ? id.substring(0, at) : "default";
@@ -56,9 +60,6 @@ public final class VaultKeys {
         }
         if (ask) {
             out.add(new Password("default", prompt("Vault password: ")));
-        }
-        if (out.isEmpty() && envFile != null && !envFile.isBlank()) {
-            out.add(new Password("default", readFile(Path.of(envFile))));
         }
         return new VaultKeys(out);
     }

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -44,7 +45,7 @@ class InventoryCommandTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ini/hosts.ini", "connection/aliases.ini", "shared/hosts.ini", "yaml/inventory.yml", "dir",
-            "priority/hosts", "multi/a/hosts.ini multi/b/more.yml"})
+            "priority/hosts", "multi/a/hosts.ini multi/b/more.yml", "multi/a/hosts.ini dir multi/b/more.yml"})
     void listAndGraphAreWhatAnsibleInventoryPrints(String sources) throws Exception {
         Assumptions.assumeTrue(AnsibleCli.available("ansible-inventory"), "ansible-inventory is not installed (apt-get install ansible)");
         List<Path> paths = Arrays.stream(sources.split(" ")).map(ANSIBLE::resolve).toList();
@@ -100,5 +101,95 @@ class InventoryCommandTest {
         Run r = run("inventory", LAB.toString(), "-e", "{\"etcd_snapshot_cont\": 1}");
         assertEquals(3, r.exit());
         assertTrue(r.err().contains("did you mean 'etcd_snapshot_count'?"), r.err());
+    }
+
+    /** Three members on 127.0.0.1-3 port 1: a command that got as far as connecting would exit 4 (connection refused). */
+    private static Path unreachableCluster(Path dir, String extraVars) throws Exception {
+        Path inv = java.nio.file.Files.writeString(dir.resolve("hosts.ini"), """
+                [etcd]
+                dcs-00 ansible_host=127.0.0.1 ansible_port=1
+                dcs-01 ansible_host=127.0.0.2 ansible_port=1
+                dcs-02 ansible_host=127.0.0.3 ansible_port=1
+                [all:vars]
+                """ + "dcsprov_pki_dir=" + dir.resolve("pki") + "\n" + extraVars);
+        java.nio.file.Files.createDirectories(dir.resolve("group_vars"));
+        return inv;
+    }
+
+    @Test
+    void aVarsFileThatCannotBeReadIsExitThreeBeforeAnyConnection(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path inv = unreachableCluster(dir, "");
+        Path link = java.nio.file.Files.createSymbolicLink(dir.resolve("group_vars/etcd.yml"), dir.resolve("vault/etcd.yml"));
+        for (String command : List.of("plan", "apply", "inventory")) {
+            Run r = run(command, inv.toString(), "-o", "json");
+            assertEquals(3, r.exit(), command + ": " + r.err());
+            JsonNode problem = JSON.readTree(r.out()).get("error").get("problems").get(0);
+            assertEquals(link.toString(), problem.get("file").asText());
+            assertTrue(problem.get("message").asText().contains("which does not exist"), problem.toString());
+            assertTrue(r.err().contains(link + ":1:1: cannot read " + link), r.err());
+        }
+        java.nio.file.Files.delete(link);
+        assertEquals(4, run("plan", inv.toString()).exit(), "the same inventory readable: plan connects, and is refused");
+    }
+
+    @Test
+    void envAndPatroniConfigPrintJsonDocumentsAndJsonErrors(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path pw = java.nio.file.Files.writeString(dir.resolve("patroni.pw"), "s3cret-Pw\n");
+        java.nio.file.Files.setPosixFilePermissions(pw, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path inv = unreachableCluster(dir, "etcd_client_port=2399\n");
+        java.nio.file.Files.writeString(dir.resolve("group_vars/etcd.yml"), "etcd_auth_enabled: true\netcd_auth_root_password: {file: " + pw
+                + "}\netcd_users:\n  patroni: {password: {file: " + pw + "}, roles: []}\n");
+        Run noPki = run("env", inv.toString(), "-o", "json");
+        assertEquals(8, noPki.exit(), noPki.err());
+        assertEquals(8, JSON.readTree(noPki.out()).get("error").get("exit_code").asInt(), noPki.out());
+        assertTrue(JSON.readTree(noPki.out()).get("error").get("summary").asText().startsWith("no local client certificate in "), noPki.out());
+
+        dev.dcsprov.pki.PkiStore pki = new dev.dcsprov.pki.PkiStore(dir.resolve("pki"));
+        for (Path f : List.of(pki.caCertificateFile(), pki.clientCertificateFile("root"), pki.clientKeyFile("root"),
+                pki.clientCertificateFile("patroni"), pki.clientKeyFile("patroni"))) {
+            java.nio.file.Files.createDirectories(f.getParent());
+            java.nio.file.Files.writeString(f, "placeholder\n");
+        }
+        Run env = run("env", inv.toString(), "-o", "json");
+        assertEquals(0, env.exit(), env.err());
+        JsonNode vars = JSON.readTree(env.out());
+        assertEquals("https://127.0.0.1:2399,https://127.0.0.2:2399,https://127.0.0.3:2399", vars.get("ETCDCTL_ENDPOINTS").asText());
+        assertEquals(pki.caCertificateFile().toAbsolutePath().toString(), vars.get("ETCDCTL_CACERT").asText());
+        assertEquals(pki.clientCertificateFile("root").toAbsolutePath().toString(), vars.get("ETCDCTL_CERT").asText());
+        assertEquals(pki.clientKeyFile("root").toAbsolutePath().toString(), vars.get("ETCDCTL_KEY").asText());
+        assertTrue(vars.path("ETCDCTL_USER").isMissingNode(), "no password without --with-password: " + vars);
+        Run withPw = run("env", inv.toString(), "-o", "json", "--with-password");
+        assertEquals(0, withPw.exit(), withPw.err());
+        assertEquals("root:s3cret-Pw", JSON.readTree(withPw.out()).get("ETCDCTL_USER").asText(), withPw.out());
+
+        Run patroni = run("patroni-config", inv.toString(), "--user", "patroni", "-o", "json", "--tls-dir", "/etc/patroni/tls");
+        assertEquals(0, patroni.exit(), patroni.err());
+        JsonNode etcd3 = JSON.readTree(patroni.out()).get("etcd3");
+        assertEquals(List.of("127.0.0.1:2399", "127.0.0.2:2399", "127.0.0.3:2399"),
+                JSON.convertValue(etcd3.get("hosts"), List.class));
+        assertEquals("https", etcd3.get("protocol").asText());
+        assertEquals("/etc/patroni/tls/ca.crt", etcd3.get("cacert").asText());
+        assertEquals("/etc/patroni/tls/patroni.crt", etcd3.get("cert").asText());
+        assertEquals("/etc/patroni/tls/patroni.key", etcd3.get("key").asText());
+        assertEquals("patroni", etcd3.get("username").asText());
+        assertEquals("CHANGE-ME", etcd3.get("password").asText());
+        assertFalse(patroni.out().contains("s3cret"), patroni.out());
+        Run patroniPw = run("patroni-config", inv.toString(), "--user", "patroni", "-o", "json", "--with-password");
+        assertEquals("s3cret-Pw", JSON.readTree(patroniPw.out()).get("etcd3").get("password").asText(), patroniPw.out());
+
+        Run noUser = run("patroni-config", inv.toString(), "--user", "nobody", "-o", "json");
+        assertEquals(2, noUser.exit(), noUser.err());
+        assertEquals("etcd user 'nobody' is not in the inventory's etcd_users", JSON.readTree(noUser.out()).get("error").get("summary").asText());
+        java.nio.file.Files.writeString(inv, "[etcd]\ndcs-00 ansible_host=127.0.0.1 etcd_clinet_port=1\n");
+        for (String[] args : List.of(new String[] {"env", inv.toString(), "-o", "json"},
+                new String[] {"patroni-config", inv.toString(), "--user", "patroni", "-o", "json"})) {
+            Run bad = run(args);
+            assertEquals(3, bad.exit(), bad.err());
+            JsonNode error = JSON.readTree(bad.out()).get("error");
+            assertEquals(3, error.get("exit_code").asInt());
+            assertEquals(inv.toString(), error.get("problems").get(0).get("file").asText());
+            assertEquals(2, error.get("problems").get(0).get("line").asInt());
+            assertTrue(error.get("problems").get(0).get("message").asText().contains("etcd_clinet_port"), error.toString());
+        }
     }
 }

@@ -45,7 +45,8 @@ class AnsibleInventoryProofTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"ini/hosts.ini", "connection/aliases.ini", "shared/hosts.ini", "yaml/inventory.yml", "dir", "priority/hosts", "multi/a/hosts.ini multi/b/more.yml",
-            "multi/b/more.yml multi/a/hosts.ini", "yaml/inventory.yml ini/hosts.ini", "json/list.json"})
+            "multi/b/more.yml multi/a/hosts.ini", "yaml/inventory.yml ini/hosts.ini", "json/list.json",
+            "multi/a/hosts.ini dir multi/b/more.yml", "dir yaml/inventory.yml ini/hosts.ini"})
     void dcsprovReadsWhatAnsibleReads(String sources) throws Exception {
         List<Path> paths = Arrays.stream(sources.split(" ")).map(DIR::resolve).toList();
         List<Path> forAnsible = new ArrayList<>();

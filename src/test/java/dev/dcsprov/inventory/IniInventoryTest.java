@@ -72,6 +72,33 @@ class IniInventoryTest {
         assertTrue(p.message().contains("is not UTF-8 text"), p.message());
     }
 
+    /**
+     * A vars file that cannot be read at all: a dangling link (ansible-inventory skips it silently, here and inside a
+     * group_vars/NAME/ directory), a FIFO (ansible-inventory waits on it forever), a directory inside which a link
+     * dangles. Each is exit 3 at that file, all listed at once, and the load never blocks.
+     */
+    @Test
+    void aVarsFileThatCannotBeReadAtAllIsAnErrorNamingIt() throws Exception {
+        Path f = write("hosts", "[etcd]\ndcs-00 ansible_host=10.0.0.1\ndcs-01 ansible_host=10.0.0.2\n[db]\npg-0 ansible_host=10.0.1.1\n");
+        Files.createDirectories(dir.resolve("group_vars/db"));
+        Files.createDirectories(dir.resolve("host_vars"));
+        Path link = Files.createSymbolicLink(dir.resolve("group_vars/etcd.yml"), dir.resolve("gone.yml"));
+        Path inDir = Files.createSymbolicLink(dir.resolve("group_vars/db/main.yml"), Path.of("/nonexistent/vars.yml"));
+        Path fifo = dir.resolve("host_vars/dcs-01.yml");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor());
+        InventoryException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> assertThrows(InventoryException.class, () -> InventoryLoader.load(f, null, Path.of("/home/tester"))));
+        assertEquals(ExitCode.INVENTORY, e.exitCode());
+        List<String> found = e.problems().stream().map(p -> p.location().file() + ":" + p.location().line() + ": " + p.message()).toList();
+        assertTrue(found.contains(link + ":1: cannot read " + link + ": it is a symbolic link to " + dir.resolve("gone.yml")
+                + ", which does not exist"), found.toString());
+        assertTrue(found.contains(inDir + ":1: cannot read " + inDir + ": it is a symbolic link to /nonexistent/vars.yml, which does not exist"),
+                found.toString());
+        assertTrue(found.contains(fifo + ":1: cannot read " + fifo + ": it is not a regular file (a FIFO, socket or device)"), found.toString());
+        assertEquals(3, found.size(), found.toString());
+    }
+
     @Test
     void aDirectoryWithOnlyIgnoredFilesSaysWhy() throws IOException {
         write("hosts.ini", "[etcd]\ndcs-00\n");
