@@ -48,4 +48,48 @@ class ConnectionsTest {
                     () -> n1.run(RemoteCommand.of("true"))).getMessage().startsWith("n1: "));
         }
     }
+
+    /** -f N: at most N connections are being opened at once (a listener counts the sockets open at the same time). */
+    @Test
+    void forksBoundHowManyHostsAreConnectedToAtOnce() throws Exception {
+        try (TestSshServer keys = TestSshServer.start(java.nio.file.Files.createDirectories(dir.resolve("k")))) {
+            assertEquals(2, mostAtOnce(2, keys), "-f 2");
+            assertEquals(4, mostAtOnce(4, keys), "-f 4: the same four hosts, all at once");
+        }
+    }
+
+    /** Four hosts on one listener that holds each socket 1 s, then closes it (so each connect fails); the most held at once. */
+    private int mostAtOnce(int forks, TestSshServer keys) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger now = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!listener.isClosed()) {
+                    try {
+                        java.net.Socket s = listener.accept();
+                        most.accumulateAndGet(now.incrementAndGet(), Math::max);
+                        new Thread(() -> {
+                            try (s) {
+                                Thread.sleep(1000);
+                            } catch (Exception ignored) {
+                                // closed either way
+                            } finally {
+                                now.decrementAndGet();
+                            }
+                        }).start();
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            acceptor.start();
+            List<SshTarget> targets = java.util.stream.IntStream.rangeClosed(1, 4).mapToObj(i -> new SshTarget("n" + i, "127.0.0.1",
+                    listener.getLocalPort(), "u", Optional.of(keys.clientKey), false)).toList();
+            try (Connections c = Connections.open(new SshConnector(java.time.Duration.ofSeconds(5)), targets,
+                    keys.strict(dir.resolve("known_hosts")), forks)) {
+                assertEquals(4, c.failed().size(), "the listener speaks no SSH");
+            }
+        }
+        return most.get();
+    }
 }
