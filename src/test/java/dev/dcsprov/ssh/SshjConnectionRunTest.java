@@ -41,6 +41,32 @@ class SshjConnectionRunTest {
         server.close();
     }
 
+    /** -vv shows each remote command's first line, exit status and time; -vvv the whole script; never what went on stdin. */
+    @Test
+    void verbosityShowsEachCommandAtTwoAndTheWholeScriptAtThreeButNeverItsStdin() {
+        String script = "read -r secret\necho first\necho \"second line of the script\"";
+        java.util.Map<Integer, String> seen = new java.util.TreeMap<>();
+        java.io.PrintStream original = System.err;
+        try {
+            for (int level : new int[] {0, 1, 2, 3}) {
+                java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+                System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+                dev.dcsprov.Verbosity.set(level);
+                CommandResult r = conn.run(RemoteCommand.of(script).withStdin("s3cr3t-on-stdin\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                assertEquals("first\nsecond line of the script\n", r.stdout());
+                seen.put(level, err.toString(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } finally {
+            dev.dcsprov.Verbosity.set(0);
+            System.setErr(original);
+        }
+        assertEquals("", seen.get(0) + seen.get(1), "no command lines below -vv");
+        assertTrue(seen.get(2).contains("[node1] exit 0 in ") && seen.get(2).contains("read -r secret"), seen.get(2));
+        assertTrue(!seen.get(2).contains("second line of the script"), "-vv: the first line only: " + seen.get(2));
+        assertTrue(seen.get(3).contains("read -r secret") && seen.get(3).contains("echo \"second line of the script\""), seen.get(3));
+        seen.values().forEach(e -> assertTrue(!e.contains("s3cr3t-on-stdin"), "stdin is never shown: " + e));
+    }
+
     @Test
     void capturesExitStatusStdoutAndStderr() {
         CommandResult r = conn.run(RemoteCommand.of("echo out; echo err >&2; exit 3"));
