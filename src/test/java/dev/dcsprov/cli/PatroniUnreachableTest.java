@@ -2,12 +2,10 @@ package dev.dcsprov.cli;
 
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.inventory.Inventory;
-import dev.dcsprov.inventory.InventoryLoader;
 import dev.dcsprov.ssh.RemoteException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,21 +19,7 @@ class PatroniUnreachableTest {
 
     @Test
     void aPatroniHostSaysWhyItIsNeededAndThatItCanLeaveTheGroupWhileAMemberStaysAsItWas() throws Exception {
-        Path f = dir.resolve("inv.yml");
-        Files.writeString(f, """
-                all:
-                  vars:
-                    etcd_auth_enabled: true
-                    etcd_auth_root_password: {env: ROOT_PW}
-                    etcd_users:
-                      patroni: {password: {env: PATRONI_PW}, roles: []}
-                  children:
-                    etcd: {hosts: {a: {ansible_host: 10.0.0.1}}}
-                    patroni:
-                      vars: {dcsprov_patroni_etcd_user: patroni}
-                      hosts: {a: , pg1: {ansible_host: 10.0.0.9}}
-                """);
-        Inventory inv = InventoryLoader.load(f, null, dir);
+        Inventory inv = dev.dcsprov.patroni.PatroniTestInventory.write(dir, "", "{a: , pg1: {ansible_host: 10.0.0.9}}");
         RemoteException down = new RemoteException(ExitCode.UNREACHABLE, "pg1", "cannot connect to 10.0.0.9:22 (No route to host)",
                 "the host is down", "check that pg1 is up and sshd listens on port 22", null);
         RemoteException e = InventoryCommand.withPatroniFix(inv, "pg1", down);

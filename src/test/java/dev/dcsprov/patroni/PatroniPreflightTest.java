@@ -6,7 +6,6 @@ import dev.dcsprov.LocalShell;
 import dev.dcsprov.cluster.Hosts;
 import dev.dcsprov.auth.Secrets;
 import dev.dcsprov.inventory.Inventory;
-import dev.dcsprov.inventory.InventoryLoader;
 import dev.dcsprov.pki.PkiStore;
 import dev.dcsprov.ssh.CommandResult;
 import dev.dcsprov.ssh.Connection;
@@ -14,7 +13,6 @@ import dev.dcsprov.ssh.RemoteCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,21 +28,8 @@ class PatroniPreflightTest {
 
     @Test
     void aHostWithoutPatronisUnitIsRefusedNamingItAndTheFix() throws Exception {
-        Path f = dir.resolve("inv.yml");
-        Files.writeString(f, """
-                all:
-                  vars:
-                    etcd_auth_enabled: true
-                    etcd_auth_root_password: {env: ROOT_PW}
-                    etcd_users:
-                      patroni: {password: {env: PATRONI_PW}, roles: []}
-                  children:
-                    etcd: {hosts: {a: {ansible_host: 10.0.0.1}}}
-                    patroni:
-                      vars: {dcsprov_patroni_etcd_user: patroni, dcsprov_patroni_unit: dcsprov-test-no-such-unit}
-                      hosts: {pg1: {ansible_host: 10.0.0.9}}
-                """);
-        Inventory inv = InventoryLoader.load(f, null, dir);
+        Inventory inv = PatroniTestInventory.write(dir, ", dcsprov_patroni_unit: dcsprov-test-no-such-unit",
+                "{pg1: {ansible_host: 10.0.0.9}}");
         try (Hosts hosts = new Hosts(Map.of("a", new LocalShell(), "pg1", new LocalShell()), 2)) {
             PatroniDelivery d = new PatroniDelivery(inv, hosts, new PkiStore(dir.resolve("pki")), new Secrets());
             DcsprovException e = assertThrows(DcsprovException.class, d::preflight);
@@ -56,21 +41,7 @@ class PatroniPreflightTest {
     }
 
     Inventory inventory(String patroniVars) throws Exception {
-        Path f = dir.resolve("inv2.yml");
-        Files.writeString(f, """
-                all:
-                  vars:
-                    etcd_auth_enabled: true
-                    etcd_auth_root_password: {env: ROOT_PW}
-                    etcd_users:
-                      patroni: {password: {env: PATRONI_PW}, roles: []}
-                  children:
-                    etcd: {hosts: {a: {ansible_host: 10.0.0.1}}}
-                    patroni:
-                      vars: {dcsprov_patroni_etcd_user: patroni%s}
-                      hosts: {a: , pg1: {ansible_host: 10.0.0.9}}
-                """.formatted(patroniVars));
-        return InventoryLoader.load(f, null, dir);
+        return PatroniTestInventory.write(dir, patroniVars, "{a: , pg1: {ansible_host: 10.0.0.9}}");
     }
 
     /** A host that answers the probe with this document, as the probe script prints it. */
