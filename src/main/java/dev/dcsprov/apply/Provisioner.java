@@ -6,7 +6,7 @@ import dev.dcsprov.auth.AuthConvergence;
 import dev.dcsprov.backup.ScheduledSnapshots;
 import dev.dcsprov.cluster.ClusterCondition;
 import dev.dcsprov.cluster.FactsHealth;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.cluster.PhaseTimer;
 import dev.dcsprov.cluster.Recap;
 import dev.dcsprov.cluster.Reporter;
@@ -62,7 +62,7 @@ public final class Provisioner {
     private final Inventory inventory;
     private final ClusterSettings cluster;
     private final RemotePaths paths;
-    private final Hosts hosts;
+    private final ConnectedHosts hosts;
     private final MemberCertificates pki;
     private final Reporter reporter;
     private final boolean removeAbsentMembers;
@@ -73,12 +73,12 @@ public final class Provisioner {
     /** The members health gates look at: all of them, except hosts still to join. */
     private List<Host> gateMembers;
 
-    public Provisioner(Inventory inventory, Hosts hosts, MemberCertificates pki, Reporter reporter) {
+    public Provisioner(Inventory inventory, ConnectedHosts hosts, MemberCertificates pki, Reporter reporter) {
         this(inventory, hosts, pki, reporter, false);
     }
 
     /** @param removeAbsentMembers remove cluster members the inventory does not list (apply --remove-absent-members) */
-    public Provisioner(Inventory inventory, Hosts hosts, MemberCertificates pki, Reporter reporter, boolean removeAbsentMembers) {
+    public Provisioner(Inventory inventory, ConnectedHosts hosts, MemberCertificates pki, Reporter reporter, boolean removeAbsentMembers) {
         this.removeAbsentMembers = removeAbsentMembers;
         this.inventory = inventory;
         this.cluster = inventory.cluster();

@@ -1,6 +1,6 @@
 package dev.dcsprov.auth;
 
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
@@ -34,11 +34,11 @@ public final class AuthConvergence {
     private final Inventory inventory;
     private final ClusterSettings cluster;
     private final RemotePaths paths;
-    private final Hosts hosts;
+    private final ConnectedHosts hosts;
     private final Map<String, String> passwords;
     private List<Change> envChanges = List.of();
 
-    public AuthConvergence(Inventory inventory, RemotePaths paths, Hosts hosts, Secrets secrets) {
+    public AuthConvergence(Inventory inventory, RemotePaths paths, ConnectedHosts hosts, Secrets secrets) {
         this.inventory = inventory;
         this.cluster = inventory.cluster();
         this.paths = paths;

@@ -1,6 +1,6 @@
 package dev.dcsprov.backup;
 
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.etcd.EtcdctlInvocation;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
@@ -38,14 +38,14 @@ public final class Backup {
     private final Inventory inventory;
     private final ClusterSettings cluster;
     private final RemotePaths paths;
-    private final Hosts hosts;
+    private final ConnectedHosts hosts;
     private final Consumer<String> progress;
 
     /** What was taken and kept. */
     public record Result(String member, Path file, String sha256, SnapshotStatus status, List<Path> removed) {
     }
 
-    public Backup(Inventory inventory, Hosts hosts, Consumer<String> progress) {
+    public Backup(Inventory inventory, ConnectedHosts hosts, Consumer<String> progress) {
         this.inventory = inventory;
         this.cluster = inventory.cluster();
         this.paths = RemotePaths.of(cluster);
@@ -165,7 +165,7 @@ public final class Backup {
         CommandResult r = c.run(RemoteCommand.of(script).withTimeout(TRANSFER_TIMEOUT));
         if (!r.ok()) {
             throw new DcsprovException(ExitCode.HOST_FAILED, what + " failed on " + c.hostName(),
-                    "exit status " + r.exitStatus() + ": " + Hosts.lastLines(r.stderr(), 5),
+                    "exit status " + r.exitStatus() + ": " + ConnectedHosts.lastLines(r.stderr(), 5),
                     "look at the message above; nothing was changed on the cluster");
         }
         return r;

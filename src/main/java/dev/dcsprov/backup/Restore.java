@@ -1,7 +1,7 @@
 package dev.dcsprov.backup;
 
 import dev.dcsprov.apply.HostPlanner;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
@@ -62,7 +62,7 @@ public final class Restore {
     private final Inventory inventory;
     private final ClusterSettings cluster;
     private final RemotePaths paths;
-    private final Hosts hosts;
+    private final ConnectedHosts hosts;
     private final Consumer<String> progress;
 
     /** How a member came back. */
@@ -73,7 +73,7 @@ public final class Restore {
                          List<MemberResult> members) {
     }
 
-    public Restore(Inventory inventory, Hosts hosts, Consumer<String> progress) {
+    public Restore(Inventory inventory, ConnectedHosts hosts, Consumer<String> progress) {
         this.inventory = inventory;
         this.cluster = inventory.cluster();
         this.paths = RemotePaths.of(cluster);
@@ -275,7 +275,7 @@ public final class Restore {
                 .withTimeout(Backup.TRANSFER_TIMEOUT));
         if (!r.ok()) {
             throw new DcsprovException(ExitCode.HOST_FAILED, "the snapshot failed its check on " + c.hostName(),
-                    Hosts.lastLines(r.stderr(), 5) + "\nNothing was stopped or changed on any host.",
+                    ConnectedHosts.lastLines(r.stderr(), 5) + "\nNothing was stopped or changed on any host.",
                     "a failed trial restore means the snapshot is damaged or too new for this etcd; use another backup");
         }
         return r.stdout().strip();

@@ -1,7 +1,7 @@
 package dev.dcsprov.cli;
 
 import dev.dcsprov.pki.MemberCertificates;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.cluster.PhaseTimer;
 import dev.dcsprov.apply.Provisioner;
 import dev.dcsprov.inventory.Inventory;
@@ -30,7 +30,7 @@ final class ApplyCommand extends InventoryCommand implements TakesLimit {
         Inventory inventory = command.loadInventory();
         java.util.Set<String> limit = command.limit(inventory);
         timer.mark("inventory");
-        try (var lock = apply ? command.lockRun(inventory) : null; Hosts hosts = command.connect(inventory, true)) {
+        try (var lock = apply ? command.lockRun(inventory) : null; ConnectedHosts hosts = command.connect(inventory, true)) {
             if (lock != null) {
                 lock.onMembers(hosts);
             }

@@ -2,7 +2,7 @@ package dev.dcsprov.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dcsprov.backup.Backup;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.inventory.Inventory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +22,7 @@ final class BackupCommand extends InventoryCommand {
     public Integer call() throws Exception {
         Inventory inventory = loadInventory();
         boolean json = options.output == RunOptions.OutputFormat.json;
-        try (Hosts hosts = connect(inventory)) {
+        try (ConnectedHosts hosts = connect(inventory)) {
             Backup backup = new Backup(inventory, hosts, m -> {
                 if (!json) {
                     out().println("[cluster] " + m);

@@ -1,7 +1,7 @@
 package dev.dcsprov.cli;
 
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.pki.CertificateInfo;
 import dev.dcsprov.pki.PkiStore;
@@ -38,7 +38,7 @@ final class CertsCommand extends InventoryCommand {
         }
         PkiStore store = new PkiStore(inventory.cluster().pkiDir());
         List<CertificateRow> rows;
-        try (Hosts hosts = connect(inventory)) {
+        try (ConnectedHosts hosts = connect(inventory)) {
             CertificateSurvey survey = new CertificateSurvey(inventory, hosts, store);
             Instant now = Instant.now();
             rows = new ArrayList<>(survey.survey(now, threshold));

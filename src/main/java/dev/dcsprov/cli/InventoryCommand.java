@@ -2,7 +2,7 @@ package dev.dcsprov.cli;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.inventory.Host;
 import dev.dcsprov.inventory.Inventory;
@@ -117,7 +117,7 @@ abstract class InventoryCommand implements Callable<Integer> {
     }
 
     /** Connects to every member, all or nothing: no change starts while a member is unreachable. */
-    Hosts connect(Inventory inventory) {
+    ConnectedHosts connect(Inventory inventory) {
         return connect(inventory, false);
     }
 
@@ -125,7 +125,7 @@ abstract class InventoryCommand implements Callable<Integer> {
      * As {@link #connect(Inventory)}, with the Patroni hosts too when {@code withPatroni} (apply, plan, rotate-certs:
      * the commands that deliver to them); the others need no Patroni host and are not stopped by one.
      */
-    Hosts connect(Inventory inventory, boolean withPatroni) {
+    ConnectedHosts connect(Inventory inventory, boolean withPatroni) {
         List<SshTarget> targets = (withPatroni ? inventory.allHosts() : inventory.members()).stream().map(InventoryCommand::target).toList();
         HostKeyPolicy policy = options.acceptNewHostKeys
                 ? HostKeyPolicy.acceptNew(inventory.cluster().knownHostsFiles())
@@ -144,7 +144,7 @@ abstract class InventoryCommand implements Callable<Integer> {
                             + e.fix().map(f -> "\n  fix: " + f).orElse("")).collect(Collectors.joining("\n")),
                     "nothing was changed on any host; fix the connections above and run again");
         }
-        return new Hosts(connections.open(), Math.max(1, options.forks));
+        return new ConnectedHosts(connections.open(), Math.max(1, options.forks));
     }
 
     /**
@@ -182,7 +182,7 @@ abstract class InventoryCommand implements Callable<Integer> {
     }
 
     /** The run journal of an operation that changes members, its member copies written through {@code hosts}. */
-    dev.dcsprov.journal.Journal journal(Inventory inventory, Hosts hosts, String operation) {
+    dev.dcsprov.journal.Journal journal(Inventory inventory, ConnectedHosts hosts, String operation) {
         var journal = dev.dcsprov.journal.Journal.open(inventory.cluster().pkiDir(), operation, commandLine(),
                 new dev.dcsprov.journal.HostJournals(hosts::connection));
         // Another operation's unfinished run keeps its own record; this run neither finishes nor hides it.

@@ -2,7 +2,7 @@ package dev.dcsprov.cli;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.cluster.EtcdctlCluster;
 import dev.dcsprov.cluster.Waiting;
@@ -60,14 +60,14 @@ final class MaintainCommand extends InventoryCommand {
         List<String> progress = new ArrayList<>();
         long started = System.nanoTime();
         if (check) {
-            try (Hosts hosts = connect(inventory)) {
+            try (ConnectedHosts hosts = connect(inventory)) {
                 MaintenancePlan plan = maintenance(inventory, hosts, paths, progressTo(progress)).plan(opts);
                 printPlan(plan);
             }
             return ExitCode.OK.code();
         }
         Maintenance.Result result;
-        try (var lock = lockRun(inventory); Hosts hosts = connect(inventory)) {
+        try (var lock = lockRun(inventory); ConnectedHosts hosts = connect(inventory)) {
             lock.onMembers(hosts);
             result = maintenance(inventory, hosts, paths, progressTo(progress)).run(opts);
         }
@@ -105,7 +105,7 @@ final class MaintainCommand extends InventoryCommand {
         return ExitCode.OK.code();
     }
 
-    private static Maintenance maintenance(Inventory inventory, Hosts hosts, RemotePaths paths, Consumer<String> progress) {
+    private static Maintenance maintenance(Inventory inventory, ConnectedHosts hosts, RemotePaths paths, Consumer<String> progress) {
         return new Maintenance(EtcdctlCluster.via(hosts.connection(inventory.members().get(0).name()), paths),
                 ClusterMember.of(inventory.members(), inventory.cluster()), inventory.cluster().tuning().quotaBackendBytes(),
                 new RemoteFreeDisk(hosts, inventory.cluster().dataDir()), progress, Waiting.REAL);

@@ -4,7 +4,7 @@ import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.pki.MemberCertificates;
 import dev.dcsprov.cluster.EtcdctlCluster;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.membership.MemberJoin;
 import dev.dcsprov.plan.Change;
@@ -18,7 +18,7 @@ import dev.dcsprov.etcd.EndpointHealth;
 import dev.dcsprov.etcd.EndpointStatus;
 import dev.dcsprov.etcd.Member;
 import dev.dcsprov.etcd.MemberList;
-import dev.dcsprov.etcd.Membership;
+import dev.dcsprov.etcd.EtcdctlMembership;
 import dev.dcsprov.etcd.RemoteEtcdctl;
 import dev.dcsprov.inventory.Host;
 import dev.dcsprov.inventory.Inventory;
@@ -56,7 +56,7 @@ final class MemberCommand implements Runnable {
         Map<String, RemoteException> unreachable = new LinkedHashMap<>();
 
         /** Connects to every member that answers; a member whose host is down must not stop a removal. */
-        Hosts connectReachable(Inventory inventory) {
+        ConnectedHosts connectReachable(Inventory inventory) {
             HostKeyPolicy policy = options.acceptNewHostKeys
                     ? HostKeyPolicy.acceptNew(inventory.cluster().knownHostsFiles())
                     : HostKeyPolicy.strict(inventory.cluster().knownHostsFiles());
@@ -65,11 +65,11 @@ final class MemberCommand implements Runnable {
             unreachable.putAll(c.failed());
             unreachable.forEach((host, e) -> err().println("warning: " + host + " unreachable: " + e.summary()));
             err().flush();
-            return new Hosts(c.open(), Math.max(1, options.forks));
+            return new ConnectedHosts(c.open(), Math.max(1, options.forks));
         }
 
         /** The member list, asked through the first reachable host (other than {@code avoid}) whose etcdctl answers. */
-        Asked ask(Inventory inventory, Hosts hosts, Optional<String> avoid) {
+        Asked ask(Inventory inventory, ConnectedHosts hosts, Optional<String> avoid) {
             RemotePaths paths = RemotePaths.of(inventory.cluster());
             List<String> endpoints = inventory.members().stream().map(h -> h.clientUrl(inventory.cluster())).toList();
             List<String> tried = new ArrayList<>();
@@ -79,7 +79,7 @@ final class MemberCommand implements Runnable {
                 }
                 RemoteEtcdctl etcdctl = new RemoteEtcdctl(hosts.connection(h.name()), paths.caCert(), paths.adminCert(), paths.adminKey());
                 try {
-                    return new Asked(etcdctl, endpoints, new Membership(etcdctl, endpoints).list());
+                    return new Asked(etcdctl, endpoints, new EtcdctlMembership(etcdctl, endpoints).list());
                 } catch (DcsprovException e) {
                     tried.add(h.name() + ": " + e.detail().orElse(e.summary()));
                 }
@@ -106,7 +106,7 @@ final class MemberCommand implements Runnable {
         @Override
         public Integer call() {
             Inventory inventory = loadInventory();
-            try (Hosts hosts = connectReachable(inventory)) {
+            try (ConnectedHosts hosts = connectReachable(inventory)) {
                 Asked asked = ask(inventory, hosts, Optional.empty());
                 List<String> started = asked.list().members().stream().filter(Member::started).flatMap(m -> m.clientUrls().stream()).toList();
                 List<EndpointStatus> status = started.isEmpty() ? List.of() : asked.etcdctl().status(started);
@@ -140,13 +140,13 @@ final class MemberCommand implements Runnable {
         public Integer call() {
             Inventory inventory = loadInventory();
             if (check) {
-                try (Hosts hosts = connectReachable(inventory)) {
+                try (ConnectedHosts hosts = connectReachable(inventory)) {
                     var journal = journal(inventory, hosts, MembershipResume.REMOVE_OPERATION);
                     Removal removal = prepare(inventory, hosts, name);
                     return printCheck(plan("member remove", inventory, removal.steps(), notes(journal, removal.notes())));
                 }
             }
-            try (var lock = lockRun(inventory); Hosts hosts = connectReachable(inventory)) {
+            try (var lock = lockRun(inventory); ConnectedHosts hosts = connectReachable(inventory)) {
                 lock.onMembers(hosts);
                 var journal = journal(inventory, hosts, MembershipResume.REMOVE_OPERATION);
                 Removal removal = prepare(inventory, hosts, name);
@@ -166,7 +166,7 @@ final class MemberCommand implements Runnable {
         }
 
         /** What removing {@code name} will do, read before anything changes; refuses as the removal would. */
-        Removal prepare(Inventory inventory, Hosts hosts, String name) {
+        Removal prepare(Inventory inventory, ConnectedHosts hosts, String name) {
             Optional<Host> host = inventory.member(name);
             Asked asked = ask(inventory, hosts, host.map(Host::name));
             Optional<Member> member = find(inventory, asked.list(), name);
@@ -189,7 +189,7 @@ final class MemberCommand implements Runnable {
         }
 
         /** Removes the member (if still there) and, when its host is reachable, stops etcd and moves the data aside. */
-        boolean execute(Inventory inventory, Hosts hosts, Removal removal, Journal journal) {
+        boolean execute(Inventory inventory, ConnectedHosts hosts, Removal removal, Journal journal) {
             MemberRemoval.Result r = new MemberRemoval(new EtcdctlCluster(removal.asked().etcdctl()), removal.asked().endpoints(),
                     json() ? Reporter.SILENT : reporter(), journal).remove(removal.displayName(), removal.leaving(), inventory.cluster().dataDir());
             if (!json()) {
@@ -242,11 +242,11 @@ final class MemberCommand implements Runnable {
                     "replace joins the host again, so it must be in the inventory.",
                     "use 'dcsprov member remove " + inventory.file() + " " + name + "' to remove a member for good"));
             if (check) {
-                try (Hosts hosts = connectReachable(inventory)) {
+                try (ConnectedHosts hosts = connectReachable(inventory)) {
                     return printCheck(plan(inventory, hosts, host, journal(inventory, hosts, MembershipResume.REPLACE_OPERATION)).plan());
                 }
             }
-            try (var lock = lockRun(inventory); Hosts hosts = connectReachable(inventory)) {
+            try (var lock = lockRun(inventory); ConnectedHosts hosts = connectReachable(inventory)) {
                 lock.onMembers(hosts);
                 Journal journal = journal(inventory, hosts, MembershipResume.REPLACE_OPERATION);
                 Planned planned = plan(inventory, hosts, host, journal);
@@ -283,7 +283,7 @@ final class MemberCommand implements Runnable {
         }
 
         /** The removal (unless an interrupted replace did it) and the join, from facts; refusals before any change. */
-        Planned plan(Inventory inventory, Hosts hosts, Host host, Journal journal) {
+        Planned plan(Inventory inventory, ConnectedHosts hosts, Host host, Journal journal) {
             List<String> othersDown = unreachable.keySet().stream().filter(n -> !n.equals(host.name())).toList();
             if (!othersDown.isEmpty()) {
                 throw new DcsprovException(ExitCode.UNREACHABLE, "cannot replace " + name + " while "

@@ -2,7 +2,7 @@ package dev.dcsprov.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.backup.Restore;
 import dev.dcsprov.inventory.Inventory;
 import picocli.CommandLine.Command;
@@ -49,11 +49,11 @@ final class RestoreCommand extends InventoryCommand {
         Inventory inventory = loadInventory();
         boolean json = options.output == RunOptions.OutputFormat.json;
         if (check) {
-            try (Hosts hosts = connect(inventory)) {
+            try (ConnectedHosts hosts = connect(inventory)) {
                 return printCheck(restore(inventory, hosts, json).plan(snapshot, replaceHealthy).plan());
             }
         }
-        try (var lock = lockRun(inventory); Hosts hosts = connect(inventory)) {
+        try (var lock = lockRun(inventory); ConnectedHosts hosts = connect(inventory)) {
             lock.onMembers(hosts);
             Restore restore = restore(inventory, hosts, json);
             Restore.Planned planned = restore.plan(snapshot, replaceHealthy);
@@ -95,7 +95,7 @@ final class RestoreCommand extends InventoryCommand {
         }
     }
 
-    private Restore restore(Inventory inventory, Hosts hosts, boolean json) {
+    private Restore restore(Inventory inventory, ConnectedHosts hosts, boolean json) {
         return new Restore(inventory, hosts, m -> {
             if (!json) {
                 out().println("[cluster] " + m);
@@ -109,7 +109,7 @@ final class RestoreCommand extends InventoryCommand {
      * Asked before anything stops; a Patroni host that cannot be reached is named, and does not stop the restore
      * (etcd may be down because of what restore repairs).
      */
-    private List<String> patroniWarnings(Inventory inventory, Hosts members) {
+    private List<String> patroniWarnings(Inventory inventory, ConnectedHosts members) {
         if (inventory.patroni().isEmpty()) {
             return List.of();
         }

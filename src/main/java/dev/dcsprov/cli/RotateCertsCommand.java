@@ -1,7 +1,7 @@
 package dev.dcsprov.cli;
 
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.pki.PkiStore;
 import dev.dcsprov.pki.CertificateInfo;
@@ -68,13 +68,13 @@ final class RotateCertsCommand extends InventoryCommand implements TakesLimit {
         OperationPlan plan;
         if (check) {
             // As apply --check and maintain --check: no run lock, since nothing is changed.
-            try (Hosts hosts = connect(inventory, true)) {
+            try (ConnectedHosts hosts = connect(inventory, true)) {
                 plan = new CertRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs"))
                         .carrying(patroni(inventory, hosts, store, progress)).plan(new CertRotation.Options(limit, clients)).plan();
             }
             return printCheck(plan);
         }
-        try (var lock = lockRun(inventory); Hosts hosts = connect(inventory, true)) {
+        try (var lock = lockRun(inventory); ConnectedHosts hosts = connect(inventory, true)) {
             lock.onMembers(hosts);
             CertRotation rotation = new CertRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs"))
                     .carrying(patroni(inventory, hosts, store, progress));
@@ -121,7 +121,7 @@ final class RotateCertsCommand extends InventoryCommand implements TakesLimit {
         };
     }
 
-    private dev.dcsprov.rotate.ClientDelivery patroni(Inventory inventory, Hosts hosts, PkiStore store, List<String> progress) {
+    private dev.dcsprov.rotate.ClientDelivery patroni(Inventory inventory, ConnectedHosts hosts, PkiStore store, List<String> progress) {
         return dev.dcsprov.patroni.PatroniClients.of(inventory, hosts, store, progressTo(progress));
     }
 
@@ -134,13 +134,13 @@ final class RotateCertsCommand extends InventoryCommand implements TakesLimit {
         CaRotation.Result result;
         OperationPlan plan;
         if (check) {
-            try (Hosts hosts = connect(inventory, true)) {
+            try (ConnectedHosts hosts = connect(inventory, true)) {
                 plan = new CaRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs-ca"))
                         .carrying(patroni(inventory, hosts, store, progress)).plan(new CaRotation.Options(stopAfterPhase)).plan();
             }
             return printCheck(plan);
         }
-        try (var lock = lockRun(inventory); Hosts hosts = connect(inventory, true)) {
+        try (var lock = lockRun(inventory); ConnectedHosts hosts = connect(inventory, true)) {
             lock.onMembers(hosts);
             CaRotation rotation = new CaRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs-ca"))
                     .carrying(patroni(inventory, hosts, store, progress));

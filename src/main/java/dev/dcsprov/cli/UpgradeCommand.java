@@ -1,7 +1,7 @@
 package dev.dcsprov.cli;
 
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.pki.PkiStore;
 import dev.dcsprov.upgrade.Upgrade;
@@ -36,7 +36,7 @@ final class UpgradeCommand extends InventoryCommand {
         List<String> progress = new ArrayList<>();
         long started = System.nanoTime();
         Upgrade.Result r;
-        try (var lock = lockRun(inventory); Hosts hosts = connect(inventory)) {
+        try (var lock = lockRun(inventory); ConnectedHosts hosts = connect(inventory)) {
             lock.onMembers(hosts);
             r = new Upgrade(inventory, hosts, new PkiStore(inventory.cluster().pkiDir()), m -> {
                 progress.add(m);

@@ -6,7 +6,7 @@ import dev.dcsprov.etcd.EndpointHealth;
 import dev.dcsprov.etcd.EndpointStatus;
 import dev.dcsprov.etcd.EtcdId;
 import dev.dcsprov.etcd.MemberList;
-import dev.dcsprov.etcd.Membership;
+import dev.dcsprov.etcd.EtcdctlMembership;
 import dev.dcsprov.etcd.RemoteEtcdctl;
 import dev.dcsprov.render.RemotePaths;
 import dev.dcsprov.ssh.CommandResult;
@@ -59,7 +59,7 @@ public final class EtcdctlCluster implements EtcdCluster {
 
     @Override
     public MemberList memberList(List<String> endpoints) {
-        return new Membership(etcdctl, endpoints).list();
+        return new EtcdctlMembership(etcdctl, endpoints).list();
     }
 
     @Override
@@ -83,18 +83,18 @@ public final class EtcdctlCluster implements EtcdCluster {
 
     @Override
     public MemberList addLearner(List<String> endpoints, String name, String peerUrl) {
-        return new Membership(etcdctl, endpoints).addLearner(name, peerUrl);
+        return new EtcdctlMembership(etcdctl, endpoints).addLearner(name, peerUrl);
     }
 
     @Override
     public Optional<String> tryPromote(List<String> endpoints, EtcdId id) {
-        CommandResult r = new Membership(etcdctl, endpoints).tryPromote(id);
+        CommandResult r = new EtcdctlMembership(etcdctl, endpoints).tryPromote(id);
         return r.ok() ? Optional.empty() : Optional.of(r.stderr().strip());
     }
 
     @Override
     public void remove(List<String> endpoints, EtcdId id, String name) {
-        new Membership(etcdctl, endpoints).remove(id, name);
+        new EtcdctlMembership(etcdctl, endpoints).remove(id, name);
     }
 
     /** {@code etcdctl alarm list} prints one "memberID:<decimal> alarm:<TYPE>" per line. */

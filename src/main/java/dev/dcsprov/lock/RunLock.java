@@ -1,6 +1,6 @@
 package dev.dcsprov.lock;
 
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.inventory.Host;
 import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.ssh.Connection;
@@ -30,7 +30,7 @@ public final class RunLock implements AutoCloseable {
     }
 
     /** After connecting: the members this run reaches, in inventory order. */
-    public RunLock onMembers(Hosts hosts) {
+    public RunLock onMembers(ConnectedHosts hosts) {
         List<Connection> reachable = inventory.members().stream().map(Host::name).filter(hosts::connected)
                 .map(hosts::connection).toList();
         members = MemberRunLocks.acquire(reachable, inventory.cluster().name(), holder);

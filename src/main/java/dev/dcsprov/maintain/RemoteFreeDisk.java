@@ -2,7 +2,7 @@ package dev.dcsprov.maintain;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.ssh.CommandResult;
 import dev.dcsprov.ssh.RemoteCommand;
@@ -13,10 +13,10 @@ import static dev.dcsprov.Shell.quote;
 
 /** Free disk of a member's data directory, from df on the member. */
 public final class RemoteFreeDisk implements FreeDisk {
-    private final Hosts hosts;
+    private final ConnectedHosts hosts;
     private final String dataDir;
 
-    public RemoteFreeDisk(Hosts hosts, String dataDir) {
+    public RemoteFreeDisk(ConnectedHosts hosts, String dataDir) {
         this.hosts = hosts;
         this.dataDir = dataDir;
     }

@@ -1,7 +1,7 @@
 package dev.dcsprov.membership;
 
 import dev.dcsprov.apply.HostPlanner;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
@@ -10,7 +10,7 @@ import dev.dcsprov.cluster.HealthGate;
 import dev.dcsprov.etcd.EndpointStatus;
 import dev.dcsprov.etcd.Member;
 import dev.dcsprov.etcd.MemberList;
-import dev.dcsprov.etcd.Membership;
+import dev.dcsprov.etcd.EtcdctlMembership;
 import dev.dcsprov.etcd.RemoteEtcdctl;
 import dev.dcsprov.inventory.ClusterSettings;
 import dev.dcsprov.inventory.Host;
@@ -41,7 +41,7 @@ public final class MemberJoin {
     /** etcd itself promotes only a learner whose log reaches 90 % of the leader's; wait for a little more. */
     static final double IN_SYNC = 0.95;
 
-    private final Hosts hosts;
+    private final ConnectedHosts hosts;
     private final ClusterSettings cluster;
     private final RemotePaths paths;
     private final MembershipPlanner planner;
@@ -50,7 +50,7 @@ public final class MemberJoin {
     private final Journal journal;
 
     /** @param existingConfig renders a host's config with state existing and the given ETCD_INITIAL_CLUSTER */
-    public MemberJoin(Hosts hosts, ClusterSettings cluster, RemotePaths paths, MembershipPlanner planner,
+    public MemberJoin(ConnectedHosts hosts, ClusterSettings cluster, RemotePaths paths, MembershipPlanner planner,
                       BiFunction<Host, String, String> existingConfig, Reporter reporter, Journal journal) {
         this.hosts = hosts;
         this.cluster = cluster;
@@ -89,7 +89,7 @@ public final class MemberJoin {
         HealthGate gate = gate(voters);
         reporter.progress("checking cluster health before " + host.name() + " joins");
         gate.await(HealthGate.MEMBER_TIMEOUT, "before " + host.name() + " joins");
-        Membership membership = membership(voters);
+        EtcdctlMembership membership = membership(voters);
         MemberList list = membership.list();
         Optional<Member> existing = list.byPeerUrl(peer);
         if (existing.isPresent() && existing.get().started() && !existing.get().name().equals(host.memberName())) {
@@ -138,7 +138,7 @@ public final class MemberJoin {
      */
     public void promoteStartedLearner(Host host, List<Host> voters, Change shown) {
         reporter.started(shown);
-        Membership membership = membership(voters);
+        EtcdctlMembership membership = membership(voters);
         Member member = membership.list().byName(host.memberName()).orElseThrow();
         if (member.learner()) {
             run(host, RemoteCommand.of("systemctl enable --quiet etcd && systemctl start etcd").withTimeout(CATCH_UP_TIMEOUT),
@@ -179,7 +179,7 @@ public final class MemberJoin {
                 "see 'journalctl -u etcd' on " + host.name() + ", then run apply again: it resumes with the promotion");
     }
 
-    private void promote(Membership membership, Host host, Member member) {
+    private void promote(EtcdctlMembership membership, Host host, Member member) {
         long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
         CommandResult last;
         do {
@@ -209,8 +209,8 @@ public final class MemberJoin {
         return new RemoteEtcdctl(hosts.connection(voters.get(0).name()), paths.caCert(), paths.adminCert(), paths.adminKey());
     }
 
-    private Membership membership(List<Host> voters) {
-        return new Membership(etcdctl(voters), voters.stream().map(h -> h.clientUrl(cluster)).toList());
+    private EtcdctlMembership membership(List<Host> voters) {
+        return new EtcdctlMembership(etcdctl(voters), voters.stream().map(h -> h.clientUrl(cluster)).toList());
     }
 
     HealthGate gate(List<Host> members) {

@@ -1,7 +1,7 @@
 package dev.dcsprov.membership;
 
 import dev.dcsprov.apply.HostPlanner;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.etcd.Member;
 import dev.dcsprov.etcd.RemoteEtcdctl;
@@ -32,12 +32,12 @@ public final class MembershipChanges {
     private final ClusterSettings cluster;
     private final RemotePaths paths;
     private final MembershipPlan plan;
-    private final Hosts hosts;
+    private final ConnectedHosts hosts;
     private final EtcdConfigRenderer renderer;
     private final Reporter reporter;
     private final Journal journal;
 
-    public MembershipChanges(Inventory inventory, RemotePaths paths, MembershipPlan plan, Hosts hosts,
+    public MembershipChanges(Inventory inventory, RemotePaths paths, MembershipPlan plan, ConnectedHosts hosts,
                              EtcdConfigRenderer renderer, Reporter reporter, Journal journal) {
         this.inventory = inventory;
         this.cluster = inventory.cluster();

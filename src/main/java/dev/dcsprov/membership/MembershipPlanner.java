@@ -1,6 +1,6 @@
 package dev.dcsprov.membership;
 
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.etcd.EndpointStatus;
@@ -8,7 +8,7 @@ import dev.dcsprov.etcd.EtcdId;
 import dev.dcsprov.etcd.EtcdctlJson;
 import dev.dcsprov.etcd.Member;
 import dev.dcsprov.etcd.MemberList;
-import dev.dcsprov.etcd.Membership;
+import dev.dcsprov.etcd.EtcdctlMembership;
 import dev.dcsprov.etcd.RemoteEtcdctl;
 import dev.dcsprov.facts.HostFacts;
 import dev.dcsprov.inventory.ClusterSettings;
@@ -47,7 +47,7 @@ public final class MembershipPlanner {
     }
 
     /** The member list, read through the first running member; empty when no member runs. */
-    public Optional<MemberList> read(Map<String, HostFacts> facts, Hosts hosts) {
+    public Optional<MemberList> read(Map<String, HostFacts> facts, ConnectedHosts hosts) {
         List<Host> running = running(inventory, facts);
         if (running.isEmpty()) {
             return Optional.empty();
@@ -57,7 +57,7 @@ public final class MembershipPlanner {
                 .collect(Collectors.groupingBy(id -> id, Collectors.counting()));
         Host via = running.stream().max(Comparator.comparing((Host h) -> votes.get(clusterId(facts.get(h.name()))))).orElseThrow();
         RemoteEtcdctl etcdctl = new RemoteEtcdctl(hosts.connection(via.name()), paths.caCert(), paths.adminCert(), paths.adminKey());
-        return Optional.of(new Membership(etcdctl, List.of(via.clientUrl(cluster))).list());
+        return Optional.of(new EtcdctlMembership(etcdctl, List.of(via.clientUrl(cluster))).list());
     }
 
     private static EtcdId clusterId(HostFacts f) {

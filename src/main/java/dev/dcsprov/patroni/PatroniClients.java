@@ -1,7 +1,7 @@
 package dev.dcsprov.patroni;
 
 import dev.dcsprov.auth.Secrets;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.pki.PkiStore;
@@ -16,7 +16,7 @@ public final class PatroniClients implements ClientDelivery {
     private final DcsOutage outage;
 
     /** The inventory's Patroni hosts (none is fine: then every hook does nothing), reporting to {@code progress}. */
-    public static PatroniClients of(Inventory inventory, Hosts hosts, PkiStore store, Consumer<String> progress) {
+    public static PatroniClients of(Inventory inventory, ConnectedHosts hosts, PkiStore store, Consumer<String> progress) {
         return new PatroniClients(new PatroniDelivery(inventory, hosts, store, new Secrets()), progress);
     }
 

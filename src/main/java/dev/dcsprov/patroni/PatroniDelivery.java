@@ -3,7 +3,7 @@ package dev.dcsprov.patroni;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.Shell;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.auth.Secrets;
 import dev.dcsprov.inventory.Inventory;
@@ -29,12 +29,12 @@ import java.util.Optional;
  */
 public final class PatroniDelivery {
     private final Inventory inventory;
-    private final Hosts hosts;
+    private final ConnectedHosts hosts;
     private final PkiStore store;
     private final Secrets secrets;
     private final Map<String, String> passwords = new LinkedHashMap<>();
 
-    public PatroniDelivery(Inventory inventory, Hosts hosts, PkiStore store, Secrets secrets) {
+    public PatroniDelivery(Inventory inventory, ConnectedHosts hosts, PkiStore store, Secrets secrets) {
         this.inventory = inventory;
         this.hosts = hosts;
         this.store = store;

@@ -9,7 +9,7 @@ import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.cluster.HealthGate;
 import dev.dcsprov.cluster.RollingPlan;
 import dev.dcsprov.plan.OperationPlan;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.facts.FactsProbe;
 import dev.dcsprov.facts.HostFacts;
 import dev.dcsprov.inventory.ClusterSettings;
@@ -55,18 +55,18 @@ public final class CaRotation {
     private final Inventory inventory;
     private final ClusterSettings cluster;
     private final RemotePaths paths;
-    private final Hosts hosts;
+    private final ConnectedHosts hosts;
     private final PkiStore store;
     private final Consumer<String> progress;
     private final CertRotation rolling;
     private final Journal journal;
 
-    public CaRotation(Inventory inventory, Hosts hosts, PkiStore store, Consumer<String> progress) {
+    public CaRotation(Inventory inventory, ConnectedHosts hosts, PkiStore store, Consumer<String> progress) {
         this(inventory, hosts, store, progress, Journal.none());
     }
 
     /** @param journal where each step is recorded before it happens, and what an interrupted run left */
-    public CaRotation(Inventory inventory, Hosts hosts, PkiStore store, Consumer<String> progress, Journal journal) {
+    public CaRotation(Inventory inventory, ConnectedHosts hosts, PkiStore store, Consumer<String> progress, Journal journal) {
         this.journal = journal;
         this.inventory = inventory;
         this.cluster = inventory.cluster();

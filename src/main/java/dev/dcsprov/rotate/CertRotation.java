@@ -11,7 +11,7 @@ import dev.dcsprov.cluster.HealthGate;
 import dev.dcsprov.cluster.ResumeGate;
 import dev.dcsprov.cluster.RollingRestart;
 import dev.dcsprov.journal.Journal;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.facts.FactsProbe;
 import dev.dcsprov.facts.HostFacts;
 import dev.dcsprov.inventory.ClusterSettings;
@@ -63,18 +63,18 @@ public final class CertRotation {
     private final Inventory inventory;
     private final ClusterSettings cluster;
     private final RemotePaths paths;
-    private final Hosts hosts;
+    private final ConnectedHosts hosts;
     private final PkiStore store;
     private final Consumer<String> progress;
     private final Journal journal;
     private ClientDelivery clients = ClientDelivery.NONE;
 
-    public CertRotation(Inventory inventory, Hosts hosts, PkiStore store, Consumer<String> progress) {
+    public CertRotation(Inventory inventory, ConnectedHosts hosts, PkiStore store, Consumer<String> progress) {
         this(inventory, hosts, store, progress, Journal.none());
     }
 
     /** @param journal where each step is recorded before it happens, and what an interrupted run left */
-    public CertRotation(Inventory inventory, Hosts hosts, PkiStore store, Consumer<String> progress, Journal journal) {
+    public CertRotation(Inventory inventory, ConnectedHosts hosts, PkiStore store, Consumer<String> progress, Journal journal) {
         this.journal = journal;
         this.inventory = inventory;
         this.cluster = inventory.cluster();

@@ -2,7 +2,7 @@ package dev.dcsprov.rotate;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.inventory.Host;
 import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.pki.CertificateInfo;
@@ -20,11 +20,11 @@ import java.util.Map;
 /** Reads the local PKI and every member's deployed certificates and compares them: what {@code dcsprov certs} shows. */
 public final class CertificateSurvey {
     private final Inventory inventory;
-    private final Hosts hosts;
+    private final ConnectedHosts hosts;
     private final PkiStore store;
     private final RemotePaths paths;
 
-    public CertificateSurvey(Inventory inventory, Hosts hosts, PkiStore store) {
+    public CertificateSurvey(Inventory inventory, ConnectedHosts hosts, PkiStore store) {
         this.inventory = inventory;
         this.hosts = hosts;
         this.store = store;

@@ -2,7 +2,7 @@ package dev.dcsprov.upgrade;
 
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.inventory.EtcdSource;
 import dev.dcsprov.ssh.CommandResult;
@@ -27,11 +27,11 @@ public final class HostInstaller implements RollingUpgrade.Installer {
 
     static final String DROP_IN = "/etc/systemd/system/etcd.service.d/dcsprov-etcd.conf";
 
-    private final Hosts hosts;
+    private final ConnectedHosts hosts;
     private final EtcdSource source;
     private final Optional<Tarball> tarball;
 
-    public HostInstaller(Hosts hosts, EtcdSource source, Optional<Tarball> tarball) {
+    public HostInstaller(ConnectedHosts hosts, EtcdSource source, Optional<Tarball> tarball) {
         this.hosts = hosts;
         this.source = source;
         this.tarball = tarball;
@@ -81,7 +81,7 @@ public final class HostInstaller implements RollingUpgrade.Installer {
         CommandResult r = hosts.connection(host).run(RemoteCommand.of(script).withTimeout(Duration.ofMinutes(10)));
         if (!r.ok()) {
             throw new DcsprovException(ExitCode.HOST_FAILED, "could not read the etcd versions apt offers on " + host,
-                    "exit status " + r.exitStatus() + ": " + Hosts.lastLines(r.stderr(), 5),
+                    "exit status " + r.exitStatus() + ": " + ConnectedHosts.lastLines(r.stderr(), 5),
                     "check apt on the host ('apt-get update'); nothing was changed");
         }
         Optional<String> installed = Optional.empty();
@@ -117,7 +117,7 @@ public final class HostInstaller implements RollingUpgrade.Installer {
         CommandResult r = hosts.connection(host).run(RemoteCommand.of(script).withTimeout(Duration.ofMinutes(10)));
         if (!r.ok()) {
             throw new DcsprovException(ExitCode.HOST_FAILED, "adding etcd's apt source on " + host + " failed",
-                    "exit status " + r.exitStatus() + ": " + Hosts.lastLines(r.stderr(), 5),
+                    "exit status " + r.exitStatus() + ": " + ConnectedHosts.lastLines(r.stderr(), 5),
                     "check apt on the host ('apt-get update'); no member was changed, run 'dcsprov upgrade' again");
         }
         return available(r.stdout());
@@ -173,7 +173,7 @@ public final class HostInstaller implements RollingUpgrade.Installer {
         CommandResult r = hosts.connection(host).run(RemoteCommand.of(script).withStdinFrom(t.file()).withTimeout(Duration.ofMinutes(10)));
         if (!r.ok()) {
             throw new DcsprovException(ExitCode.HOST_FAILED, "unpacking " + t.file().getFileName() + " failed on " + host,
-                    "exit status " + r.exitStatus() + ": " + Hosts.lastLines(r.stderr(), 5), "run 'dcsprov upgrade' again");
+                    "exit status " + r.exitStatus() + ": " + ConnectedHosts.lastLines(r.stderr(), 5), "run 'dcsprov upgrade' again");
         }
     }
 
@@ -200,7 +200,7 @@ public final class HostInstaller implements RollingUpgrade.Installer {
         CommandResult r = hosts.connection(host).run(RemoteCommand.of(script).withTimeout(Duration.ofMinutes(10)));
         if (!r.ok()) {
             throw new DcsprovException(ExitCode.HOST_FAILED, what + " failed on " + host,
-                    "exit status " + r.exitStatus() + ": " + Hosts.lastLines(r.stderr(), 5), "");
+                    "exit status " + r.exitStatus() + ": " + ConnectedHosts.lastLines(r.stderr(), 5), "");
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.dcsprov.upgrade;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.backup.Backup;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.cluster.EtcdctlCluster;
 import dev.dcsprov.cluster.VersionEndpoint;
@@ -49,11 +49,11 @@ public final class Upgrade {
 
     private final Inventory inventory;
     private final ClusterSettings cluster;
-    private final Hosts hosts;
+    private final ConnectedHosts hosts;
     private final PkiStore store;
     private final Consumer<String> progress;
 
-    public Upgrade(Inventory inventory, Hosts hosts, PkiStore store, Consumer<String> progress) {
+    public Upgrade(Inventory inventory, ConnectedHosts hosts, PkiStore store, Consumer<String> progress) {
         this.inventory = inventory;
         this.cluster = inventory.cluster();
         this.hosts = hosts;

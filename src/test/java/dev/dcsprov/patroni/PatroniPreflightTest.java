@@ -3,7 +3,7 @@ package dev.dcsprov.patroni;
 import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.LocalShell;
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.auth.Secrets;
 import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.pki.PkiStore;
@@ -30,7 +30,7 @@ class PatroniPreflightTest {
     void aHostWithoutPatronisUnitIsRefusedNamingItAndTheFix() throws Exception {
         Inventory inv = PatroniTestInventory.write(dir, ", dcsprov_patroni_unit: dcsprov-test-no-such-unit",
                 "{pg1: {ansible_host: 10.0.0.9}}");
-        try (Hosts hosts = new Hosts(Map.of("a", new LocalShell(), "pg1", new LocalShell()), 2)) {
+        try (ConnectedHosts hosts = new ConnectedHosts(Map.of("a", new LocalShell(), "pg1", new LocalShell()), 2)) {
             PatroniDelivery d = new PatroniDelivery(inv, hosts, new PkiStore(dir.resolve("pki")), new Secrets());
             DcsprovException e = assertThrows(DcsprovException.class, d::preflight);
             assertEquals(ExitCode.UNSAFE, e.exitCode());
@@ -71,7 +71,7 @@ class PatroniPreflightTest {
     /** pg1's answer refused; a (a member, and a Patroni host) answers as a running Patroni leader. */
     DcsprovException refusedFor(String pg1Answers, String patroniVars) throws Exception {
         Inventory inv = inventory(patroniVars);
-        try (Hosts hosts = new Hosts(Map.of("a", answering(PatroniStatusTest.PROBE), "pg1", answering(pg1Answers)), 2)) {
+        try (ConnectedHosts hosts = new ConnectedHosts(Map.of("a", answering(PatroniStatusTest.PROBE), "pg1", answering(pg1Answers)), 2)) {
             PatroniDelivery d = new PatroniDelivery(inv, hosts, new PkiStore(dir.resolve("pki")), new Secrets());
             DcsprovException e = assertThrows(DcsprovException.class, d::preflight);
             assertEquals(ExitCode.UNSAFE, e.exitCode());
@@ -112,7 +112,7 @@ class PatroniPreflightTest {
     void aPatroniHostThatIsAlsoAMemberAndAStoppedPatroniPassTheChecks() throws Exception {
         Inventory inv = inventory("");
         String stopped = "{\"now\": 1.0, \"load\": \"loaded\", \"active\": \"inactive\", \"user\": true, \"sections\": [], \"rest\": {}}";
-        try (Hosts hosts = new Hosts(Map.of("a", answering(PatroniStatusTest.PROBE), "pg1", answering(stopped)), 2)) {
+        try (ConnectedHosts hosts = new ConnectedHosts(Map.of("a", answering(PatroniStatusTest.PROBE), "pg1", answering(stopped)), 2)) {
             Map<String, PatroniFacts> facts = new PatroniDelivery(inv, hosts, new PkiStore(dir.resolve("pki")), new Secrets()).preflight();
             assertEquals(List.of("a", "pg1"), List.copyOf(facts.keySet()));
             assertEquals("master", facts.get("a").role());

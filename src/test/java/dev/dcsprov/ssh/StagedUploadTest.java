@@ -1,6 +1,6 @@
 package dev.dcsprov.ssh;
 
-import dev.dcsprov.cluster.Hosts;
+import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.cluster.Recap;
 import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.plan.Action;
@@ -171,7 +171,7 @@ class StagedUploadTest {
         Change change = new Change("db1", "file", Action.UPDATE, key.toString(), "content differs", "", true, false,
                 List.of(RemoteCommand.of(FileStep.writeScript(key(key, NEW))).withStdin(Arrays.copyOf(framed, framed.length / 2))));
         Map<String, String> failed;
-        try (Hosts hosts = new Hosts(Map.of("db1", new KeepOpen(conn)), 1)) {
+        try (ConnectedHosts hosts = new ConnectedHosts(Map.of("db1", new KeepOpen(conn)), 1)) {
             failed = hosts.runInParallel(List.of(change), Reporter.SILENT);
         }
         assertEquals(List.of("db1"), List.copyOf(failed.keySet()));

@@ -12,13 +12,13 @@ import static dev.dcsprov.Shell.quote;
  * etcd's membership API through Debian's etcdctl on a member host: list, add a learner, promote,
  * remove (leader moves: {@link dev.dcsprov.cluster.EtcdCluster#moveLeader}). Each call is one change; the callers decide when one is safe.
  */
-public final class Membership {
+public final class EtcdctlMembership {
     static final java.time.Duration ADD_RETRY = java.time.Duration.ofSeconds(30);
     private final RemoteEtcdctl etcdctl;
     private final List<String> endpoints;
 
     /** @param endpoints client URLs of started members; etcdctl uses whichever answers */
-    public Membership(RemoteEtcdctl etcdctl, List<String> endpoints) {
+    public EtcdctlMembership(RemoteEtcdctl etcdctl, List<String> endpoints) {
         this.etcdctl = etcdctl;
         this.endpoints = List.copyOf(endpoints);
     }

@@ -22,11 +22,11 @@ import java.util.function.BiFunction;
  * The open connections of a run and the executor that works hosts in parallel (at most
  * {@code forks} at once). Changes on one host run in order and stop at its first failure.
  */
-public final class Hosts implements AutoCloseable {
+public final class ConnectedHosts implements AutoCloseable {
     private final Map<String, Connection> connections;
     private final ExecutorService pool;
 
-    public Hosts(Map<String, Connection> connections, int forks) {
+    public ConnectedHosts(Map<String, Connection> connections, int forks) {
         this.connections = new LinkedHashMap<>(connections);
         this.pool = Executors.newFixedThreadPool(Math.max(1, forks), r -> {
             Thread t = new Thread(r, "dcsprov-host");
