@@ -141,7 +141,7 @@ public final class CertRotation {
         serverRows.forEach(r -> oldSerials.put(r.host(), r.deployed().isEmpty() ? "" : r.deployed().get(0).serialHex()));
         // A member the interrupted run left mid-step is still to do, even when its files already match.
         java.util.Optional<String> interrupted = journal.interruptedMember().filter(m -> scope.stream().anyMatch(h -> h.name().equals(m)));
-        boolean issue = pending.isEmpty() && interrupted.isEmpty();
+        boolean issue = issuesNewSet(pending, interrupted, journal.interrupted());
         List<String> clients = !issue || !options.clients() ? List.of()
                 : store.clientNames().stream().filter(n -> !n.equals(PkiStore.ADMIN_CLIENT)).toList();
         if (issue) {
@@ -167,11 +167,15 @@ public final class CertRotation {
         boolean all = planned.all();
         List<String> pending = planned.pending();
         if (planned.issue()) {
+            if (killedWhileIssuing(journal.interrupted())) {
+                progress.accept("the last run was killed while issuing certificates; none of them was deployed: issuing the whole set again");
+            }
+            journal.mark(LEAF, ISSUING);
             issue(scope, all);
-            journal.mark(LEAF, "issued");
             for (String name : planned.clients()) {
                 store.reissueClientCertificate(name, cluster.keyAlgorithm(), cluster.certDays());
             }
+            journal.mark(LEAF, "issued");
             progress.accept("issued new certificates for " + String.join(", ", pending)
                     + (all ? " and dcsprov's admin client" : "") + "; the old ones are in " + store.directory().resolve("archive"));
         } else {
@@ -294,6 +298,22 @@ public final class CertRotation {
 
     /** The journal's phase of a leaf rotation. */
     static final String LEAF = "leaf";
+    /** Recorded before the local issuing starts; "issued" once every pair (and every --clients pair) is written. */
+    static final String ISSUING = "issuing";
+
+    /**
+     * A new set is issued when every member carries its local certificate, or when the last run was killed while
+     * issuing: none of that set was deployed yet, and a pair it left half written (the old one archived, the new key
+     * without its certificate) must never be pushed, so the whole set is issued again.
+     */
+    static boolean issuesNewSet(List<String> pending, java.util.Optional<String> interruptedMember,
+                                java.util.Optional<dev.dcsprov.journal.JournalEntry> interrupted) {
+        return killedWhileIssuing(interrupted) || pending.isEmpty() && interruptedMember.isEmpty();
+    }
+
+    static boolean killedWhileIssuing(java.util.Optional<dev.dcsprov.journal.JournalEntry> interrupted) {
+        return interrupted.filter(e -> e.phase().equals(LEAF) && e.step().equals(ISSUING)).isPresent();
+    }
 
     void replace(String member) {
         Host h = inventory.member(member).orElseThrow();
