@@ -207,13 +207,20 @@ public final class Restore {
         progress.accept("copying the snapshot to every member and checking it there (trial restore)");
         journal.starting(RestoreResume.PHASE, RestoreResume.STAGE);
         List<Change> stageSteps = RestorePlan.Phase.STAGE.of(plan);
-        Map<String, String> staged = hosts.eachInParallel(inventory.members(), (h, c) -> {
-            Change step = stageSteps.stream().filter(x -> x.host().equals(h.name())).findFirst().orElseThrow();
-            reporter.started(step);
-            String dir = stage(c, snapshot, sha);
-            reporter.finished(step, "");
-            return dir;
-        });
+        Map<String, String> staged;
+        try {
+            staged = hosts.eachInParallel(inventory.members(), (h, c) -> {
+                Change step = stageSteps.stream().filter(x -> x.host().equals(h.name())).findFirst().orElseThrow();
+                reporter.started(step);
+                String dir = stage(c, snapshot, sha);
+                reporter.finished(step, "");
+                return dir;
+            });
+        } catch (RuntimeException e) {
+            // A copy or trial restore failed: etcd was touched nowhere, so there is nothing for a re-run to finish.
+            journal.finished(RestoreResume.PHASE);
+            throw e;
+        }
         SnapshotStatus status = SnapshotStatus.parse(Backup.mustRun(hosts.connection(inventory.members().get(0).name()),
                 SnapshotTool.DEFINE + SnapshotTool.status(quote(staged.get(inventory.members().get(0).name()) + "/snapshot.db")),
                 "snapshot status").stdout());
