@@ -77,7 +77,7 @@ final class RestorePlan {
         }
         for (Member m : f.members()) {
             steps.add(OperationPlan.step(m.host(), Phase.START.step, Phase.START.action, "etcd",
-                    "all members together; then wait until the cluster is healthy"));
+                    "one member after the other, each recorded first, without waiting for each; then wait until the cluster is healthy"));
         }
         return new OperationPlan("restore", f.cluster(), f.members().stream().map(Member::host).toList(), steps, f.notes());
     }
