@@ -143,7 +143,8 @@ public final class Upgrade {
             rows.add(new Row(h.name(), runs, pre.todo().contains(h.name()) ? target.version() + " (" + target.label() + ")" : "unchanged"));
         }
         List<String> checks = checks(members, versions, pre, target, tarball);
-        journal.interrupted().ifPresent(e -> progress.accept("continuing an interrupted upgrade (" + e.describe() + ")"
+        journal.interrupted().ifPresent(e -> progress.accept((planOnly ? "an interrupted upgrade, which the same command without --check "
+                + "continues (" : "continuing an interrupted upgrade (") + e.describe() + ")"
                 + (pre.todo().isEmpty() ? ": every member runs " + target.version() : ": still to do " + String.join(", ", pre.todo()))
                 + interrupted.filter(pre.todo()::contains).map(m -> "; " + m + " was left mid-step and goes first").orElse("")));
         if (planOnly || pre.todo().isEmpty()) {
