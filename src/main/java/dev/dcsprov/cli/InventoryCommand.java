@@ -183,13 +183,18 @@ abstract class InventoryCommand implements Callable<Integer> {
 
     /** The run journal of an operation that changes members, its member copies written through {@code hosts}. */
     dev.dcsprov.journal.Journal journal(Inventory inventory, ConnectedHosts hosts, String operation) {
-        var journal = dev.dcsprov.journal.Journal.open(inventory.cluster().pkiDir(), operation, commandLine(),
-                new dev.dcsprov.journal.HostJournals(hosts::connection));
+        var journal = journalOf(inventory, hosts, operation);
         // Another operation's unfinished run keeps its own record; this run neither finishes nor hides it.
         journal.otherInterrupted().forEach(e -> err().println("warning: another operation did not finish: " + e.describe()
                 + ". Its record is kept; finish it with: " + e.resume()));
         err().flush();
         return journal;
+    }
+
+    /** {@link #journal} without the warnings about other operations: for a second journal of the same run. */
+    dev.dcsprov.journal.Journal journalOf(Inventory inventory, ConnectedHosts hosts, String operation) {
+        return dev.dcsprov.journal.Journal.open(inventory.cluster().pkiDir(), operation, commandLine(),
+                new dev.dcsprov.journal.HostJournals(hosts::connection));
     }
 
     static SshTarget target(Host h) {
