@@ -70,6 +70,7 @@ public final class Provisioner {
     private java.util.Set<String> limit = java.util.Set.of();
     /** Where membership changes record their steps first; none unless {@link #journaled}. */
     private dev.dcsprov.journal.Journal journal = dev.dcsprov.journal.Journal.none();
+    private dev.dcsprov.journal.Journal patroniJournal = dev.dcsprov.journal.Journal.none();
     /** The members health gates look at: all of them, except hosts still to join. */
     private List<Host> gateMembers;
 
@@ -104,6 +105,12 @@ public final class Provisioner {
         return this;
     }
 
+    /** Patroni's delivery records each step in this journal ({@link dev.dcsprov.patroni.PatroniResume}); the next apply finishes a killed one. */
+    public Provisioner deliveringWith(dev.dcsprov.journal.Journal patroniJournal) {
+        this.patroniJournal = patroniJournal;
+        return this;
+    }
+
     private boolean inLimit(String host) {
         return limit.isEmpty() || limit.contains(host);
     }
@@ -115,7 +122,8 @@ public final class Provisioner {
         Map<String, HostFacts> facts = hosts.eachInParallel(inventory.members(), (h, c) -> FactsProbe.gather(c, factsRequest()));
         timer.mark("facts");
         // Patroni hosts are checked before anything changes anywhere: a host not ready stops the run here.
-        PatroniDelivery patroni = new PatroniDelivery(inventory, hosts, pki.store(), new dev.dcsprov.auth.Secrets());
+        PatroniDelivery patroni = new PatroniDelivery(inventory, hosts, pki.store(), new dev.dcsprov.auth.Secrets())
+                .journaled(patroniJournal, "apply");
         Map<String, PatroniFacts> patroniFacts = patroni.any() ? patroni.preflight() : Map.of();
         ClusterCondition condition = ClusterCondition.assess(inventory, facts, paths.configFile());
         String state = condition == ClusterCondition.BOOTSTRAP ? "new" : "existing";

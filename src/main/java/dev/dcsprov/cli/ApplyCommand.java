@@ -38,7 +38,8 @@ final class ApplyCommand extends InventoryCommand implements TakesLimit {
             var reporter = command.reporter();
             var exit = new Provisioner(inventory, hosts, new MemberCertificates(inventory.cluster()), reporter,
                     removeAbsentMembers).limitedTo(limit)
-                    .journaled(command.journal(inventory, hosts, dev.dcsprov.membership.MembershipResume.JOIN_OPERATION)).run(apply);
+                    .journaled(command.journal(inventory, hosts, dev.dcsprov.membership.MembershipResume.JOIN_OPERATION, true))
+                    .deliveringWith(command.patroniJournal(inventory, hosts)).run(apply);
             if (!apply && reporter instanceof JsonReporter json) {
                 json.printPlanOnly();
             }
