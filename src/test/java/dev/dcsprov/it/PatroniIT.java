@@ -245,11 +245,30 @@ class PatroniIT {
     @Test
     @Order(8)
     void oneCommandCaRotation() {
-        Proc.Result r = s.underPatroni("CA rotation (3 phases)", "rotate-certs", "--ca", s.inventory.toString());
+        String oldCa = sha256(s.pki().resolve("ca.crt"));
+        String[] command = {"rotate-certs", "--ca", s.inventory.toString()};
+        // Killed in its last delivery to Patroni (phase 2 delivered to dcs-60 and dcs-61: files #1 and #2), after every
+        // member's phase 3 made the new CA the CA: the same command finishes that delivery and makes no new CA.
+        Proc.Result r = s.underPatroni("CA rotation (3 phases), killed in its last delivery to Patroni", () -> {
+            killedAt("patroni-delivery:rotate-certs-ca:files#3", "dcs-60", command);
+            String newCa = sha256(s.pki().resolve("ca.crt"));
+            assertFalse(oldCa.equals(newCa), "the killed run had made the new CA the CA");
+            Proc.Result again = s.dcsprovOk(command);
+            assertTrue(again.out().contains("had finished the CA rotation on every member"), again::toString);
+            assertEquals(newCa, sha256(s.pki().resolve("ca.crt")), "the re-run started no new CA rotation");
+            assertFalse(java.nio.file.Files.exists(s.pki().resolve("ca-next.crt")), "no next CA");
+            return again;
+        });
         assertTrue(r.out().contains("CA ROTATED"), r::toString);
         // Patroni ends with the new CA alone, as the members do.
-        assertEquals(Proc.run(List.of("sha256sum", s.pki().resolve("ca.crt").toString())).out().split(" ")[0],
-                Lab.sshOk("dcs-61", "sha256sum < /etc/patroni/dcs/current/ca.crt").split(" ")[0]);
+        for (String h : PATRONI) {
+            assertEquals(sha256(s.pki().resolve("ca.crt")), Lab.sshOk(h, "sha256sum < /etc/patroni/dcs/current/ca.crt").split(" ")[0], h);
+            assertEquals(sha256(s.pki().resolve("clients/patroni_main.crt")),
+                    Lab.sshOk(h, "sha256sum < /etc/patroni/dcs/current/client.crt").split(" ")[0], h);
+        }
+        for (String h : MEMBERS) {
+            assertEquals(sha256(s.pki().resolve("ca.crt")), Lab.sshOk(h, "sha256sum < /etc/dcs/cert/ca.crt").split(" ")[0], h);
+        }
         assertEquals("dcs-60", s.etcdctlAsPatroni("get", "--print-value-only", "/service/main/leader").out().strip());
     }
 
