@@ -72,6 +72,7 @@ public final class Provisioner {
     private dev.dcsprov.journal.Journal journal = dev.dcsprov.journal.Journal.none();
     /** The move to the etcd version of the inventory's source, run last; none unless {@link #movingVersionWith}. */
     private VersionMove versionMove = VersionMove.NONE;
+    private dev.dcsprov.journal.Journal patroniJournal = dev.dcsprov.journal.Journal.none();
     /** The members health gates look at: all of them, except hosts still to join. */
     private List<Host> gateMembers;
 
@@ -112,6 +113,12 @@ public final class Provisioner {
         return this;
     }
 
+    /** Patroni's delivery records each step in this journal ({@link dev.dcsprov.patroni.PatroniResume}); the next apply finishes a killed one. */
+    public Provisioner deliveringWith(dev.dcsprov.journal.Journal patroniJournal) {
+        this.patroniJournal = patroniJournal;
+        return this;
+    }
+
     private boolean inLimit(String host) {
         return limit.isEmpty() || limit.contains(host);
     }
@@ -123,7 +130,8 @@ public final class Provisioner {
         Map<String, HostFacts> facts = hosts.eachInParallel(inventory.members(), (h, c) -> FactsProbe.gather(c, factsRequest()));
         timer.mark("facts");
         // Patroni hosts are checked before anything changes anywhere: a host not ready stops the run here.
-        PatroniDelivery patroni = new PatroniDelivery(inventory, hosts, pki.store(), new dev.dcsprov.auth.Secrets());
+        PatroniDelivery patroni = new PatroniDelivery(inventory, hosts, pki.store(), new dev.dcsprov.auth.Secrets())
+                .journaled(patroniJournal, "apply");
         Map<String, PatroniFacts> patroniFacts = patroni.any() ? patroni.preflight() : Map.of();
         ClusterCondition condition = ClusterCondition.assess(inventory, facts, paths.configFile());
         String state = condition == ClusterCondition.BOOTSTRAP ? "new" : "existing";

@@ -42,7 +42,8 @@ final class ApplyCommand extends InventoryCommand implements TakesLimit {
                     removeAbsentMembers).limitedTo(limit)
                     .movingVersionWith(new UpgradeVersionMove(inventory, hosts, reporter,
                             command.journalOf(inventory, hosts, UpgradeVersionMove.OPERATION)))
-                    .journaled(command.journal(inventory, hosts, dev.dcsprov.membership.MembershipResume.JOIN_OPERATION)).run(apply);
+                    .journaled(command.journal(inventory, hosts, dev.dcsprov.membership.MembershipResume.JOIN_OPERATION, true))
+                    .deliveringWith(command.patroniJournal(inventory, hosts)).run(apply);
             if (!apply && reporter instanceof JsonReporter json) {
                 json.printPlanOnly();
             }
