@@ -70,6 +70,9 @@ public final class Provisioner {
     private java.util.Set<String> limit = java.util.Set.of();
     /** Where membership changes record their steps first; none unless {@link #journaled}. */
     private dev.dcsprov.journal.Journal journal = dev.dcsprov.journal.Journal.none();
+    /** The move to the etcd version of the inventory's source, run last; none unless {@link #movingVersionWith}. */
+    private VersionMove versionMove = VersionMove.NONE;
+    private dev.dcsprov.journal.Journal patroniJournal = dev.dcsprov.journal.Journal.none();
     /** The members health gates look at: all of them, except hosts still to join. */
     private List<Host> gateMembers;
 
@@ -104,6 +107,18 @@ public final class Provisioner {
         return this;
     }
 
+    /** With etcd from a named release or a tarball: apply moves the members to that version last, as 'dcsprov upgrade'. */
+    public Provisioner movingVersionWith(VersionMove move) {
+        this.versionMove = move;
+        return this;
+    }
+
+    /** Patroni's delivery records each step in this journal ({@link dev.dcsprov.patroni.PatroniResume}); the next apply finishes a killed one. */
+    public Provisioner deliveringWith(dev.dcsprov.journal.Journal patroniJournal) {
+        this.patroniJournal = patroniJournal;
+        return this;
+    }
+
     private boolean inLimit(String host) {
         return limit.isEmpty() || limit.contains(host);
     }
@@ -115,7 +130,8 @@ public final class Provisioner {
         Map<String, HostFacts> facts = hosts.eachInParallel(inventory.members(), (h, c) -> FactsProbe.gather(c, factsRequest()));
         timer.mark("facts");
         // Patroni hosts are checked before anything changes anywhere: a host not ready stops the run here.
-        PatroniDelivery patroni = new PatroniDelivery(inventory, hosts, pki.store(), new dev.dcsprov.auth.Secrets());
+        PatroniDelivery patroni = new PatroniDelivery(inventory, hosts, pki.store(), new dev.dcsprov.auth.Secrets())
+                .journaled(patroniJournal, "apply");
         Map<String, PatroniFacts> patroniFacts = patroni.any() ? patroni.preflight() : Map.of();
         ClusterCondition condition = ClusterCondition.assess(inventory, facts, paths.configFile());
         String state = condition == ClusterCondition.BOOTSTRAP ? "new" : "existing";
@@ -173,10 +189,11 @@ public final class Provisioner {
         notes.addAll(authPlan.notes());
         notes.addAll(clientNotes);
         notes.addAll(versionNotes(facts));
+        List<Change> versionChanges = versionChanges(condition, notes);
         // Users, roles and auth come last: they need the cluster healthy with its final membership.
         Plan plan = new Plan(cluster.name(), List.copyOf(hostPlans.values()),
-                java.util.stream.Stream.concat(clusterChanges.stream(), authLeftOut ? java.util.stream.Stream.<Change>empty()
-                        : authPlan.changes().stream()).toList(), notes);
+                java.util.stream.Stream.of(clusterChanges.stream(), authLeftOut ? java.util.stream.Stream.<Change>empty()
+                        : authPlan.changes().stream(), versionChanges.stream()).flatMap(c -> c).toList(), notes);
         reporter.plan(plan);
         timer.mark("plan shown");
         if (!apply) {
@@ -209,6 +226,10 @@ public final class Provisioner {
                     auth.apply(reporter);
                 }
                 patroni.run(patroniChanges, reporter);
+                if (movesVersion()) {
+                    // Last: the cluster is converged and healthy, Patroni has its material; the upgrade reads it afresh.
+                    versionMove.run();
+                }
             } catch (DcsprovException e) {
                 reporter.recap(recap(plan, failures));
                 throw e;
@@ -281,7 +302,7 @@ public final class Provisioner {
                 List.of(HostPlanner.restartMarker(cluster)));
     }
 
-    /** With etcd from elsewhere than the distribution: what each member has, and that moving it is 'dcsprov upgrade'. */
+    /** With etcd from elsewhere than the distribution: what each member has installed. */
     private List<String> versionNotes(Map<String, HostFacts> facts) {
         if (cluster.etcdSource().isDistribution()) {
             return List.of();
@@ -293,8 +314,48 @@ public final class Provisioner {
             return List.of();
         }
         return List.of("etcd comes from " + cluster.etcdSource().describe() + "; installed: " + String.join(", ", installed)
-                + ". apply never changes an installed etcd: 'dcsprov upgrade --check' shows the version each member runs and will run, "
-                + "'dcsprov upgrade' moves them");
+                + ". apply moves the members to that source's version last, as 'dcsprov upgrade' does (its gates, a verified "
+                + "snapshot first, one member at a time); 'dcsprov upgrade --check' shows the same move");
+    }
+
+    /** apply moves versions only on the whole cluster, and only for a source the inventory names. */
+    private boolean movesVersion() {
+        return !cluster.etcdSource().isDistribution() && limitCoversAll();
+    }
+
+    private boolean limitCoversAll() {
+        return limit.isEmpty() || inventory.members().stream().allMatch(h -> inLimit(h.name()));
+    }
+
+    /**
+     * The version move as plan changes (one per member that moves, run after everything else), or a note saying why
+     * there is none now. A new cluster starts on the distribution's etcd (a tarball's binaries need its unit and user).
+     */
+    private List<Change> versionChanges(ClusterCondition condition, List<String> notes) {
+        if (cluster.etcdSource().isDistribution()) {
+            return List.of();
+        }
+        if (!limitCoversAll()) {
+            notes.add("--limit: a move to the etcd version of " + cluster.etcdSource().describe()
+                    + " is cluster-wide and is left for a run without --limit (or 'dcsprov upgrade')");
+            return List.of();
+        }
+        if (condition == ClusterCondition.BOOTSTRAP) {
+            if (cluster.etcdSource().tarball().isPresent()) {
+                notes.add("the new cluster starts on the distribution's etcd; apply then moves it to the tarball's version, "
+                        + "as 'dcsprov upgrade' does");
+            }
+            return List.of();
+        }
+        try {
+            return versionMove.plan().stream().map(m -> new Change(m.member(), "etcd-version", Action.UPDATE, "etcd",
+                    "runs " + m.runs() + ", will run " + m.willRun() + " (after every other change; 'dcsprov upgrade' gates, "
+                            + "a verified snapshot first, one member at a time, leader last)", "", false, true, List.of())).toList();
+        } catch (DcsprovException refused) {
+            notes.add("the move to the etcd version of " + cluster.etcdSource().describe() + " is refused now: " + refused.summary()
+                    + (refused.fix().map(f -> " (" + f + ")").orElse("")) + "; apply makes its other changes, then tries it again");
+            return List.of();
+        }
     }
 
     private List<String> planNotes(ClusterCondition condition) {

@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
 /** dcsprov apply: converge the cluster to the inventory. */
 @Command(name = "apply", mixinStandardHelpOptions = true,
         description = {"Installs, configures and starts etcd on every member so the cluster matches the inventory.",
-                "A new cluster is bootstrapped; an existing one is converged one member at a time."})
+                "A new cluster is bootstrapped; an existing one is converged one member at a time.",
+                "With etcd_package_release or etcd_tarball, the members are then moved to that source's etcd version as "
+                        + "'dcsprov upgrade' moves them."})
 final class ApplyCommand extends InventoryCommand implements TakesLimit {
     @Option(names = "--check", description = "Only show the plan, as 'dcsprov plan' does")
     boolean check;
@@ -38,7 +40,10 @@ final class ApplyCommand extends InventoryCommand implements TakesLimit {
             var reporter = command.reporter();
             var exit = new Provisioner(inventory, hosts, new MemberCertificates(inventory.cluster()), reporter,
                     removeAbsentMembers).limitedTo(limit)
-                    .journaled(command.journal(inventory, hosts, dev.dcsprov.membership.MembershipResume.JOIN_OPERATION)).run(apply);
+                    .movingVersionWith(new UpgradeVersionMove(inventory, hosts, reporter,
+                            command.journalOf(inventory, hosts, UpgradeVersionMove.OPERATION)))
+                    .journaled(command.journal(inventory, hosts, dev.dcsprov.membership.MembershipResume.JOIN_OPERATION, true))
+                    .deliveringWith(command.patroniJournal(inventory, hosts)).run(apply);
             if (!apply && reporter instanceof JsonReporter json) {
                 json.printPlanOnly();
             }

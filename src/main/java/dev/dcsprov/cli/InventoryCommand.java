@@ -7,6 +7,7 @@ import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.inventory.Host;
 import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.inventory.InventoryLoader;
+import dev.dcsprov.patroni.PatroniResume;
 import dev.dcsprov.ssh.Connections;
 import dev.dcsprov.ssh.HostKeyPolicy;
 import dev.dcsprov.ssh.RemoteException;
@@ -183,11 +184,37 @@ abstract class InventoryCommand implements Callable<Integer> {
 
     /** The run journal of an operation that changes members, its member copies written through {@code hosts}. */
     dev.dcsprov.journal.Journal journal(Inventory inventory, ConnectedHosts hosts, String operation) {
-        var journal = dev.dcsprov.journal.Journal.open(inventory.cluster().pkiDir(), operation, commandLine(),
-                new dev.dcsprov.journal.HostJournals(hosts::connection));
+        return journal(inventory, hosts, operation, false);
+    }
+
+    /**
+     * As above; {@code deliversToPatroni} for the commands whose run also finishes an interrupted Patroni delivery
+     * ({@link #patroniJournal}), which then is not announced as another operation left unfinished.
+     */
+    dev.dcsprov.journal.Journal journal(Inventory inventory, ConnectedHosts hosts, String operation, boolean deliversToPatroni) {
+        var journal = journalOf(inventory, hosts, operation);
         // Another operation's unfinished run keeps its own record; this run neither finishes nor hides it.
-        journal.otherInterrupted().forEach(e -> err().println("warning: another operation did not finish: " + e.describe()
+        journal.otherInterrupted().stream().filter(e -> !(deliversToPatroni && e.operation().equals(PatroniResume.OPERATION)))
+                .forEach(e -> err().println("warning: another operation did not finish: " + e.describe()
                 + ". Its record is kept; finish it with: " + e.resume()));
+        err().flush();
+        return journal;
+    }
+
+    /** {@link #journal} without the warnings about other operations: for a second journal of the same run. */
+    dev.dcsprov.journal.Journal journalOf(Inventory inventory, ConnectedHosts hosts, String operation) {
+        return dev.dcsprov.journal.Journal.open(inventory.cluster().pkiDir(), operation, commandLine(),
+                new dev.dcsprov.journal.HostJournals(hosts::connection));
+    }
+
+    /**
+     * The journal of Patroni's delivery ({@link PatroniResume}), its host copies in {@link PatroniResume#HOST_JOURNAL} next
+     * to a member's own record. Any command that delivers to Patroni finishes what an interrupted delivery left.
+     */
+    dev.dcsprov.journal.Journal patroniJournal(Inventory inventory, ConnectedHosts hosts) {
+        var journal = dev.dcsprov.journal.Journal.open(inventory.cluster().pkiDir(), PatroniResume.OPERATION, commandLine(),
+                new dev.dcsprov.journal.HostJournals(hosts::connection, PatroniResume.HOST_JOURNAL));
+        journal.interrupted().ifPresent(e -> err().println("note: an interrupted Patroni delivery is finished first: " + e.describe()));
         err().flush();
         return journal;
     }

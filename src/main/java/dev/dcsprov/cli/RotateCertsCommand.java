@@ -69,15 +69,15 @@ final class RotateCertsCommand extends InventoryCommand implements TakesLimit {
         if (check) {
             // As apply --check and maintain --check: no run lock, since nothing is changed.
             try (ConnectedHosts hosts = connect(inventory, true)) {
-                plan = new CertRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs"))
-                        .carrying(patroni(inventory, hosts, store, progress)).plan(new CertRotation.Options(limit, clients)).plan();
+                plan = new CertRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs", true))
+                        .carrying(patroni(inventory, hosts, store, progress, ca ? "rotate-certs-ca" : "rotate-certs")).plan(new CertRotation.Options(limit, clients)).plan();
             }
             return printCheck(plan);
         }
         try (var lock = lockRun(inventory); ConnectedHosts hosts = connect(inventory, true)) {
             lock.onMembers(hosts);
-            CertRotation rotation = new CertRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs"))
-                    .carrying(patroni(inventory, hosts, store, progress));
+            CertRotation rotation = new CertRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs", true))
+                    .carrying(patroni(inventory, hosts, store, progress, ca ? "rotate-certs-ca" : "rotate-certs"));
             CertRotation.Planned planned = rotation.plan(new CertRotation.Options(limit, clients));
             plan = planned.plan();
             showPlan(plan);
@@ -121,8 +121,10 @@ final class RotateCertsCommand extends InventoryCommand implements TakesLimit {
         };
     }
 
-    private dev.dcsprov.rotate.ClientDelivery patroni(Inventory inventory, ConnectedHosts hosts, PkiStore store, List<String> progress) {
-        return dev.dcsprov.patroni.PatroniClients.of(inventory, hosts, store, progressTo(progress));
+    /** Patroni carried through, each delivery journaled under {@code phase} so the same command finishes a killed one. */
+    private dev.dcsprov.rotate.ClientDelivery patroni(Inventory inventory, ConnectedHosts hosts, PkiStore store, List<String> progress,
+                                                      String phase) {
+        return dev.dcsprov.patroni.PatroniClients.of(inventory, hosts, store, progressTo(progress), patroniJournal(inventory, hosts), phase);
     }
 
     private Integer rotateCa() {
@@ -135,15 +137,15 @@ final class RotateCertsCommand extends InventoryCommand implements TakesLimit {
         OperationPlan plan;
         if (check) {
             try (ConnectedHosts hosts = connect(inventory, true)) {
-                plan = new CaRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs-ca"))
-                        .carrying(patroni(inventory, hosts, store, progress)).plan(new CaRotation.Options(stopAfterPhase)).plan();
+                plan = new CaRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs-ca", true))
+                        .carrying(patroni(inventory, hosts, store, progress, ca ? "rotate-certs-ca" : "rotate-certs")).plan(new CaRotation.Options(stopAfterPhase)).plan();
             }
             return printCheck(plan);
         }
         try (var lock = lockRun(inventory); ConnectedHosts hosts = connect(inventory, true)) {
             lock.onMembers(hosts);
-            CaRotation rotation = new CaRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs-ca"))
-                    .carrying(patroni(inventory, hosts, store, progress));
+            CaRotation rotation = new CaRotation(inventory, hosts, store, progressTo(progress), journal(inventory, hosts, "rotate-certs-ca", true))
+                    .carrying(patroni(inventory, hosts, store, progress, ca ? "rotate-certs-ca" : "rotate-certs"));
             CaRotation.Planned planned = rotation.plan(new CaRotation.Options(stopAfterPhase));
             plan = planned.plan();
             showPlan(plan);

@@ -44,7 +44,7 @@ final class UpgradeCommand extends InventoryCommand {
                     out().println("[cluster] " + m);
                     out().flush();
                 }
-            }).run(Optional.ofNullable(to), check);
+            }, journal(inventory, hosts, UpgradeVersionMove.OPERATION)).run(Optional.ofNullable(to), check);
         }
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>();

@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param step      what is done to it: {@code files} (new files about to be installed), {@code restart}
  *                  (files in place, etcd about to restart), or the operation's own step names: a membership change
  *                  records {@code add}, {@code start}, {@code promote} (a join) and {@code remove}, {@code move-aside}
- *                  (a removal), see {@link dev.dcsprov.membership.MembershipResume}
+ *                  (a removal), see {@link dev.dcsprov.membership.MembershipResume}; Patroni's delivery records {@code files} and
+ *                  {@code reload} (see {@link dev.dcsprov.patroni.PatroniResume})
  * @param state     {@code started}, {@code done}, {@code paused} or {@code finished}
  * @param resume    the command that finishes the operation: the interrupted run's own command line
  * @param time      UTC time of the record
@@ -99,7 +100,8 @@ public record JournalEntry(String operation, String phase, String member, String
     public String describe() {
         String where = member.isEmpty() ? "" : " on " + member;
         String what = operation.equals("restore") ? restoreStep(where) : operation.equals("backup") ? backupStep(where) : switch (step) {
-            case "files" -> "installing new files" + where;
+            case "files" -> (operation.equals("patroni-delivery") ? "installing Patroni's etcd files" : "installing new files") + where;
+            case "reload" -> "reloading Patroni" + where + " (then waiting until it reaches etcd)";
             case "restart" -> "restarting" + where + " with its new files";
             case "done" -> "finishing" + where;
             case "add" -> "adding" + where.replace(" on ", " ") + " to etcd as a learner";

@@ -4,6 +4,7 @@ import dev.dcsprov.auth.Secrets;
 import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.inventory.Inventory;
+import dev.dcsprov.journal.Journal;
 import dev.dcsprov.pki.PkiStore;
 import dev.dcsprov.rotate.ClientDelivery;
 
@@ -18,6 +19,12 @@ public final class PatroniClients implements ClientDelivery {
     /** The inventory's Patroni hosts (none is fine: then every hook does nothing), reporting to {@code progress}. */
     public static PatroniClients of(Inventory inventory, ConnectedHosts hosts, PkiStore store, Consumer<String> progress) {
         return new PatroniClients(new PatroniDelivery(inventory, hosts, store, new Secrets()), progress);
+    }
+
+    /** As above, each delivery journaled ({@link PatroniDelivery#journaled}) so the same command finishes a killed one. */
+    public static PatroniClients of(Inventory inventory, ConnectedHosts hosts, PkiStore store, Consumer<String> progress,
+                                    Journal journal, String phase) {
+        return new PatroniClients(new PatroniDelivery(inventory, hosts, store, new Secrets()).journaled(journal, phase), progress);
     }
 
     public PatroniClients(PatroniDelivery delivery, Consumer<String> progress) {

@@ -8,6 +8,7 @@ import dev.dcsprov.cluster.Reporter;
 import dev.dcsprov.auth.Secrets;
 import dev.dcsprov.inventory.Inventory;
 import dev.dcsprov.inventory.PatroniHost;
+import dev.dcsprov.journal.Journal;
 import dev.dcsprov.plan.Action;
 import dev.dcsprov.plan.Change;
 import dev.dcsprov.pki.PkiStore;
@@ -33,12 +34,27 @@ public final class PatroniDelivery {
     private final PkiStore store;
     private final Secrets secrets;
     private final Map<String, String> passwords = new LinkedHashMap<>();
+    private Journal journal = Journal.none();
+    private String phase = "";
 
     public PatroniDelivery(Inventory inventory, ConnectedHosts hosts, PkiStore store, Secrets secrets) {
         this.inventory = inventory;
         this.hosts = hosts;
         this.store = store;
         this.secrets = secrets;
+    }
+
+    /**
+     * Records each step on a Patroni host before it happens ({@link PatroniResume}), so the next run of the same
+     * command finishes a delivery killed halfway: the host it left mid-step is reloaded and waited for again.
+     *
+     * @param journal the journal of {@link PatroniResume#OPERATION}, its host copies in {@link PatroniResume#HOST_JOURNAL}
+     * @param phase   the command that delivers (apply, rotate-certs, rotate-certs-ca), as the records name it
+     */
+    public PatroniDelivery journaled(Journal journal, String phase) {
+        this.journal = journal;
+        this.phase = phase;
+        return this;
     }
 
     /** The members the inventory lists (a rolling restart of one or two costs quorum, see {@link DcsOutage}). */
@@ -106,11 +122,13 @@ public final class PatroniDelivery {
         Map<String, List<Change>> out = new LinkedHashMap<>();
         List<String> hostPorts = inventory.members().stream()
                 .map(h -> h.clientUrl(inventory.cluster()).replaceFirst("^https://", "")).toList();
+        // Read before this run records a step of its own: then the interrupted run's host is being finished.
+        Optional<String> leftMidStep = journal.interruptedMember();
         for (PatroniHost p : inventory.patroni()) {
             Optional<PatroniMaterial> m = material(p);
             String env = PatroniEnvFile.render(p, hostPorts, password(p));
             if (m.isPresent()) {
-                out.put(p.name(), PatroniSteps.plan(p, facts.get(p.name()), m.get(), env));
+                out.put(p.name(), PatroniSteps.plan(p, facts.get(p.name()), m.get(), env, leftMidStep.filter(p.name()::equals).isPresent()));
             } else {
                 List<Change> changes = new ArrayList<>();
                 changes.add(new Change(p.name(), PatroniSteps.STEP, Action.CREATE, p.current(),
@@ -154,21 +172,40 @@ public final class PatroniDelivery {
      * and after a reload waits until that Patroni has talked to etcd again.
      */
     public void run(Map<String, List<Change>> changes, Reporter reporter) {
+        boolean delivered = false;
         for (PatroniHost p : inventory.patroni()) {
             List<Change> mine = changes.getOrDefault(p.name(), List.of());
             if (mine.isEmpty()) {
                 continue;
             }
+            PatroniResume.Steps steps = PatroniResume.Steps.of(mine);
             double before = PatroniProbe.read(hosts.connection(p.name()), p).now();
-            Map<String, String> failed = hosts.runInParallel(mine, reporter);
-            if (!failed.isEmpty()) {
-                throw new DcsprovException(ExitCode.HOST_FAILED, "Patroni's etcd material could not be delivered to " + p.name(),
-                        failed.get(p.name()), "the link " + p.current() + " still points at the previous generation, so Patroni "
-                        + "keeps working with it; fix the cause and run the command again");
+            if (!steps.files().isEmpty()) {
+                journal.begin(phase, p.name(), PatroniResume.FILES);
+                runOrThrow(p, steps.files(), reporter, "the link " + p.current() + " points at a whole generation (the previous "
+                        + "one unless the failure came after its switch), so Patroni keeps working; fix the cause and run the command again");
+            } else {
+                reporter.progress("Patroni on " + p.name() + ": the interrupted delivery left it mid-step; reloading it and waiting for it");
             }
-            if (mine.stream().anyMatch(c -> c.action() == Action.RUN)) {
+            if (!steps.reload().isEmpty()) {
+                journal.begin(phase, p.name(), PatroniResume.RELOAD);
+                runOrThrow(p, steps.reload(), reporter, "its new files are in place; fix the cause and run the command again, "
+                        + "which reloads Patroni there");
                 awaitHealthy(p, before, "its reload", reporter);
             }
+            journal.done(phase, p.name(), PatroniResume.DONE);
+            delivered = true;
+        }
+        if (delivered || journal.interrupted().isPresent()) {
+            journal.finished(phase);
+        }
+    }
+
+    private void runOrThrow(PatroniHost p, List<Change> changes, Reporter reporter, String fix) {
+        Map<String, String> failed = hosts.runInParallel(changes, reporter);
+        if (!failed.isEmpty()) {
+            throw new DcsprovException(ExitCode.HOST_FAILED, "Patroni's etcd material could not be delivered to " + p.name(),
+                    failed.get(p.name()), fix);
         }
     }
 

@@ -25,6 +25,14 @@ public final class PatroniSteps {
     }
 
     public static List<Change> plan(PatroniHost p, PatroniFacts facts, PatroniMaterial material, String env) {
+        return plan(p, facts, material, env, false);
+    }
+
+    /**
+     * @param leftMidStep the last delivery was killed inside a step on this host ({@link PatroniResume}): its files may
+     *                    match while Patroni was never reloaded with them, so it is reloaded and waited for all the same
+     */
+    public static List<Change> plan(PatroniHost p, PatroniFacts facts, PatroniMaterial material, String env, boolean leftMidStep) {
         List<Change> changes = new ArrayList<>();
         if (!facts.currentSha256().equals(material.sha256())) {
             changes.add(new Change(p.name(), STEP, facts.current().isEmpty() ? Action.CREATE : Action.UPDATE, p.current(),
@@ -40,9 +48,12 @@ public final class PatroniSteps {
                     "PATRONI_ETCD3_* for " + p.etcdUser() + " (read by Patroni at its next start)", "", true, false,
                     List.of(FileStep.writeCommand(envFile))));
         }
-        if (!changes.isEmpty() && facts.unitActive()) {
+        // Files already in place do not prove the reload happened; a stopped Patroni reads its files when it starts.
+        boolean resume = changes.isEmpty() && leftMidStep && facts.unitActive();
+        if ((!changes.isEmpty() && facts.unitActive()) || resume) {
             changes.add(new Change(p.name(), STEP, Action.RUN, "reload " + p.unit(),
-                    "Patroni opens its next etcd connections with the new files", "", false, false,
+                    resume ? "the interrupted delivery left this host mid-step: its files are in place, Patroni may not have been reloaded"
+                            : "Patroni opens its next etcd connections with the new files", "", false, false,
                     List.of(RemoteCommand.of("systemctl reload " + quote(p.unit())))));
         }
         return changes;

@@ -88,7 +88,20 @@ public final class CaRotation {
      *
      * @param started true when this run creates the new CA (no phase recorded)
      */
-    public record Planned(Options options, boolean started, OperationPlan plan) {
+    public record Planned(Options options, boolean started, OperationPlan plan, boolean onlyDeliveryLeft) {
+        public Planned(Options options, boolean started, OperationPlan plan) {
+            this(options, started, plan, false);
+        }
+    }
+
+    /**
+     * True when the interrupted run had ended the rotation on every member (phase 3 done, the new CA made the CA, so no
+     * phase is recorded any more) and was killed before it recorded {@code finished}: only the clients' delivery of the
+     * new CA alone was left. Without this a re-run would start a whole new CA rotation, which nobody asked for and which
+     * would leave every application's client certificate signed by a CA the members no longer trust.
+     */
+    static boolean onlyDeliveryLeft(Optional<CaRotationPhase> recorded, Optional<dev.dcsprov.journal.JournalEntry> interrupted) {
+        return recorded.isEmpty() && interrupted.filter(e -> e.phase().equals(CaRotationPhase.DROP_OLD.name())).isPresent();
     }
 
     public Result run(Options options) {
@@ -103,6 +116,16 @@ public final class CaRotation {
         }
         HealthGate gate = rolling.gate();
         Optional<CaRotationPhase> recorded = store.caRotationPhase();
+        if (onlyDeliveryLeft(recorded, journal.interrupted())) {
+            rolling.clients().preflight();
+            List<String> names = inventory.members().stream().map(Host::name).toList();
+            List<dev.dcsprov.plan.Change> steps = inventory.patroni().isEmpty() ? List.of()
+                    : List.of(OperationPlan.sensitive("patroni hosts", "patroni", dev.dcsprov.plan.Action.UPDATE, "CA file",
+                    "the new CA alone, which the interrupted run did not finish delivering"));
+            return new Planned(options, false, new OperationPlan("rotate-certs --ca", cluster.name(), names, steps,
+                    List.of("the interrupted run finished the rotation on every member (the new CA is the CA); "
+                            + "only the delivery to the clients is left, and no new CA is made")), true);
+        }
         boolean started = recorded.isEmpty();
         List<CertificateRow> rows = survey();
         if (started) {
@@ -138,6 +161,12 @@ public final class CaRotation {
     public Result run(Planned planned) {
         Options options = planned.options();
         boolean started = planned.started();
+        if (planned.onlyDeliveryLeft()) {
+            progress.accept("the interrupted run had finished the CA rotation on every member; delivering the new CA to the clients");
+            rolling.clients().deliver("the new CA alone, now that no member presents an old-CA certificate");
+            journal.finished(CaRotationPhase.DROP_OLD.name());
+            return new Result(false, List.of(), true, store.caInfo(), List.of());
+        }
         if (started) {
             store.startCaRotation(cluster.name(), cluster.keyAlgorithm(), cluster.caDays());
             journal.mark(CaRotationPhase.TRUST_BOTH.name(), "new-ca");

@@ -51,8 +51,9 @@ public final class PackagesStep implements Step {
     }
 
     /**
-     * Installs what is missing, from the pinned release when one is set. A version that is installed is left alone:
-     * moving a running cluster to another version is 'dcsprov upgrade' (gates, snapshot, one member at a time).
+     * Installs what is missing, from the pinned release when one is set. A version that is installed is left alone here:
+     * moving a running cluster to another version is the upgrade's choreography (gates, snapshot, one member at a time),
+     * which apply runs last.
      */
     @Override
     public Outcome plan(String host, HostFacts facts) {
@@ -60,7 +61,7 @@ public final class PackagesStep implements Step {
         if (missing.isEmpty()) {
             String runs = "etcd-server " + facts.packages().get("etcd-server") + " is installed";
             return Outcome.unchanged(source.release().map(r -> runs + "; etcd_package_release " + r
-                    + ": 'dcsprov upgrade' moves a running cluster to it (apply never changes an installed version)").orElse(runs));
+                    + ": a move to the version it offers is apply's last step (etcd-version), never a package step").orElse(runs));
         }
         String list = String.join(" ", missing);
         String install = INSTALL.formatted(list);

@@ -47,9 +47,17 @@ public final class HostInstaller implements RollingUpgrade.Installer {
     /**
      * What the host has: the installed package version, etcd's own --version, what apt offers with the inventory's
      * source, the etcd_tarball directory the unit runs (if any) and the etcdutl of the install it runs (if any).
+     *
+     * @param halfInstalled the version of an etcd-server dpkg holds but did not finish installing (an apt-get killed
+     *                      midway: unpacked, half-configured ...); the next install finishes dpkg's work first
      */
     public record HostVersions(String host, Optional<String> installed, Optional<EtcdVersion> binary, Optional<String> candidate,
-                               List<Available> available, String arch, Optional<String> tarballDir, Optional<String> etcdutl) {
+                               List<Available> available, String arch, Optional<String> tarballDir, Optional<String> etcdutl,
+                               Optional<String> halfInstalled) {
+        public HostVersions(String host, Optional<String> installed, Optional<EtcdVersion> binary, Optional<String> candidate,
+                            List<Available> available, String arch, Optional<String> tarballDir, Optional<String> etcdutl) {
+            this(host, installed, binary, candidate, available, arch, tarballDir, etcdutl, Optional.empty());
+        }
     }
 
     /**
@@ -70,6 +78,7 @@ public final class HostInstaller implements RollingUpgrade.Installer {
                 + "apt-get $A update -q -o Acquire::Retries=3 -o Acquire::Languages=none >/dev/null\n";
         String script = "set -eu\nLC_ALL=C; export LC_ALL\n" + sandbox
                 + "printf 'installed\\t%s\\n' \"$(dpkg-query -W -f='${db:Status-Status} ${Version}' etcd-server 2>/dev/null | sed -n 's/^installed //p')\"\n"
+                + "printf 'dpkg\\t%s\\n' \"$(dpkg-query -W -f='${db:Status-Status} ${Version}' etcd-server 2>/dev/null)\"\n"
                 + "printf 'binary\\t%s\\n' \"$(etcd --version 2>/dev/null | head -n 1)\"\n"
                 + "printf 'candidate\\t%s\\n' \"$(apt-cache $A policy etcd-server | sed -n 's/^ *Candidate: *//p')\"\n"
                 + "printf 'arch\\t%s\\n' \"$(dpkg --print-architecture)\"\n"
@@ -90,6 +99,7 @@ public final class HostInstaller implements RollingUpgrade.Installer {
         String arch = "";
         Optional<String> dir = Optional.empty();
         Optional<String> etcdutl = Optional.empty();
+        Optional<String> half = Optional.empty();
         for (String line : r.stdout().split("\n")) {
             String[] f = line.split("\t", -1);
             switch (f[0]) {
@@ -98,12 +108,22 @@ public final class HostInstaller implements RollingUpgrade.Installer {
                 case "arch" -> arch = f[1].strip();
                 case "dir" -> dir = nonEmpty(f[1]);
                 case "etcdutl" -> etcdutl = nonEmpty(f[1]);
+                case "dpkg" -> half = halfInstalled(f[1]);
                 case "candidate" -> candidate = nonEmpty(f[1]).filter(s -> !s.equals("(none)"));
                 default -> {
                 }
             }
         }
-        return new HostVersions(host, installed, binary, candidate, available(r.stdout()), arch, dir, etcdutl);
+        return new HostVersions(host, installed, binary, candidate, available(r.stdout()), arch, dir, etcdutl, half);
+    }
+
+    /** From dpkg-query's "STATUS VERSION": the version, when dpkg holds the package but did not finish installing it. */
+    static Optional<String> halfInstalled(String statusAndVersion) {
+        String[] f = statusAndVersion.strip().split(" ", 2);
+        if (f.length < 2 || f[1].isBlank() || f[0].equals("installed") || f[0].equals("not-installed") || f[0].equals("config-files")) {
+            return Optional.empty();
+        }
+        return Optional.of(f[1].strip());
     }
 
     /**
@@ -187,9 +207,23 @@ public final class HostInstaller implements RollingUpgrade.Installer {
     private void installPackage(ClusterMember member, RollingUpgrade.Release release) {
         String v = release.label().split(" ")[0];
         String pkgs = String.join(" ", java.util.Arrays.stream(AptRelease.PACKAGES).map(p -> quote(p + "=" + v)).toList());
-        run(member.name(), "set -eu\n" + GUARD + "apt-get install -y -q --no-install-recommends --allow-downgrades "
-                + "-o Dpkg::Options::=--force-confold " + pkgs + " >/dev/null\n", "installing etcd " + release);
+        run(member.name(), "set -eu\n" + GUARD + FINISH_DPKG + "apt-get install -y -q --no-install-recommends --allow-downgrades "
+                + "-o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confold " + pkgs + " >/dev/null\n", "installing etcd " + release);
     }
+
+    /**
+     * Before an install: what a killed run's apt-get left. Its dpkg may still be running (the SSH session went, the
+     * process did not): wait for its lock, up to 5 minutes. Or it was killed midway, leaving packages unpacked or
+     * half-configured ("dpkg was interrupted"): finish them with 'dpkg --configure -a', as apt itself asks. Nothing to
+     * do (the normal case) costs one 'dpkg --audit'. Runs under {@link #GUARD}, so no package starts etcd.
+     */
+    static final String FINISH_DPKG = "n=0\n"
+            + "while [ -n \"$(dpkg --audit 2>/dev/null)\" ]; do\n"
+            + "  if e=$(DEBIAN_FRONTEND=noninteractive dpkg --force-confold --configure -a 2>&1 >/dev/null); then break; fi\n"
+            + "  case \"$e\" in *lock*) ;; *) printf '%s\\n' \"dpkg --configure -a: $e\" >&2; exit 1 ;; esac\n"
+            + "  n=$((n + 1)); if [ \"$n\" -ge 300 ]; then printf '%s\\n' \"dpkg is still locked after 300 s: $e\" >&2; exit 1; fi\n"
+            + "  sleep 1\n"
+            + "done\n";
 
     @Override
     public void restart(ClusterMember member) {

@@ -6,6 +6,7 @@ import dev.dcsprov.cluster.ClusterHealth;
 import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.cluster.EtcdCluster;
 import dev.dcsprov.cluster.HealthGate;
+import dev.dcsprov.cluster.ResumeGate;
 import dev.dcsprov.cluster.RollingRestart;
 import dev.dcsprov.cluster.Waiting;
 import dev.dcsprov.etcd.EndpointHealth;
@@ -58,9 +59,18 @@ public final class RollingUpgrade {
         }
     }
 
-    /** What the gates found. */
-    public record Preflight(Map<String, EtcdVersion> running, Optional<String> clusterVersion, List<String> todo) {
+    /**
+     * What the gates found.
+     *
+     * @param running what each member runs (a member the interrupted run left down: the version installed on it)
+     * @param todo    the members to move, in inventory order
+     * @param down    the member the interrupted run left down, admitted because the others keep quorum: it goes first
+     */
+    public record Preflight(Map<String, EtcdVersion> running, Optional<String> clusterVersion, List<String> todo, Optional<String> down) {
     }
+
+    /** How long a re-run waits for the cluster to be healthy (without the member it finishes) before it refuses. */
+    static final java.time.Duration RESUME_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private final EtcdCluster etcd;
     private final List<ClusterMember> members;
@@ -85,16 +95,35 @@ public final class RollingUpgrade {
 
     /** Refuses (exit 6, nothing changed) unless every member is healthy, none is a learner and the path is supported. */
     public Preflight preflight(EtcdVersion target) {
-        ClusterHealth health = gate.check();
-        if (!health.healthy()) {
-            List<EndpointHealth> h = etcd.health(endpoints());
-            String down = h.stream().filter(e -> !e.healthy()).map(e -> name(e.endpoint()) + " (" + e.error().orElse("unhealthy") + ")")
-                    .reduce((a, b) -> a + ", " + b).orElse(health.problem());
-            throw new DcsprovException(ExitCode.UNSAFE, "upgrade refused: the cluster is not healthy",
-                    health.problem() + "\nNot healthy: " + down + ". An upgrade restarts every member in turn; with one already "
-                            + "down that could cost quorum. No member was changed.",
-                    "bring the member back ('systemctl start etcd' on it, or 'dcsprov apply'), check with 'dcsprov status', "
-                            + "then run 'dcsprov upgrade' again");
+        return preflight(target, Optional.empty(), Map.of(), "run 'dcsprov upgrade' again");
+    }
+
+    /**
+     * As {@link #preflight(EtcdVersion)}, for a run that continues an interrupted one: {@code interrupted} (the member
+     * the journal says the killed run left mid-step) may be down, as long as the others keep quorum ({@link ResumeGate});
+     * its version is then {@code installed}'s (what is on its disk), and it is still to do. Members already on the
+     * target (the killed run moved them) are not: mixed versions are what an interrupted upgrade leaves.
+     *
+     * @param resume the command that finishes the job, for messages
+     */
+    public Preflight preflight(EtcdVersion target, Optional<String> interrupted, Map<String, EtcdVersion> installed, String resume) {
+        ClusterHealth health;
+        Optional<String> down = Optional.empty();
+        if (interrupted.isPresent()) {
+            try {
+                ResumeGate.Admission a = new ResumeGate(etcd, members, gate, waiting).admit(interrupted, RESUME_TIMEOUT, "upgrade", resume);
+                health = a.health();
+                down = a.downMember();
+            } catch (ResumeGate.Refusal r) {
+                throw r;
+            } catch (DcsprovException e) {
+                throw notHealthy(gate.check());
+            }
+        } else {
+            health = gate.check();
+            if (!health.healthy()) {
+                throw notHealthy(health);
+            }
         }
         List<Member> learners = etcd.memberList(endpoints()).members().stream().filter(Member::learner).toList();
         if (!learners.isEmpty()) {
@@ -106,6 +135,13 @@ public final class RollingUpgrade {
         }
         Map<String, EtcdVersion> running = new LinkedHashMap<>();
         for (ClusterMember m : members) {
+            if (down.filter(m.name()::equals).isPresent()) {
+                EtcdVersion onDisk = installed.get(m.name());
+                if (onDisk != null) {
+                    running.put(m.name(), onDisk);
+                }
+                continue;
+            }
             EndpointStatus s = health.statusOf(m.clientUrl()).orElseThrow();
             running.put(m.name(), EtcdVersion.parse(s.version()));
         }
@@ -123,11 +159,25 @@ public final class RollingUpgrade {
                         e.getKey() + " runs etcd " + e.getValue() + "; the cluster version is " + cv.map(EtcdVersion::minorLine).orElse("unknown")
                                 + ". No member was changed.", v.fix());
             }
-            if (!e.getValue().equals(target)) {
-                todo.add(e.getKey());
+        }
+        for (ClusterMember m : members) {
+            EtcdVersion v = running.get(m.name());
+            if (v == null || !v.equals(target) || down.filter(m.name()::equals).isPresent()) {
+                todo.add(m.name());
             }
         }
-        return new Preflight(running, clusterVersion, todo);
+        return new Preflight(running, clusterVersion, todo, down);
+    }
+
+    private DcsprovException notHealthy(ClusterHealth health) {
+        List<EndpointHealth> h = etcd.health(endpoints());
+        String down = h.stream().filter(e -> !e.healthy()).map(e -> name(e.endpoint()) + " (" + e.error().orElse("unhealthy") + ")")
+                .reduce((a, b) -> a + ", " + b).orElse(health.problem());
+        return new DcsprovException(ExitCode.UNSAFE, "upgrade refused: the cluster is not healthy",
+                health.problem() + "\nNot healthy: " + down + ". An upgrade restarts every member in turn; with one already "
+                        + "down that could cost quorum. No member was changed.",
+                "bring the member back ('systemctl start etcd' on it, or 'dcsprov apply'), check with 'dcsprov status', "
+                        + "then run 'dcsprov upgrade' again");
     }
 
     /**
@@ -135,10 +185,39 @@ public final class RollingUpgrade {
      * it back when it fails on the new version; {@code afterEach} carries the clients (Patroni) through each restart.
      */
     public List<String> run(List<String> todo, Release target, Map<String, Release> previous, RollingRestart.Hooks afterEach) {
-        RollingRestart rolling = new RollingRestart(etcd, members, m -> upgradeOne(m, target, previous.get(m.name())), progress, waiting);
+        return run(todo, target, previous, afterEach, RollingRestart.Resume.none(), "run 'dcsprov upgrade' again");
+    }
+
+    /**
+     * As {@link #run(List, Release, Map, RollingRestart.Hooks)}, with each member's steps recorded and an interrupted
+     * run's member first ({@code resume}); {@code again} says how to continue after a stop.
+     */
+    public List<String> run(List<String> todo, Release target, Map<String, Release> previous, RollingRestart.Hooks afterEach,
+                            RollingRestart.Resume resume, String again) {
+        RollingRestart rolling = new RollingRestart(etcd, members, m -> upgradeOne(m, target, putBack(m.name(), previous, target)),
+                progress, waiting);
+        Optional<Release> back = wayBack(previous, target);
         return rolling.run(todo, afterEach, new RollingRestart.Labels("the upgrade",
-                "run 'dcsprov upgrade' again (or 'dcsprov upgrade --to " + previous.values().iterator().next().version() + "' to go back)",
-                "etcd " + target.version()));
+                again + back.map(b -> " (or 'dcsprov upgrade --to " + b.version() + "' to go back)").orElse(""),
+                "etcd " + target.version()), resume);
+    }
+
+    /**
+     * What a member that fails on the target is put back on: what it ran before, unless that already is the target (the
+     * interrupted run had installed it before it was killed): then what the members not moved yet run. Empty when no
+     * member ran anything else: there is nothing to put it back on.
+     */
+    static Optional<Release> putBack(String member, Map<String, Release> previous, Release target) {
+        Release own = previous.get(member);
+        if (own != null && !own.version().equals(target.version())) {
+            return Optional.of(own);
+        }
+        return wayBack(previous, target);
+    }
+
+    /** The release the members ran before the upgrade: the first one, in inventory order, that is not the target. */
+    static Optional<Release> wayBack(Map<String, Release> previous, Release target) {
+        return previous.values().stream().filter(r -> !r.version().equals(target.version())).findFirst();
     }
 
     /** Seconds from the start of each member's install until it was healthy on the new version. */
@@ -146,7 +225,7 @@ public final class RollingUpgrade {
         return Map.copyOf(seconds);
     }
 
-    private void upgradeOne(ClusterMember m, Release target, Release old) {
+    private void upgradeOne(ClusterMember m, Release target, Optional<Release> putBack) {
         long start = waiting.nanoTime();
         progress.accept("installing etcd " + target + " on " + m.name());
         installer.install(m, target);
@@ -157,6 +236,13 @@ public final class RollingUpgrade {
             seconds.put(m.name(), s);
             progress.accept(String.format(java.util.Locale.ROOT, "%s runs etcd %s (%.1f s)", m.name(), target.version(), s));
         } catch (DcsprovException e) {
+            if (putBack.isEmpty()) {
+                throw new DcsprovException(ExitCode.HOST_FAILED, m.name() + " did not come back healthy on etcd " + target.version(),
+                        e.summary() + e.detail().map(d -> "\n" + d).orElse("")
+                                + "\nEvery other member already runs " + target.version() + ", so there is no older release to put it back on.",
+                        "see 'journalctl -u etcd' on " + m.name() + "; fix the cause, then run the same command again", e);
+            }
+            Release old = putBack.get();
             progress.accept(m.name() + " did not come back on etcd " + target.version() + ": " + e.summary() + "; putting it back on " + old);
             try {
                 installer.install(m, old);

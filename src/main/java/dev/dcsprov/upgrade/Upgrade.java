@@ -4,6 +4,8 @@ import dev.dcsprov.DcsprovException;
 import dev.dcsprov.ExitCode;
 import dev.dcsprov.backup.Backup;
 import dev.dcsprov.cluster.ConnectedHosts;
+import dev.dcsprov.cluster.RollingRestart;
+import dev.dcsprov.journal.Journal;
 import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.cluster.EtcdctlCluster;
 import dev.dcsprov.cluster.VersionEndpoint;
@@ -52,8 +54,18 @@ public final class Upgrade {
     private final ConnectedHosts hosts;
     private final PkiStore store;
     private final Consumer<String> progress;
+    private final Journal journal;
+
+    /** The journal's phase of an upgrade: the rolling move of the members (kill points: {@code upgrade:members:restart#2}). */
+    public static final String PHASE = "members";
 
     public Upgrade(Inventory inventory, ConnectedHosts hosts, PkiStore store, Consumer<String> progress) {
+        this(inventory, hosts, store, progress, Journal.none());
+    }
+
+    /** @param journal where each member's steps are recorded before they happen, and what an interrupted run left */
+    public Upgrade(Inventory inventory, ConnectedHosts hosts, PkiStore store, Consumer<String> progress, Journal journal) {
+        this.journal = journal;
         this.inventory = inventory;
         this.cluster = inventory.cluster();
         this.hosts = hosts;
@@ -67,6 +79,8 @@ public final class Upgrade {
         Optional<Tarball> tarball = cluster.etcdSource().tarball()
                 .map(t -> Tarball.inspect(t, cluster.etcdSource().tarballSha256().orElseThrow()));
         List<Host> members = inventory.members();
+        // The member a killed run left mid-step (maybe stopped, maybe half-installed): the next to finish, not a refusal.
+        Optional<String> interrupted = journal.interruptedMember().filter(m -> members.stream().anyMatch(h -> h.name().equals(m)));
         HostInstaller installer = new HostInstaller(hosts, cluster.etcdSource(), tarball);
         progress.accept("reading etcd versions (" + cluster.etcdSource().describe() + ")");
         // Read-only until every gate passed: no apt source, pin, list or etcd file of a member changes before.
@@ -95,8 +109,7 @@ public final class Upgrade {
         Map<String, RollingUpgrade.Release> previous = new LinkedHashMap<>();
         for (Host h : members) {
             HostInstaller.HostVersions v = versions.get(h.name());
-            String deb = v.installed().orElseThrow(() -> new DcsprovException(ExitCode.UNSAFE, "etcd-server is not installed on " + h.name(),
-                    "", "run 'dcsprov apply' first"));
+            String deb = installedOn(v, interrupted.filter(h.name()::equals).isPresent());
             if (v.tarballDir().isPresent()) {
                 String dir = v.tarballDir().get();
                 previous.put(h.name(), new RollingUpgrade.Release(EtcdVersion.parse(dir.substring(dir.lastIndexOf('/') + 1)),
@@ -115,18 +128,29 @@ public final class Upgrade {
         RollingUpgrade rolling = new RollingUpgrade(etcd, ClusterMember.of(members, cluster), installer,
                 m -> progress.accept(m), Waiting.REAL);
         RollingUpgrade.Preflight pre;
+        Map<String, EtcdVersion> onDisk = new LinkedHashMap<>();
+        previous.forEach((h, r) -> onDisk.put(h, r.version()));
         try {
-            pre = rolling.preflight(target.version());
+            pre = rolling.preflight(target.version(), interrupted, onDisk, again());
         } catch (DcsprovException refused) {
             throw backFromTarball(refused, previous, target, versions);
         }
         List<Row> rows = new ArrayList<>();
         for (Host h : members) {
-            rows.add(new Row(h.name(), pre.running().get(h.name()) + " (" + previous.get(h.name()).label() + ")",
-                    pre.todo().contains(h.name()) ? target.version() + " (" + target.label() + ")" : "unchanged"));
+            String runs = pre.down().filter(h.name()::equals).isPresent()
+                    ? "nothing: down, left mid-step by the interrupted run; installed " + previous.get(h.name()).label()
+                    : pre.running().get(h.name()) + " (" + previous.get(h.name()).label() + ")";
+            rows.add(new Row(h.name(), runs, pre.todo().contains(h.name()) ? target.version() + " (" + target.label() + ")" : "unchanged"));
         }
         List<String> checks = checks(members, versions, pre, target, tarball);
+        journal.interrupted().ifPresent(e -> progress.accept((planOnly ? "an interrupted upgrade, which the same command without --check "
+                + "continues (" : "continuing an interrupted upgrade (") + e.describe() + ")"
+                + (pre.todo().isEmpty() ? ": every member runs " + target.version() : ": still to do " + String.join(", ", pre.todo()))
+                + interrupted.filter(pre.todo()::contains).map(m -> "; " + m + " was left mid-step and goes first").orElse("")));
         if (planOnly || pre.todo().isEmpty()) {
+            if (!planOnly && journal.interrupted().isPresent()) {
+                journal.finished(PHASE);
+            }
             return new Result(targetDeb, rows, Optional.empty(), List.of(), pre.clusterVersion(), pre.clusterVersion(), checks, Map.of());
         }
         // Patroni hosts are checked before anything changes (an unreachable one stops the run here), then waited for
@@ -136,14 +160,46 @@ public final class Upgrade {
         if (target.kind() == RollingUpgrade.Kind.PACKAGE) {
             prepareApt(members, installer, targetDeb);
         }
-        progress.accept("snapshot before the upgrade");
+        // A re-run takes a new verified snapshot too, before it changes more members: the cluster version moves only once
+        // the last member runs the new minor, so this one is still a way back, and it loses fewer writes than the first.
+        progress.accept("snapshot before the upgrade" + (journal.interrupted().isPresent() ? " (a new one: the cluster version is still "
+                + pre.clusterVersion().orElse("the old one") + ", so it is the way back with the fewest writes lost)" : ""));
+        journal.mark(PHASE, "snapshot");
         Backup.Result snapshot = new Backup(inventory, hosts, progress).run();
         progress.accept("snapshot " + snapshot.file() + " (sha256 " + snapshot.sha256() + "); restore it with 'dcsprov restore' "
                 + "if the cluster version moved and you need to go back");
-        List<String> done = rolling.run(pre.todo(), target, previous, clients.afterEachMember());
+        List<String> done = rolling.run(pre.todo(), target, previous, clients.afterEachMember(),
+                new RollingRestart.Resume(interrupted.filter(pre.todo()::contains), journal.recorder(PHASE)), again());
         Optional<String> after = rolling.awaitClusterVersion(target.version());
+        journal.finished(PHASE);
         progress.accept("cluster version " + pre.clusterVersion().orElse("unknown") + " -> " + after.orElse("unknown"));
         return new Result(targetDeb, rows, Optional.of(snapshot), done, pre.clusterVersion(), after, checks, rolling.secondsPerMember());
+    }
+
+    /** How to continue after a stop: the journal's command (this run's own), or plain 'dcsprov upgrade'. */
+    private String again() {
+        return journal.resumeCommand().isEmpty() ? "run 'dcsprov upgrade' again" : "run '" + journal.resumeCommand() + "' again";
+    }
+
+    /**
+     * The etcd-server version dpkg has on a member. A package dpkg did not finish installing (a killed apt-get) is
+     * accepted on the member the interrupted run was upgrading (its install finishes dpkg's work first) and refused
+     * on any other, which no dcsprov run explains.
+     */
+    static String installedOn(HostInstaller.HostVersions v, boolean interruptedMember) {
+        if (v.installed().isPresent()) {
+            return v.installed().get();
+        }
+        if (v.halfInstalled().isPresent() && interruptedMember) {
+            return v.halfInstalled().get();
+        }
+        if (v.halfInstalled().isPresent()) {
+            throw new DcsprovException(ExitCode.UNSAFE, "upgrade refused: dpkg did not finish installing etcd-server "
+                    + v.halfInstalled().get() + " on " + v.host(),
+                    "No dcsprov run records a step on " + v.host() + " that explains it. No member was changed.",
+                    "finish it on " + v.host() + " ('dpkg --configure -a', then 'apt-get install -f'), then upgrade");
+        }
+        throw new DcsprovException(ExitCode.UNSAFE, "etcd-server is not installed on " + v.host(), "", "run 'dcsprov apply' first");
     }
 
     /**

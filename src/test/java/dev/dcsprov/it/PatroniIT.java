@@ -100,8 +100,132 @@ class PatroniIT {
                 Lab.sshOk("dcs-60", "sha256sum < /etc/patroni/dcs/current/client.crt").split(" ")[0]);
     }
 
+    /**
+     * rotate-certs --clients killed inside Patroni's delivery, at its recorded steps (DCSPROV_KILL_AT), then the same
+     * command until it exits 0: first after dcs-60's new generation is switched in, before its reload (files that
+     * match, so a re-run from facts alone would never reload it); then, in the re-run, before dcs-61's files. Checked
+     * with ssh, openssl, etcdctl and Patroni's own REST API; the primary is polled throughout.
+     */
     @Test
     @Order(6)
+    void aClientRotationKilledInPatronisDeliveryIsFinishedByTheSameCommand() throws IOException {
+        String[] command = {"rotate-certs", "--clients", s.inventory.toString()};
+        java.util.Map<String, String> previous = new java.util.LinkedHashMap<>();
+        PATRONI.forEach(h -> previous.put(h, Lab.sshOk(h, "readlink /etc/patroni/dcs/current").strip()));
+        long[] endedAt = new long[1];
+        s.underPatroni("--clients rotation killed twice in Patroni's delivery", () -> {
+            long t0 = hostClock("dcs-60");
+            Proc.Result first = killedAt("patroni-delivery:rotate-certs:reload#1", "dcs-60", command);
+            assertFalse(previous.get("dcs-60").equals(current("dcs-60")), "dcs-60's new generation is in place: " + first);
+            assertEquals(previous.get("dcs-61"), current("dcs-61"), "dcs-61 not touched yet");
+            assertTrue(Lab.sshOk("dcs-60", "cat /var/lib/dcsprov/journal-patroni").contains("step=reload\nstate=started"));
+            assertFalse(Lab.sshOk("dcs-60", "cat /var/lib/dcsprov/journal 2>/dev/null || :").contains("patroni-delivery"),
+                    "the member's own record is not Patroni's");
+            Proc.Result status = s.dcsprov("status", s.inventory.toString());
+            assertTrue(status.out().contains("INTERRUPTED: patroni-delivery (rotate-certs): stopped while reloading Patroni on dcs-60"),
+                    status::toString);
+            assertTrue(status.out().contains("finish it with: dcsprov " + String.join(" ", command)), status::toString);
+            assertEquals(0, reloads("dcs-60", t0), "the killed run did not reload dcs-60");
+
+            long t1 = hostClock("dcs-60");
+            killedAt("patroni-delivery:rotate-certs:files#1", "dcs-61", command);
+            // dcs-60's files already matched: only the journal made this run reload it (and wait for it).
+            assertEquals(1, reloads("dcs-60", t1), "the re-run reloaded dcs-60, left mid-step");
+            assertEquals(previous.get("dcs-61"), current("dcs-61"), "halted before dcs-61's files");
+
+            long t2 = hostClock("dcs-61");
+            Proc.Result last = s.dcsprovOk(command);
+            assertTrue(last.out().contains("ROTATED"), last::toString);
+            assertEquals(1, reloads("dcs-61", t2), "dcs-61 reloaded once, after its files");
+            endedAt[0] = hostClock("dcs-60");
+            return last;
+        });
+        String localCert = sha256(s.pki().resolve("clients/patroni_main.crt"));
+        String localCa = sha256(s.pki().resolve("ca.crt"));
+        for (String h : PATRONI) {
+            java.nio.file.Path got = copyGeneration(h, "current");
+            assertEquals(localCert, sha256(got.resolve("client.crt")), h + ": the new client certificate");
+            assertEquals(localCa, sha256(got.resolve("ca.crt")), h);
+            assertWhole(h + " current", got);
+            // The previous generation is kept, whole.
+            assertWhole(h + " previous " + previous.get(h), copyGeneration(h, previous.get(h)));
+            assertFalse(previous.get(h).equals(current(h)));
+            assertTrue(Lab.sshOk(h, "cat /var/lib/dcsprov/journal-patroni").contains("step=done\nstate=done"), h);
+            // The delivered files themselves reach etcd (with the password, as Patroni logs in).
+            Proc.Result leader = Proc.run(List.of("etcdctl", "--endpoints=" + String.join(",", Cli.endpoints(MEMBERS)),
+                    "--cacert=" + got.resolve("ca.crt"), "--cert=" + got.resolve("client.crt"), "--key=" + got.resolve("client.key"),
+                    "--dial-timeout=3s", "--command-timeout=10s", "get", "--print-value-only", "/service/main/leader"),
+                    java.util.Map.of("ETCDCTL_API", "3", "ETCDCTL_USER", "patroni_main:" + PatroniScenario.PATRONI_PW), null, 60);
+            assertEquals("dcs-60", leader.out().strip(), leader::toString);
+            // Patroni itself runs and reaches etcd after the last run ended (its REST API, asked from this machine).
+            awaitReachedEtcdAfter(h, endedAt[0]);
+        }
+        Proc.Result status = s.dcsprov("status", s.inventory.toString());
+        assertFalse(status.out().contains("INTERRUPTED"), status::toString);
+        assertEquals("dcs-60 timeline 1", s.leaderAndTimeline(), "no failover");
+    }
+
+    private Proc.Result killedAt(String point, String host, String... command) {
+        Proc.Result r = Cli.dcsprov(java.util.Map.of("PATRONI_IT_ROOT_PW", PatroniScenario.ROOT_PW, "DCSPROV_KILL_AT", point), command);
+        assertEquals(137, r.exit(), () -> "halted at " + point + ":\n" + r);
+        assertTrue(r.err().contains("DCSPROV_KILL_AT: halting at " + point.replaceFirst("#.*", "") + " on " + host), r::toString);
+        assertFalse(r.all().contains(PatroniScenario.PATRONI_PW), "the Patroni password is never in dcsprov's output");
+        return r;
+    }
+
+    private static String current(String host) {
+        return Lab.sshOk(host, "readlink /etc/patroni/dcs/current").strip();
+    }
+
+    private static long hostClock(String host) {
+        return Long.parseLong(Lab.sshOk(host, "date +%s").strip());
+    }
+
+    /** systemd's own record of {@code systemctl reload patroni} on the host since {@code epochSeconds}. */
+    private static int reloads(String host, long epochSeconds) {
+        String log = Lab.ssh(host, "journalctl -u patroni --no-pager -o cat --since @" + epochSeconds).out();
+        return (int) log.lines().filter(l -> l.startsWith("Reloaded ")).count();
+    }
+
+    /** The generation's three files, copied from the host with ssh (test material only). */
+    private java.nio.file.Path copyGeneration(String host, String generation) throws IOException {
+        java.nio.file.Path d = java.nio.file.Files.createTempDirectory(s.dir, "gen-" + host + "-");
+        for (String f : List.of("ca.crt", "client.crt", "client.key")) {
+            Proc.Result r = Lab.ssh(host, "base64 -w0 /etc/patroni/dcs/" + generation + "/" + f);
+            assertEquals(0, r.exit(), () -> host + " " + generation + "/" + f + ": " + r);
+            java.nio.file.Files.write(d.resolve(f), java.util.Base64.getDecoder().decode(r.out().strip()));
+        }
+        return d;
+    }
+
+    /** openssl: the certificate parses, is signed by the generation's CA file, and its key is the key beside it. */
+    private static void assertWhole(String what, java.nio.file.Path gen) {
+        Proc.Result verify = Proc.run(List.of("openssl", "verify", "-CAfile", gen.resolve("ca.crt").toString(), gen.resolve("client.crt").toString()));
+        assertEquals(0, verify.exit(), () -> what + ": " + verify);
+        Proc.Result certKey = Proc.run(List.of("openssl", "x509", "-noout", "-pubkey", "-in", gen.resolve("client.crt").toString()));
+        Proc.Result key = Proc.run(List.of("openssl", "pkey", "-pubout", "-in", gen.resolve("client.key").toString()));
+        assertEquals(0, certKey.exit(), certKey::toString);
+        assertEquals(0, key.exit(), () -> what + ": the key parses: " + key);
+        assertEquals(certKey.out(), key.out(), what + ": the key is the certificate's");
+    }
+
+    /** Patroni's /patroni on the host says running, and dcs_last_seen at or after {@code epochSeconds} (host clock). */
+    private static void awaitReachedEtcdAfter(String host, long epochSeconds) {
+        long end = System.nanoTime() + java.time.Duration.ofSeconds(40).toNanos();
+        String body = "";
+        while (System.nanoTime() < end) {
+            body = PatroniScenario.get(host, "/patroni");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"dcs_last_seen\": (\\d+)").matcher(body);
+            if (body.contains("\"state\": \"running\"") && m.find() && Long.parseLong(m.group(1)) >= epochSeconds) {
+                return;
+            }
+            PatroniScenario.sleep(1000);
+        }
+        throw new AssertionError(host + ": Patroni did not reach etcd after the run: " + body);
+    }
+
+    @Test
+    @Order(7)
     void aRotationIsRefusedBeforeAnythingChangesWhenPatronisRestApiDoesNotAnswer() throws IOException {
         String localCa = sha256(s.pki().resolve("ca.crt"));
         String deployedCa = Lab.sshOk("dcs-62", "sha256sum < /etc/dcs/cert/ca.crt").split(" ")[0];
@@ -119,18 +243,37 @@ class PatroniIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void oneCommandCaRotation() {
-        Proc.Result r = s.underPatroni("CA rotation (3 phases)", "rotate-certs", "--ca", s.inventory.toString());
+        String oldCa = sha256(s.pki().resolve("ca.crt"));
+        String[] command = {"rotate-certs", "--ca", s.inventory.toString()};
+        // Killed in its last delivery to Patroni (phase 2 delivered to dcs-60 and dcs-61: files #1 and #2), after every
+        // member's phase 3 made the new CA the CA: the same command finishes that delivery and makes no new CA.
+        Proc.Result r = s.underPatroni("CA rotation (3 phases), killed in its last delivery to Patroni", () -> {
+            killedAt("patroni-delivery:rotate-certs-ca:files#3", "dcs-60", command);
+            String newCa = sha256(s.pki().resolve("ca.crt"));
+            assertFalse(oldCa.equals(newCa), "the killed run had made the new CA the CA");
+            Proc.Result again = s.dcsprovOk(command);
+            assertTrue(again.out().contains("had finished the CA rotation on every member"), again::toString);
+            assertEquals(newCa, sha256(s.pki().resolve("ca.crt")), "the re-run started no new CA rotation");
+            assertFalse(java.nio.file.Files.exists(s.pki().resolve("ca-next.crt")), "no next CA");
+            return again;
+        });
         assertTrue(r.out().contains("CA ROTATED"), r::toString);
         // Patroni ends with the new CA alone, as the members do.
-        assertEquals(Proc.run(List.of("sha256sum", s.pki().resolve("ca.crt").toString())).out().split(" ")[0],
-                Lab.sshOk("dcs-61", "sha256sum < /etc/patroni/dcs/current/ca.crt").split(" ")[0]);
+        for (String h : PATRONI) {
+            assertEquals(sha256(s.pki().resolve("ca.crt")), Lab.sshOk(h, "sha256sum < /etc/patroni/dcs/current/ca.crt").split(" ")[0], h);
+            assertEquals(sha256(s.pki().resolve("clients/patroni_main.crt")),
+                    Lab.sshOk(h, "sha256sum < /etc/patroni/dcs/current/client.crt").split(" ")[0], h);
+        }
+        for (String h : MEMBERS) {
+            assertEquals(sha256(s.pki().resolve("ca.crt")), Lab.sshOk(h, "sha256sum < /etc/dcs/cert/ca.crt").split(" ")[0], h);
+        }
         assertEquals("dcs-60", s.etcdctlAsPatroni("get", "--print-value-only", "/service/main/leader").out().strip());
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aConfigurationChangeRestartsEveryMemberUnderPatroni() {
         // apply's rolling restart waits, like the rotations, until Patroni reached etcd again after each member.
         Proc.Result r = s.underPatroni("config change (3 restarts)", "apply", "-e", "etcd_snapshot_count=20000", s.inventory.toString());
@@ -141,7 +284,7 @@ class PatroniIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void growTo5() throws IOException {
         PatroniScenario.recreate("bookworm", List.of("dcs-63", "dcs-64"));
         s.inventory = s.writeInventory(GROWN, PATRONI);
@@ -150,7 +293,7 @@ class PatroniIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void shrinkTo3() throws IOException {
         s.inventory = s.writeInventory(MEMBERS, PATRONI);
         s.underPatroni("shrink 5->3", "apply", "--remove-absent-members", s.inventory.toString());
@@ -158,7 +301,7 @@ class PatroniIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void memberReplace() {
         s.underPatroni("member replace dcs-62", "member", "replace", s.inventory.toString(), "dcs-62");
         s.log("done");

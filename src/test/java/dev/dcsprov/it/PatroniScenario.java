@@ -199,6 +199,11 @@ final class PatroniScenario {
      * 200 and the leader and timeline are the same afterwards (no failover). Returns the command's output.
      */
     Proc.Result underPatroni(String what, String... args) {
+        return underPatroni(what, () -> dcsprovOk(args));
+    }
+
+    /** As above, around any body (several runs of a command, checks between them): its result is returned. */
+    <T> T underPatroni(String what, java.util.function.Supplier<T> body) {
         String before = leaderAndTimeline();
         String primary = before.split(" ")[0];
         AtomicBoolean stop = new AtomicBoolean();
@@ -221,9 +226,9 @@ final class PatroniScenario {
         long t0 = System.nanoTime();
         long since = System.currentTimeMillis() / 1000 - 1;
         poller.start();
-        Proc.Result r;
+        T r;
         try {
-            r = dcsprovOk(args);
+            r = body.get();
         } finally {
             stop.set(true);
             try {
