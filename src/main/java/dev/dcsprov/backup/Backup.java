@@ -10,6 +10,7 @@ import dev.dcsprov.etcd.SnapshotTool;
 import dev.dcsprov.inventory.ClusterSettings;
 import dev.dcsprov.inventory.Host;
 import dev.dcsprov.inventory.Inventory;
+import dev.dcsprov.journal.Journal;
 import dev.dcsprov.plan.OperationPlan;
 import dev.dcsprov.render.RemotePaths;
 import dev.dcsprov.ssh.CommandResult;
@@ -40,6 +41,9 @@ public final class Backup {
     private final RemotePaths paths;
     private final ConnectedHosts hosts;
     private final Consumer<String> progress;
+    private Journal journal = Journal.none();
+    /** backup's journal: local records only (the member's temp copy is all it changes there); see {@link #run(Planned)}. */
+    public static final String OPERATION = "backup";
 
     /** What was taken and kept. */
     public record Result(String member, Path file, String sha256, SnapshotStatus status, List<Path> removed) {
@@ -51,6 +55,16 @@ public final class Backup {
         this.paths = RemotePaths.of(cluster);
         this.hosts = hosts;
         this.progress = progress;
+    }
+
+    /**
+     * Records each step locally in {@code journal} (operation {@value #OPERATION}: {@code snapshot} on the member,
+     * {@code copy} to this machine, {@code keep}, then {@code finished}), so {@code status} shows a backup that did not
+     * end and the command that takes it again. A re-run is a new backup either way (and removes what a killed one left).
+     */
+    public Backup journaled(Journal journal) {
+        this.journal = journal;
+        return this;
     }
 
     /** The plan and the member it takes the snapshot from: made before anything is written, here or on a host. */
@@ -75,6 +89,7 @@ public final class Backup {
         Connection c = hosts.connection(source.name());
         progress.accept("taking a snapshot on " + source.name());
         Instant taken = Instant.now();
+        journal.beginLocally(OPERATION, source.name(), "snapshot");
         String dir = save(c);
         try {
             SnapshotStatus onHost = SnapshotStatus.parse(mustRun(c, SnapshotTool.DEFINE + SnapshotTool.status(quote(dir + "/snapshot.db")),
@@ -82,6 +97,7 @@ public final class Backup {
             LocalBackups store = new LocalBackups(cluster.backup().localDir(), cluster.name());
             Path part = store.newPartFile(TRANSFER_TIMEOUT.plusMinutes(1));
             try {
+                journal.beginLocally(OPERATION, source.name(), "copy");
                 download(c, dir + "/snapshot.db", part);
                 SnapshotFile.verifyIntegrity(part);
                 String sha = SnapshotFile.sha256(part);
@@ -90,8 +106,10 @@ public final class Backup {
                     throw new DcsprovException(ExitCode.HOST_FAILED, "the snapshot changed in transfer from " + source.name(),
                             "SHA-256 on the host " + remoteSha + ", here " + sha + ".", "run backup again");
                 }
+                journal.starting(OPERATION, "keep");
                 Path file = store.keep(part, taken, sha);
                 List<Path> removed = store.prune(cluster.backup().keep());
+                journal.finished(OPERATION);
                 return new Result(source.name(), file, sha, onHost, removed);
             } finally {
                 Files.deleteIfExists(part);

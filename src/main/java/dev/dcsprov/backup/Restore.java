@@ -16,6 +16,7 @@ import dev.dcsprov.facts.HostFacts;
 import dev.dcsprov.inventory.ClusterSettings;
 import dev.dcsprov.inventory.Host;
 import dev.dcsprov.inventory.Inventory;
+import dev.dcsprov.journal.Journal;
 import dev.dcsprov.plan.Change;
 import dev.dcsprov.plan.OperationPlan;
 import dev.dcsprov.render.EtcdConfigRenderer;
@@ -37,6 +38,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import static dev.dcsprov.Shell.quote;
@@ -64,13 +66,18 @@ public final class Restore {
     private final RemotePaths paths;
     private final ConnectedHosts hosts;
     private final Consumer<String> progress;
+    private Journal journal = Journal.none();
 
     /** How a member came back. */
     public record MemberResult(String host, String movedAside, long revision, boolean leader) {
     }
 
-    public record Result(Path snapshot, String sha256, SnapshotStatus status, String token, long keys,
-                         List<MemberResult> members) {
+    /**
+     * @param status   the snapshot's status, from a member's copy (empty when the run finished an interrupted one: no copy)
+     * @param finished true when this run finished an interrupted restore of the same snapshot instead of restoring again
+     */
+    public record Result(Path snapshot, String sha256, Optional<SnapshotStatus> status, String token, long keys,
+                         List<MemberResult> members, boolean finished) {
     }
 
     public Restore(Inventory inventory, ConnectedHosts hosts, Consumer<String> progress) {
@@ -79,6 +86,12 @@ public final class Restore {
         this.paths = RemotePaths.of(cluster);
         this.hosts = hosts;
         this.progress = progress;
+    }
+
+    /** Records each step in {@code journal} ({@link RestoreResume}); a re-run reads it to finish an interrupted run. */
+    public Restore journaled(Journal journal) {
+        this.journal = journal;
+        return this;
     }
 
     /** Checks the file alone, before any host is contacted. */
@@ -100,8 +113,15 @@ public final class Restore {
         return sha;
     }
 
-    /** The plan, with what the run needs that the plan fixed (the checksum, the time stamp, the new token). */
-    public record Planned(OperationPlan plan, Path snapshot, String sha256, String stamp, String token) {
+    /**
+     * The plan, with what the run needs that the plan fixed (the checksum, the time stamp, the new token, and whether it
+     * finishes an interrupted run: then the stamp and token are that run's).
+     */
+    public record Planned(OperationPlan plan, Path snapshot, String sha256, String stamp, String token, RestoreResume.Decision decision,
+                          List<RestoreMemberFacts> facts) {
+        public boolean finishes() {
+            return decision.kind() == RestoreResume.Kind.FINISH;
+        }
     }
 
     /**
@@ -112,19 +132,41 @@ public final class Restore {
     public Planned plan(Path snapshot, boolean replaceHealthy) {
         String sha = verifyLocally(snapshot);
         checkHostsArePrepared();
+        List<RestoreMemberFacts> facts = new ArrayList<>(hosts.eachInParallel(inventory.members(),
+                (h, c) -> RestoreMemberFacts.read(c, historyFile())).values());
+        RestoreMemberFacts.refuseForeignDropIns(facts, tarballDir());
+        RestoreResume.Decision decision = RestoreResume.decide(journal.interrupted(), sha, RestoreMemberFacts.histories(facts));
         List<String> notes = new ArrayList<>();
         notes.add("snapshot " + snapshot + ": SHA-256 " + sha + ", its own trailer checked"
                 + (LocalBackups.recordedSha256(snapshot).isPresent() ? " and its recorded .sha256 matches" : " (no recorded .sha256 beside it)"));
+        decision.note().ifPresent(notes::add);
+        List<RestorePlan.Member> members = inventory.members().stream()
+                .map(h -> new RestorePlan.Member(h.name(), h.memberName(), h.peerUrl(cluster))).toList();
+        if (decision.kind() == RestoreResume.Kind.FINISH) {
+            // Its members hold this snapshot's data, restored by that run: replacing a serving cluster is not what happens.
+            RestoreResume.Detail d = decision.finishing().orElseThrow();
+            OperationPlan plan = RestorePlan.finishing(new RestorePlan.Facts(cluster.name(), members, cluster.dataDir(), d.stamp(), d.token(),
+                    paths.configFile(), historyFile(), notes));
+            return new Planned(plan, snapshot, sha, d.stamp(), d.token(), decision, facts);
+        }
         notes.add(checkNotServing(replaceHealthy));
         notes.add("each phase runs on every member in parallel, the next only once it succeeded on all; etcd is stopped "
                 + "nowhere before the copy and trial restore passed on every member");
         String stamp = STAMP.format(Instant.now());
         String token = cluster.token() + "-restored-" + stamp.toLowerCase(java.util.Locale.ROOT);
-        List<RestorePlan.Member> members = inventory.members().stream()
-                .map(h -> new RestorePlan.Member(h.name(), h.memberName(), h.peerUrl(cluster))).toList();
         OperationPlan plan = RestorePlan.of(new RestorePlan.Facts(cluster.name(), members, cluster.dataDir(), stamp, token,
-                paths.configFile(), cluster.configDir() + "/restore-history", notes));
-        return new Planned(plan, snapshot, sha, stamp, token);
+                paths.configFile(), historyFile(), notes));
+        return new Planned(plan, snapshot, sha, stamp, token, decision, facts);
+    }
+
+    private String historyFile() {
+        return cluster.configDir() + "/restore-history";
+    }
+
+    /** Where the inventory's etcd_tarball runs from on the members, if it names one. */
+    private Optional<String> tarballDir() {
+        return cluster.etcdSource().tarball()
+                .map(t -> dev.dcsprov.upgrade.Tarball.inspect(t, cluster.etcdSource().tarballSha256().orElse("")).installDir());
     }
 
     public Result run(Path snapshot, boolean replaceHealthy) {
@@ -135,7 +177,8 @@ public final class Restore {
     public Result run(Planned planned) {
         removeStagedCopies(); // left by a run that was killed; the run lock says no other restore uses them
         try {
-            return restoreStaged(planned);
+            journal.detail(new RestoreResume.Detail(planned.sha256(), planned.token(), planned.stamp()).text());
+            return planned.finishes() ? finish(planned) : restoreStaged(planned);
         } finally {
             // Success or not: the snapshot copies on the members are ours and no longer needed.
             removeStagedCopies();
@@ -162,14 +205,22 @@ public final class Restore {
         OperationPlan plan = planned.plan();
         Reporter reporter = Reporter.lines(progress);
         progress.accept("copying the snapshot to every member and checking it there (trial restore)");
+        journal.starting(RestoreResume.PHASE, RestoreResume.STAGE);
         List<Change> stageSteps = RestorePlan.Phase.STAGE.of(plan);
-        Map<String, String> staged = hosts.eachInParallel(inventory.members(), (h, c) -> {
-            Change step = stageSteps.stream().filter(x -> x.host().equals(h.name())).findFirst().orElseThrow();
-            reporter.started(step);
-            String dir = stage(c, snapshot, sha);
-            reporter.finished(step, "");
-            return dir;
-        });
+        Map<String, String> staged;
+        try {
+            staged = hosts.eachInParallel(inventory.members(), (h, c) -> {
+                Change step = stageSteps.stream().filter(x -> x.host().equals(h.name())).findFirst().orElseThrow();
+                reporter.started(step);
+                String dir = stage(c, snapshot, sha);
+                reporter.finished(step, "");
+                return dir;
+            });
+        } catch (RuntimeException e) {
+            // A copy or trial restore failed: etcd was touched nowhere, so there is nothing for a re-run to finish.
+            journal.finished(RestoreResume.PHASE);
+            throw e;
+        }
         SnapshotStatus status = SnapshotStatus.parse(Backup.mustRun(hosts.connection(inventory.members().get(0).name()),
                 SnapshotTool.DEFINE + SnapshotTool.status(quote(staged.get(inventory.members().get(0).name()) + "/snapshot.db")),
                 "snapshot status").stdout());
@@ -177,39 +228,64 @@ public final class Restore {
         String stamp = planned.stamp();
         String token = planned.token();
         progress.accept("stopping etcd on every member");
-        must(run(plan, RestorePlan.Phase.STOP, reporter, h -> RemoteCommand.of("systemctl stop etcd").withTimeout(Duration.ofSeconds(90))),
+        must(run(plan, RestorePlan.Phase.STOP, RestoreResume.STOP, reporter, h -> RemoteCommand.of("systemctl stop etcd").withTimeout(Duration.ofSeconds(90))),
                 "stopping etcd", "etcd may still run on the hosts named; nothing was moved or restored yet. Run restore again");
 
         progress.accept("moving data dirs aside and restoring member by member data from the snapshot");
-        EtcdConfigRenderer renderer = new EtcdConfigRenderer(cluster.templateDir());
         Map<String, String> aside = new LinkedHashMap<>();
         for (Host h : inventory.members()) {
             aside.put(h.name(), cluster.dataDir() + ".before-restore-" + stamp);
         }
         String fixRestore = "etcd is stopped on every member. The old data dirs were moved to " + cluster.dataDir() + ".before-restore-" + stamp
                 + " where the step got that far. Fix the cause and run restore again; it moves the half-restored dir aside too";
-        must(run(plan, RestorePlan.Phase.MOVE_ASIDE, reporter, h -> RemoteCommand.of(moveAsideScript(staged.get(h.name()), aside.get(h.name())))
+        must(run(plan, RestorePlan.Phase.MOVE_ASIDE, RestoreResume.MOVE_ASIDE, reporter, h -> RemoteCommand.of(moveAsideScript(staged.get(h.name()), aside.get(h.name())))
                 .withTimeout(Duration.ofMinutes(5))), "moving the data dir aside", fixRestore);
-        must(run(plan, RestorePlan.Phase.RESTORE, reporter, h -> RemoteCommand.of(restoreScript(h, staged.get(h.name()), token, sha))
+        must(run(plan, RestorePlan.Phase.RESTORE, RestoreResume.RESTORE, reporter, h -> RemoteCommand.of(restoreScript(h, staged.get(h.name()), token, sha))
                 .withTimeout(Duration.ofMinutes(30))), "restoring the snapshot", fixRestore);
-        must(run(plan, RestorePlan.Phase.CONFIG, reporter, h -> {
+        return startRestored(planned, reporter, Optional.of(status), aside, false);
+    }
+
+    /**
+     * The interrupted run of this snapshot had restored every member (each one's restore-history names its token): the
+     * config apply writes, every member started, health, one cluster ID. Nothing is stopped, moved or restored again.
+     */
+    private Result finish(Planned planned) {
+        progress.accept("finishing the interrupted restore of this snapshot (token " + planned.token() + "): every member was restored by it");
+        Map<String, String> aside = new LinkedHashMap<>();
+        planned.facts().forEach(f -> aside.put(f.host(), f.history().map(RestoreResume.History::previousData).orElse("")));
+        return startRestored(planned, Reporter.lines(progress), Optional.empty(), aside, true);
+    }
+
+    /** Config, then each member started (recorded one by one), then health: the end of a restore, and all of a finish. */
+    private Result startRestored(Planned planned, Reporter reporter, Optional<SnapshotStatus> status, Map<String, String> aside, boolean finishing) {
+        OperationPlan plan = planned.plan();
+        EtcdConfigRenderer renderer = new EtcdConfigRenderer(cluster.templateDir());
+        must(run(plan, RestorePlan.Phase.CONFIG, RestoreResume.CONFIG, reporter, h -> {
             String config = renderer.render(inventory, h, inventory.initialCluster(), "existing");
             return FileStep.writeCommand(HostPlanner.configFile(paths, config, false));
         }), "writing " + paths.configFile(), "run restore again");
 
         progress.accept("starting every member");
-        must(run(plan, RestorePlan.Phase.START, reporter, h -> RemoteCommand.of("systemctl start --no-block etcd")), "starting etcd",
-                "see 'journalctl -u etcd' on those hosts");
+        // One by one, each recorded first: a re-run knows the members from here on may serve the restored data.
+        for (Host h : inventory.members()) {
+            must(run(plan, RestorePlan.Phase.START, RestoreResume.START, reporter, x -> RemoteCommand.of("systemctl start --no-block etcd"),
+                    h.name()), "starting etcd", "see 'journalctl -u etcd' on those hosts; then run restore again: it finishes this one");
+        }
+        journal.mark(RestoreResume.PHASE, RestoreResume.STARTED);
         HealthGate gate = gate();
         dev.dcsprov.cluster.ClusterHealth health = gate.await(START_TIMEOUT, "after the restore");
+        journal.mark(RestoreResume.PHASE, RestoreResume.HEALTHY);
         progress.accept("cluster '" + cluster.name() + "' is healthy again");
 
         List<MemberResult> members = new ArrayList<>();
         for (Host h : inventory.members()) {
             EndpointStatus s = health.status().stream().filter(x -> x.endpoint().equals(h.clientUrl(cluster))).findFirst().orElseThrow();
             members.add(new MemberResult(h.name(), aside.get(h.name()), s.header().revision(), s.isLeader()));
+            journal.done(RestoreResume.PHASE, h.name(), RestoreResume.DONE);
         }
-        return new Result(snapshot, sha, status, token, countKeys(), members);
+        long keys = countKeys();
+        journal.finished(RestoreResume.PHASE);
+        return new Result(planned.snapshot(), planned.sha256(), status, planned.token(), keys, members, finishing);
     }
 
     // ---- checks before anything changes ---------------------------------------------------------
@@ -329,11 +405,18 @@ public final class Restore {
         }
     }
 
-    /** One phase of the plan: its steps, each with its member's command, on every member in parallel; failures by host. */
-    private Map<String, String> run(OperationPlan plan, RestorePlan.Phase phase, Reporter reporter,
-                                    java.util.function.Function<Host, RemoteCommand> command) {
-        List<Change> steps = phase.of(plan).stream().map(c -> new Change(c.host(), c.step(), c.action(), c.subject(), c.reason(), "",
+    /**
+     * One phase of the plan: its steps (of {@code only} members, all when none is named), each recorded in the journal
+     * first (member by member, locally and on the member), then each with its member's command, on every member in
+     * parallel; failures by host.
+     */
+    private Map<String, String> run(OperationPlan plan, RestorePlan.Phase phase, String step, Reporter reporter,
+                                    java.util.function.Function<Host, RemoteCommand> command, String... only) {
+        List<String> hostsOf = List.of(only);
+        List<Change> steps = phase.of(plan).stream().filter(c -> hostsOf.isEmpty() || hostsOf.contains(c.host()))
+                .map(c -> new Change(c.host(), c.step(), c.action(), c.subject(), c.reason(), "",
                 c.sensitive(), c.restartsEtcd(), List.of(command.apply(inventory.member(c.host()).orElseThrow())))).toList();
+        steps.forEach(c -> journal.begin(RestoreResume.PHASE, c.host(), step));
         return hosts.runInParallel(steps, reporter);
     }
 

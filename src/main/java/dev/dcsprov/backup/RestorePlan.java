@@ -77,7 +77,25 @@ final class RestorePlan {
         }
         for (Member m : f.members()) {
             steps.add(OperationPlan.step(m.host(), Phase.START.step, Phase.START.action, "etcd",
-                    "all members together; then wait until the cluster is healthy"));
+                    "one member after the other, each recorded first, without waiting for each; then wait until the cluster is healthy"));
+        }
+        return new OperationPlan("restore", f.cluster(), f.members().stream().map(Member::host).toList(), steps, f.notes());
+    }
+
+    /**
+     * The plan of a run that finishes an interrupted restore of the same snapshot (see {@link RestoreResume}): every
+     * member already holds the restored data, so only config and start, then health. Nothing is copied, stopped or moved.
+     */
+    static OperationPlan finishing(Facts f) {
+        List<Change> steps = new ArrayList<>();
+        for (Member m : f.members()) {
+            steps.add(OperationPlan.step(m.host(), Phase.CONFIG.step, Phase.CONFIG.action, f.configFile(),
+                    "the config apply writes, with state existing (no restart of its own)"));
+        }
+        for (Member m : f.members()) {
+            steps.add(OperationPlan.step(m.host(), Phase.START.step, Phase.START.action, "etcd",
+                    "restored by the interrupted run (token " + f.token() + ", recorded in " + f.history() + "); started if it is not "
+                            + "running; then wait until the cluster is healthy with one cluster ID"));
         }
         return new OperationPlan("restore", f.cluster(), f.members().stream().map(Member::host).toList(), steps, f.notes());
     }

@@ -30,6 +30,9 @@ final class BackupCommand extends InventoryCommand {
                 }
             });
             Backup.Planned planned = backup.plan();
+            if (!check) {
+                backup.journaled(journal(inventory, hosts, Backup.OPERATION));
+            }
             if (check) {
                 return printCheck(planned.plan());
             }

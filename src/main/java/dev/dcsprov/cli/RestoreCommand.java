@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dcsprov.cluster.ConnectedHosts;
 import dev.dcsprov.backup.Restore;
+import dev.dcsprov.backup.RestoreResume;
 import dev.dcsprov.inventory.Inventory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,15 +51,17 @@ final class RestoreCommand extends InventoryCommand {
         boolean json = options.output == RunOptions.OutputFormat.json;
         if (check) {
             try (ConnectedHosts hosts = connect(inventory)) {
-                return printCheck(restore(inventory, hosts, json).plan(snapshot, replaceHealthy).plan());
+                return printCheck(restore(inventory, hosts, json).journaled(journal(inventory, hosts, RestoreResume.OPERATION))
+                        .plan(snapshot, replaceHealthy).plan());
             }
         }
         try (var lock = lockRun(inventory); ConnectedHosts hosts = connect(inventory)) {
             lock.onMembers(hosts);
-            Restore restore = restore(inventory, hosts, json);
+            Restore restore = restore(inventory, hosts, json).journaled(journal(inventory, hosts, RestoreResume.OPERATION));
             Restore.Planned planned = restore.plan(snapshot, replaceHealthy);
             showPlan(planned.plan());
-            List<String> warnings = patroniWarnings(inventory, hosts);
+            // A finish stops nothing: no Patroni primary demotes because of it.
+            List<String> warnings = planned.finishes() ? List.of() : patroniWarnings(inventory, hosts);
             if (!json) {
                 warnings.forEach(w -> out().println("[cluster] warning: " + w));
                 out().flush();
@@ -71,8 +74,8 @@ final class RestoreCommand extends InventoryCommand {
                 n.put("cluster", inventory.cluster().name());
                 n.put("snapshot", r.snapshot().toString());
                 n.put("sha256", r.sha256());
-                n.put("snapshotRevision", r.status().revision());
-                n.put("snapshotTotalKey", r.status().totalKey());
+                r.status().ifPresent(st -> n.put("snapshotRevision", st.revision()).put("snapshotTotalKey", st.totalKey()));
+                n.put("finishedInterrupted", r.finished());
                 n.put("token", r.token());
                 n.put("keys", r.keys());
                 warnings.forEach(n.withArray("warnings")::add);
@@ -81,14 +84,19 @@ final class RestoreCommand extends InventoryCommand {
                 printJson(n);
             } else {
                 out().println();
-                out().println("snapshot:");
-                out().print(r.status().table());
+                r.status().ifPresent(st -> {
+                    out().println("snapshot:");
+                    out().print(st.table());
+                });
                 out().printf("%-16s %-10s %-7s %s%n", "MEMBER", "REVISION", "LEADER", "PREVIOUS DATA (moved aside)");
                 r.members().forEach(x -> out().printf("%-16s %-10d %-7s %s%n", x.host(), x.revision(), x.leader() ? "yes" : "",
                         x.movedAside()));
-                out().println("restored cluster '" + inventory.cluster().name() + "' at revision " + r.status().revision()
-                        + " (snapshot) with " + (r.keys() < 0 ? "an unknown number of" : String.valueOf(r.keys()))
-                        + " keys; new cluster token " + r.token());
+                String keys = (r.keys() < 0 ? "an unknown number of" : String.valueOf(r.keys())) + " keys";
+                out().println(r.finished()
+                        ? "finished the interrupted restore of cluster '" + inventory.cluster().name() + "' from " + r.snapshot()
+                                + ": every member on the restored cluster (token " + r.token() + "), " + keys + "; nothing restored again"
+                        : "restored cluster '" + inventory.cluster().name() + "' at revision " + r.status().orElseThrow().revision()
+                                + " (snapshot) with " + keys + "; new cluster token " + r.token());
             }
             out().flush();
             return 0;

@@ -54,6 +54,8 @@ public final class Journal {
     /** Set once this run recorded a member step: from then on the previous run's member is finished or being finished. */
     private volatile boolean resumed;
     private volatile boolean wrote;
+    /** Written with every record from now on (see {@link JournalEntry#detail()}). */
+    private volatile String detail = "";
 
     private Journal(Path pkiDir, String operation, String resume, MemberJournals members, KillPoint kill) {
         this.file = pkiDir == null ? null : fileOf(pkiDir, operation);
@@ -152,7 +154,7 @@ public final class Journal {
     /** Before a step on a member: recorded locally and on the member, then (test-only) maybe a halt. */
     public void begin(String phase, String member, String step) {
         resumed = true;
-        record(new JournalEntry(operation, phase, member, step, JournalEntry.STARTED, resume, now(), pid()), member);
+        record(new JournalEntry(operation, phase, member, step, JournalEntry.STARTED, resume, now(), pid(), detail), member);
     }
 
     /**
@@ -161,31 +163,45 @@ public final class Journal {
      */
     public void beginLocally(String phase, String member, String step) {
         resumed = true;
-        record(new JournalEntry(operation, phase, member, step, JournalEntry.STARTED, resume, now(), pid()), "");
+        record(new JournalEntry(operation, phase, member, step, JournalEntry.STARTED, resume, now(), pid(), detail), "");
     }
 
     /** After the member's last step: it is consistent again. */
     public void done(String phase, String member, String step) {
-        record(new JournalEntry(operation, phase, member, step, JournalEntry.DONE, resume, now(), pid()), member);
+        record(new JournalEntry(operation, phase, member, step, JournalEntry.DONE, resume, now(), pid(), detail), member);
     }
 
     /** {@link #done} for a member whose host cannot take a copy of the record. */
     public void doneLocally(String phase, String member, String step) {
-        record(new JournalEntry(operation, phase, member, step, JournalEntry.DONE, resume, now(), pid()), "");
+        record(new JournalEntry(operation, phase, member, step, JournalEntry.DONE, resume, now(), pid(), detail), "");
+    }
+
+    /** What every later record of this run carries for the next run to read (one line, no secret). */
+    public Journal detail(String detail) {
+        this.detail = detail.replace('\n', ' ');
+        return this;
+    }
+
+    /**
+     * Before a step of the whole operation that changes no member's etcd (e.g. restore copying its snapshot to the
+     * members' temp dirs), recorded locally only; {@code status} says the run stopped while doing it.
+     */
+    public void starting(String phase, String step) {
+        record(new JournalEntry(operation, phase, "", step, JournalEntry.STARTED, resume, now(), pid(), detail), "");
     }
 
     /** A step of the whole operation (e.g. "issued" or the start of a phase), recorded locally only. */
     public void mark(String phase, String step) {
-        record(new JournalEntry(operation, phase, "", step, JournalEntry.DONE, resume, now(), pid()), "");
+        record(new JournalEntry(operation, phase, "", step, JournalEntry.DONE, resume, now(), pid(), detail), "");
     }
 
     /** The operation stopped where it was asked to (e.g. --stop-after-phase): nothing to finish. */
     public void paused(String phase) {
-        record(new JournalEntry(operation, phase, "", "paused", JournalEntry.PAUSED, resume, now(), pid()), "");
+        record(new JournalEntry(operation, phase, "", "paused", JournalEntry.PAUSED, resume, now(), pid(), detail), "");
     }
 
     public void finished(String phase) {
-        record(new JournalEntry(operation, phase, "", "finished", JournalEntry.FINISHED, resume, now(), pid()), "");
+        record(new JournalEntry(operation, phase, "", "finished", JournalEntry.FINISHED, resume, now(), pid(), detail), "");
     }
 
     /**
@@ -214,7 +230,7 @@ public final class Journal {
         return wrote;
     }
 
-    private void record(JournalEntry entry, String member) {
+    private synchronized void record(JournalEntry entry, String member) {
         if (file == null) {
             return;
         }

@@ -21,9 +21,15 @@ import java.util.Optional;
  * @param resume    the command that finishes the operation: the interrupted run's own command line
  * @param time      UTC time of the record
  * @param pid       the process that wrote it, for status
+ * @param detail    what the operation needs to know of itself on a re-run (e.g. restore's snapshot checksum and
+ *                  cluster token), one line without secrets; empty for most operations (the line is then not written)
  */
 public record JournalEntry(String operation, String phase, String member, String step, String state, String resume,
-                           String time, long pid) {
+                           String time, long pid, String detail) {
+    public JournalEntry(String operation, String phase, String member, String step, String state, String resume, String time, long pid) {
+        this(operation, phase, member, step, state, resume, time, pid, "");
+    }
+
     public static final String STARTED = "started";
     public static final String DONE = "done";
     public static final String PAUSED = "paused";
@@ -60,6 +66,9 @@ public record JournalEntry(String operation, String phase, String member, String
         m.put("resume", resume);
         m.put("time", time);
         m.put("pid", String.valueOf(pid));
+        if (!detail.isEmpty()) {
+            m.put("detail", detail);
+        }
         return m;
     }
 
@@ -84,13 +93,13 @@ public record JournalEntry(String operation, String phase, String member, String
             pid = 0;
         }
         return Optional.of(new JournalEntry(m.get("operation"), m.get("phase"), m.get("member"), m.get("step"), m.get("state"),
-                m.get("resume"), m.get("time"), pid));
+                m.get("resume"), m.get("time"), pid, m.getOrDefault("detail", "")));
     }
 
     /** One line for people: what was being done, and where. */
     public String describe() {
         String where = member.isEmpty() ? "" : " on " + member;
-        String what = switch (step) {
+        String what = operation.equals("restore") ? restoreStep(where) : operation.equals("backup") ? backupStep(where) : switch (step) {
             case "files" -> (operation.equals("patroni-delivery") ? "installing Patroni's etcd files" : "installing new files") + where;
             case "reload" -> "reloading Patroni" + where + " (then waiting until it reaches etcd)";
             case "restart" -> "restarting" + where + " with its new files";
@@ -105,5 +114,30 @@ public record JournalEntry(String operation, String phase, String member, String
         };
         return operation + " (" + phase + "): " + (state.equals(STARTED) ? "stopped while " + what : "stopped after " + what)
                 + ", at " + time;
+    }
+
+    /** restore's steps (see {@link dev.dcsprov.backup.RestoreResume}). */
+    private String restoreStep(String where) {
+        return switch (step) {
+            case "stage" -> "copying the snapshot to every member and trial-restoring it there (nothing changed yet)";
+            case "stop" -> "stopping etcd" + where;
+            case "move-aside" -> "moving the data dir aside" + where;
+            case "restore" -> "restoring the data dir from the snapshot" + where;
+            case "config" -> "writing the config" + where;
+            case "start" -> "starting etcd" + where + " on the restored data";
+            case "started" -> "starting every member on the restored data, before the cluster was seen healthy";
+            case "healthy" -> "the restored cluster became healthy, before the restore recorded its end";
+            default -> step + where;
+        };
+    }
+
+    /** backup's steps: local records only (the member's temp copy is the only thing it changes there). */
+    private String backupStep(String where) {
+        return switch (step) {
+            case "snapshot" -> "taking a snapshot" + where;
+            case "copy" -> "copying the snapshot" + where.replace(" on ", " from ") + " to this machine";
+            case "keep" -> "naming the backup and removing the oldest beyond dcsprov_backup_keep";
+            default -> step + where;
+        };
     }
 }

@@ -56,4 +56,16 @@ class RestorePlanTest {
         assertEquals("start", json.path("plan").path("steps").get(11).path("action").asText());
         assertFalse(json.toString().contains("commands"), json.toString());
     }
+
+    @Test
+    void finishingAnInterruptedRestoreOnlyWritesConfigAndStartsNothingStoppedMovedOrCopied() {
+        OperationPlan p = RestorePlan.finishing(new RestorePlan.Facts("dcs", MEMBERS, "/var/lib/etcd/dcs", "20261202T200000Z",
+                "dcs-token-restored-20261202t200000z", "/etc/dcs/etcd", "/etc/dcs/restore-history", List.of("an interrupted restore ...")));
+        assertEquals(List.of("dcs-40 file update", "dcs-41 file update", "dcs-40 service start", "dcs-41 service start"),
+                p.steps().stream().map(c -> c.host() + " " + c.step() + " " + c.action().label()).toList());
+        for (RestorePlan.Phase phase : List.of(RestorePlan.Phase.STAGE, RestorePlan.Phase.STOP, RestorePlan.Phase.MOVE_ASIDE, RestorePlan.Phase.RESTORE)) {
+            assertEquals(List.of(), phase.of(p), phase.name());
+        }
+        assertTrue(p.steps().get(3).reason().contains("token dcs-token-restored-20261202t200000z"), p.steps().get(3).reason());
+    }
 }

@@ -273,6 +273,32 @@ class BackupRestoreIT {
             assertNotEquals(0, Lab.ssh(h, "ls -d /var/lib/etcd/dcs.before-restore-*").exit(), h + ": --check moves no data dir");
         }
         assertNoTempDirs("dcsprov-restore");
+        // Issue 16: a tarball drop-in left on one member (the inventory names no etcd_tarball) would start that binary on
+        // the snapshot: refused before anything changes, naming the member, the file and the fix. (A fake one: not
+        // daemon-reloaded, and removed again before the restore.)
+        String dropIn = "/etc/systemd/system/etcd.service.d/dcsprov-etcd.conf";
+        Lab.sshOk("dcs-41", "mkdir -p /etc/systemd/system/etcd.service.d && printf '[Service]\\nExecStart=\\nExecStart=/opt/dcsprov/etcd/3.5.16/etcd $DAEMON_ARGS\\n' > " + dropIn);
+        try {
+            for (boolean dry : new boolean[] {true, false}) {
+                Proc.Result refused = dry ? Cli.dcsprov("restore", "--check", inventory.toString(), snapshot.toString(), "--replace-healthy-cluster")
+                        : Cli.dcsprov("restore", inventory.toString(), snapshot.toString(), "--replace-healthy-cluster");
+                assertEquals(6, refused.exit(), refused::toString);
+                assertTrue(refused.err().contains("on dcs-41") && refused.err().contains(dropIn + " runs ExecStart=/opt/dcsprov/etcd/3.5.16/etcd"),
+                        refused::toString);
+                assertTrue(refused.err().contains("'systemctl stop etcd && rm " + dropIn + " && systemctl daemon-reload'"), refused::toString);
+                assertTrue(!refused.err().contains("dcs-40") && !refused.err().contains("dcs-42"), "only the member that has one: " + refused);
+            }
+            assertEquals(pids, pids(), "the refusal stops no etcd");
+            assertEquals(cluster, clusterId(), "and restores nothing");
+            assertTrue(readAll(pki, endpoints).containsKey("/written-after-backup"), "the write after the backup is still there");
+            for (String h : HOSTS) {
+                assertNotEquals(0, Lab.ssh(h, "ls -d /var/lib/etcd/dcs.before-restore-*").exit(), h + ": the refusal moves no data dir");
+            }
+            assertNoTempDirs("dcsprov-restore");
+            assertTrue(Lab.sshOk("dcs-41", "cat " + dropIn).contains("3.5.16"), "the drop-in is left as it was");
+        } finally {
+            Lab.sshOk("dcs-41", "rm -f " + dropIn + " && rmdir --ignore-fail-on-non-empty /etc/systemd/system/etcd.service.d");
+        }
         Proc.Result r = Cli.dcsprov("restore", inventory.toString(), snapshot.toString(), "--replace-healthy-cluster");
         assertEquals(0, r.exit(), r::toString);
         assertEquals(written, readAll(pki, endpoints));

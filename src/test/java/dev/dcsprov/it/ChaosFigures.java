@@ -40,8 +40,8 @@ final class ChaosFigures {
         return false;
     }
 
-    /** The same command, again and again, until it exits 0, at most {@code maxReruns} times. */
-    void rerunUntilDone(String op, String... args) {
+    /** The same command, again and again, until it exits 0, at most {@code maxReruns} times; the run that did. */
+    Proc.Result rerunUntilDone(String op, String... args) {
         int[] f = of(op);
         List<Proc.Result> runs = new ArrayList<>();
         for (int i = 0; i < maxReruns; i++) {
@@ -50,7 +50,7 @@ final class ChaosFigures {
             f[1]++;
             if (r.exit() == 0) {
                 f[2] = Math.max(f[2], i + 1);
-                return;
+                return r;
             }
             // A re-run that did not finish: why, for the log (the figures count it; more than 1 for one kill is worth a look).
             System.out.println("CHAOS-RERUN " + op + " run " + (i + 1) + " exit " + r.exit() + ":\n" + tail(r.out() + r.err(), 15));

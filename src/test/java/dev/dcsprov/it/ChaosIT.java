@@ -128,42 +128,74 @@ class ChaosIT {
     }
 
     /**
-     * restore (of a healthy cluster, so with --replace-healthy-cluster in the command) killed at random moments: the same
-     * command again leaves the cluster as the snapshot had it (a key written after it gone), healthy with one new
-     * cluster ID, every data dir it replaced moved aside and kept, and no snapshot copy left in /var/tmp.
+     * restore (of a healthy cluster, so with --replace-healthy-cluster in the command) killed at recorded step boundaries
+     * (the first member started on the restored data, the second not yet; every member started, before the restored
+     * cluster was seen healthy) and at random moments (mostly before every member was restored: the re-run restores
+     * again; RestoreResumeTest decides each step): status names the
+     * interrupted restore and the same command, and that command leaves the cluster as the snapshot had it (a key written
+     * after it gone), healthy with one new cluster ID, every data dir it replaced moved aside and kept, and no snapshot copy
+     * left in /var/tmp. After a kill once members started, the re-run finishes the restore (the journal: that run restored
+     * these members from this snapshot) and restores nothing again: no data dir is moved aside by it.
      */
     @Test
     @Order(4)
-    void restoreKilledAtRandomFinishesWithTheSameCommand() throws Exception {
+    void restoreKilledAtEachStepBoundaryAndAtRandomFinishesWithTheSameCommand() throws Exception {
         assertEquals(0, Cli.etcdctl(pki, endpoints, "put", "/restore-chaos/before", "in the snapshot").exit());
         Proc.Result b = Cli.dcsprov("backup", inventory.toString());
         assertEquals(0, b.exit(), b::toString);
         String snapshot = b.out().lines().filter(l -> l.contains(" saved as ")).findFirst().orElseThrow(() -> new AssertionError(b.toString()))
                 .replaceAll(".* saved as ", "").strip();
         String[] restore = {"restore", inventory.toString(), snapshot, "--replace-healthy-cluster"};
-        for (int i = 0; i < Math.max(2, randomKills); i++) {
+        int rounds = 0;
+        for (String point : List.of("restore:members:start#2", "restore:members:started")) {
+            long t0 = System.nanoTime();
             assertEquals(0, Cli.etcdctl(pki, endpoints, "put", "/restore-chaos/after", "not in the snapshot").exit());
+            killAtAndSeeItInStatus("restore", point, restore);
+            Map<String, List<String>> asideBefore = movedAside();
+            Proc.Result done = figures.rerunUntilDone("restore", restore);
+            assertTrue(done.out().contains("finished the interrupted restore"), done::toString);
+            assertEquals(asideBefore, movedAside(), "a finish moves no data dir aside: nothing was restored again");
+            assertRestoredFromTheSnapshot(++rounds);
+            System.out.println("CHAOS-ROUND restore " + point + " " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        }
+        for (int i = 0; i < Math.max(1, randomKills); i++) {
+            assertEquals(0, Cli.etcdctl(pki, endpoints, "put", "/restore-chaos/after", "not in the snapshot").exit());
+            long t0 = System.nanoTime();
             if (figures.killAtRandom("restore", 500 + random.nextInt(6000), restore)) {
                 figures.rerunUntilDone("restore", restore);
             }
-            checks.health();
-            assertEquals(Set.of("/restore-chaos/before"), checks.keys("/restore-chaos/"), "the snapshot's keys, nothing after it");
-            Set<String> clusterIds = new java.util.HashSet<>();
-            Proc.Result st = Cli.etcdctl(pki, endpoints, "endpoint", "status", "-w", "json");
-            assertEquals(0, st.exit(), st::toString);
-            new com.fasterxml.jackson.databind.ObjectMapper().readTree(st.out())
-                    .forEach(e -> clusterIds.add(e.path("Status").path("header").path("cluster_id").asText()));
-            assertEquals(1, clusterIds.size(), st::toString);
-            for (String h : HOSTS) {
-                List<String> aside = Lab.sshOk(h, "ls -d /var/lib/etcd/dcs.before-restore-* 2>/dev/null || :").lines()
-                        .filter(l -> !l.isBlank()).toList();
-                assertTrue(aside.size() >= i + 1, h + ": every replaced data dir moved aside: " + aside);
-                for (String d : aside) {
-                    assertEquals(0, Lab.ssh(h, "test -d " + d + "/member/wal").exit(), h + ": " + d + " kept, not deleted");
-                }
-                assertEquals("", Lab.sshOk(h, "ls -d /var/tmp/dcsprov-restore.* 2>/dev/null || :").strip(), h + ": no snapshot copy left");
-            }
+            assertRestoredFromTheSnapshot(++rounds);
+            System.out.println("CHAOS-ROUND restore random " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         }
+    }
+
+    private void assertRestoredFromTheSnapshot(int rounds) throws IOException {
+        checks.health();
+        assertEquals(Set.of("/restore-chaos/before"), checks.keys("/restore-chaos/"), "the snapshot's keys, nothing after it");
+        Set<String> clusterIds = new java.util.HashSet<>();
+        Proc.Result st = Cli.etcdctl(pki, endpoints, "endpoint", "status", "-w", "json");
+        assertEquals(0, st.exit(), st::toString);
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(st.out())
+                .forEach(e -> clusterIds.add(e.path("Status").path("header").path("cluster_id").asText()));
+        assertEquals(1, clusterIds.size(), st::toString);
+        for (String h : HOSTS) {
+            // One round trip per member: the moved-aside dirs, each one's WAL, and any snapshot copy left in /var/tmp.
+            List<String> lines = Lab.sshOk(h, "for d in /var/lib/etcd/dcs.before-restore-*; do [ -e \"$d\" ] || continue; "
+                    + "if [ -d \"$d/member/wal\" ]; then echo \"aside $d\"; else echo \"emptied $d\"; fi; done; "
+                    + "ls -d /var/tmp/dcsprov-restore.* 2>/dev/null | sed 's/^/copy /' || :").lines().filter(l -> !l.isBlank()).toList();
+            assertTrue(lines.stream().filter(l -> l.startsWith("aside ")).count() >= rounds, h + ": every replaced data dir moved aside: " + lines);
+            assertEquals(List.of(), lines.stream().filter(l -> l.startsWith("emptied ")).toList(), h + ": moved-aside dirs kept, not deleted");
+            assertEquals(List.of(), lines.stream().filter(l -> l.startsWith("copy ")).toList(), h + ": no snapshot copy left");
+        }
+    }
+
+    /** Per member, the data dirs restores moved aside (ssh). */
+    private Map<String, List<String>> movedAside() {
+        Map<String, List<String>> m = new java.util.LinkedHashMap<>();
+        for (String h : HOSTS) {
+            m.put(h, Lab.sshOk(h, "ls -d /var/lib/etcd/dcs.before-restore-* 2>/dev/null || :").lines().filter(l -> !l.isBlank()).toList());
+        }
+        return m;
     }
 
     /** Every file under a backup name is whole and matches its checksum; {@code some}: at least one (after a run that succeeded). */
@@ -213,6 +245,17 @@ class ChaosIT {
             assertTrue(status.out().contains("INTERRUPTED: " + op + " ") && status.out().contains("on " + member), status::toString);
             assertTrue(status.out().contains("finish it with: dcsprov " + String.join(" ", args)), status::toString);
         }
+    }
+
+    /** Runs the command with a kill point; it must halt there; status then names the interrupted operation and the same command. */
+    private void killAtAndSeeItInStatus(String op, String point, String... args) {
+        Proc.Result r = Cli.dcsprov(Map.of("DCSPROV_KILL_AT", point), args);
+        assertEquals(137, r.exit(), () -> "halted at " + point + ":\n" + r);
+        assertTrue(r.err().contains("DCSPROV_KILL_AT: halting at " + point.replaceAll("#.*", "")), r::toString);
+        figures.killed(op);
+        Proc.Result status = Cli.dcsprov("status", inventory.toString());
+        assertTrue(status.out().contains("INTERRUPTED: " + op + " "), status::toString);
+        assertTrue(status.out().contains("finish it with: dcsprov " + String.join(" ", args)), status::toString);
     }
 
     // ---- independent checks ---------------------------------------------------------------------

@@ -56,4 +56,18 @@ class InterruptedOperationTest {
         assertEquals(java.util.List.of("dcs-81"), java.util.List.copyOf(all.get(1).members().keySet()));
         assertEquals("dcsprov member remove inv.yml dcs-84", all.get(2).command());
     }
+
+    @Test
+    void anInterruptedBackupOrRestoreIsShownWithWhatItWasDoingAndTheSameCommand() {
+        JournalEntry backup = new JournalEntry("backup", "backup", "dcs-80", "copy", JournalEntry.STARTED, "dcsprov backup inv.yml",
+                "2026-12-03T06:00:00Z", 7);
+        java.util.List<String> lines = InterruptedOperation.of(java.util.Optional.of(backup), java.util.Map.of()).orElseThrow().lines();
+        assertEquals("INTERRUPTED: backup (backup): stopped while copying the snapshot from dcs-80 to this machine, at 2026-12-03T06:00:00Z",
+                lines.get(0));
+        assertTrue(lines.get(lines.size() - 1).contains("finish it with: dcsprov backup inv.yml"), lines.toString());
+        JournalEntry restore = new JournalEntry("restore", "members", "", "started", JournalEntry.DONE, "dcsprov restore inv.yml s.db",
+                "2026-12-03T06:00:00Z", 7, "sha256=x token=t stamp=s");
+        assertTrue(InterruptedOperation.of(java.util.Optional.of(restore), java.util.Map.of()).orElseThrow().lines().get(0)
+                .contains("stopped after starting every member on the restored data"), restore.describe());
+    }
 }
