@@ -61,7 +61,7 @@ final class MaintainCommand extends InventoryCommand {
         long started = System.nanoTime();
         if (check) {
             try (ConnectedHosts hosts = connect(inventory)) {
-                MaintenancePlan plan = maintenance(inventory, hosts, paths, progressTo(progress)).plan(opts);
+                MaintenancePlan plan = maintenance(inventory, hosts, paths, progressTo(progress), dev.dcsprov.journal.Journal.none()).plan(opts);
                 printPlan(plan);
             }
             return ExitCode.OK.code();
@@ -69,7 +69,7 @@ final class MaintainCommand extends InventoryCommand {
         Maintenance.Result result;
         try (var lock = lockRun(inventory); ConnectedHosts hosts = connect(inventory)) {
             lock.onMembers(hosts);
-            result = maintenance(inventory, hosts, paths, progressTo(progress)).run(opts);
+            result = maintenance(inventory, hosts, paths, progressTo(progress), journal(inventory, hosts, Maintenance.OPERATION)).run(opts);
         }
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -105,10 +105,11 @@ final class MaintainCommand extends InventoryCommand {
         return ExitCode.OK.code();
     }
 
-    private static Maintenance maintenance(Inventory inventory, ConnectedHosts hosts, RemotePaths paths, Consumer<String> progress) {
+    private static Maintenance maintenance(Inventory inventory, ConnectedHosts hosts, RemotePaths paths, Consumer<String> progress,
+                                           dev.dcsprov.journal.Journal journal) {
         return new Maintenance(EtcdctlCluster.via(hosts.connection(inventory.members().get(0).name()), paths),
                 ClusterMember.of(inventory.members(), inventory.cluster()), inventory.cluster().tuning().quotaBackendBytes(),
-                new RemoteFreeDisk(hosts, inventory.cluster().dataDir()), progress, Waiting.REAL);
+                new RemoteFreeDisk(hosts, inventory.cluster().dataDir()), progress, Waiting.REAL, journal);
     }
 
     private void printPlan(MaintenancePlan plan) {
