@@ -34,7 +34,9 @@ import java.util.function.Consumer;
                         + "free disk for a copy of its database plus --disk-margin-mib; a member without is refused with "
                         + "the figures, the others are still done, and the run exits 6 saying what is left.",
                 "Refuses (exit 6, nothing changed) an unhealthy cluster or a CORRUPT alarm. Holds the run lock. "
-                        + "--check shows the plan and changes nothing."})
+                        + "--check shows the plan and changes nothing.",
+                "Journaled (journal-maintain in the PKI dir, /var/lib/dcsprov/journal on the member): killed at any point, "
+                        + "the same command finishes the job, the member left mid-defragmentation first."})
 final class MaintainCommand extends InventoryCommand {
     @Option(names = "--check", description = "Show what would be done (compaction target, per member verdict, alarms); change nothing")
     boolean check;

@@ -56,4 +56,17 @@ class InterruptedOperationTest {
         assertEquals(java.util.List.of("dcs-81"), java.util.List.copyOf(all.get(1).members().keySet()));
         assertEquals("dcsprov member remove inv.yml dcs-84", all.get(2).command());
     }
+
+    @Test
+    void anInterruptedMaintenanceSaysWhatItWasDoingInItsOwnWords() {
+        JournalEntry defrag = new JournalEntry("maintain", "defragment", "dcs-71", "defragment", "started", "dcsprov maintain inv.yml",
+                "2026-12-03T06:00:00Z", 7);
+        String text = String.join("\n", InterruptedOperation.of(Optional.of(defrag), Map.of("dcs-71", defrag)).orElseThrow().lines());
+        assertTrue(text.contains("INTERRUPTED: maintain (defragment): stopped while defragmenting dcs-71, at"), text);
+        assertTrue(text.contains("finish it with: dcsprov maintain inv.yml"), text);
+        JournalEntry disarm = new JournalEntry("maintain", "disarm", "", "disarm", "done", "dcsprov maintain inv.yml",
+                "2026-12-03T06:00:00Z", 7);
+        assertTrue(disarm.describe().contains("stopped after every defragmentation, starting to disarm the NOSPACE alarm"),
+                disarm.describe());
+    }
 }
