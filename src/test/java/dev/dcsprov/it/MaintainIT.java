@@ -201,8 +201,9 @@ class MaintainIT {
     }
 
     /**
-     * Killed right after it recorded (locally and on the member) that the first member's defragmentation starts; that
-     * member then answers nothing (etcd frozen with SIGSTOP), as one still defragmenting after its client died does.
+     * Killed at the compaction, then (the same command) right after it recorded, locally and on the member, that the
+     * first member's defragmentation starts; that member then answers nothing (etcd frozen with SIGSTOP), as one still
+     * defragmenting after its client died does.
      * The same command waits for it while the other two keep quorum, thawed here once the run says it waits, and
      * defragments it first, then the others.
      */
@@ -212,27 +213,40 @@ class MaintainIT {
         overwrite(40);
         Map<String, Long> before = dbSizes();
         String[] maintain = {"maintain", "--min-reclaimable", "0", inventory.toString()};
+        // First killed right after it recorded that the compaction starts; the same command, killed in turn before the
+        // first defragmentation, compacts; the last run compacts to that same revision again, which etcd refuses as
+        // already compacted and dcsprov takes as done.
+        killAt("maintain:compact:compact", maintain);
         Proc.Result killed = killAt("maintain:defragment:defragment#1", maintain);
+        assertTrue(killed.out().contains("[cluster] compacting to revision"), killed::toString);
         String member = killed.err().replaceAll("(?s).*halting at \\S+ on (\\S+).*", "$1").strip();
         assertTrue(HOSTS.contains(member), killed::toString);
         assertFalse(killed.out().contains("[cluster] defragmented "), "halted before the first defragmentation: " + killed);
 
-        Lab.sshOk(member, "systemctl kill -s SIGSTOP etcd");
+        // etcd's main process, frozen with kill (systemctl kill fails inside nspawn on its auxiliary processes).
+        String pid = "$(systemctl show -p MainPID --value etcd)";
         List<String> cmd = new java.util.ArrayList<>(List.of(Lab.REPO.resolve("dcsprov").toString()));
         cmd.addAll(List.of(maintain));
-        Process p = new ProcessBuilder(cmd).directory(Lab.REPO.toFile()).redirectErrorStream(true).start();
         StringBuilder out = new StringBuilder();
         boolean waited = false;
+        Process p;
+        try {
+            Lab.sshOk(member, "kill -STOP " + pid);
+            p = new ProcessBuilder(cmd).directory(Lab.REPO.toFile()).redirectErrorStream(true).start();
+        } catch (IOException | RuntimeException | Error e) {
+            Lab.ssh(member, "kill -CONT " + pid);
+            throw e;
+        }
         try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
             for (String line; (line = reader.readLine()) != null; ) {
                 out.append(line).append('\n');
                 if (!waited && line.startsWith("[cluster] " + member + " does not answer: the interrupted run was defragmenting it")) {
                     waited = true;
-                    Lab.sshOk(member, "systemctl kill -s SIGCONT etcd");
+                    Lab.sshOk(member, "kill -CONT " + pid);
                 }
             }
         } finally {
-            Lab.ssh(member, "systemctl kill -s SIGCONT etcd");
+            Lab.ssh(member, "kill -CONT " + pid);
         }
         assertEquals(0, p.waitFor(), out::toString);
         assertTrue(waited, "the run waited for the member the interrupted run left: " + out);
@@ -250,7 +264,7 @@ class MaintainIT {
         overwrite(40);
         Map<String, Long> before = dbSizes();
         String[] maintain = {"maintain", "--min-reclaimable", "0", inventory.toString()};
-        long after = 1500 + killTime.nextInt(4000);
+        long after = 400 + killTime.nextInt(1400); // a run takes about 2 s here; one killed at 1.1 s was defragmenting its first member
         if (figures.killAtRandom("maintain", after, maintain)) {
             System.out.println("MAINTAIN-RANDOM-KILL seed " + killSeed + ": killed after " + after + " ms; journal: "
                     + dev.dcsprov.journal.Journal.readDir(pki, "maintain").map(dev.dcsprov.journal.JournalEntry::describe).orElse("none"));
@@ -262,7 +276,10 @@ class MaintainIT {
         assertMaintained(before);
     }
 
-    /** Runs the command with a kill point: it must halt there (exit 137); status then names the run and the same command. */
+    /**
+     * Runs the command with a kill point: it must halt there (exit 137); the member it hit, if any, says so in its own
+     * journal (ssh); status names the interrupted run and the same command.
+     */
     private Proc.Result killAt(String point, String... args) {
         Proc.Result r = Cli.dcsprov(Map.of("DCSPROV_KILL_AT", point), args);
         assertEquals(137, r.exit(), () -> "halted at " + point + ":\n" + r);
@@ -274,8 +291,8 @@ class MaintainIT {
             String own = Lab.sshOk(member, "cat /var/lib/dcsprov/journal");
             assertTrue(own.contains("operation=maintain") && own.contains("step=defragment") && own.contains("state=started"), own);
         }
+        // (status's exit code stays the health rule: 7 under NOSPACE, 0 on a healthy cluster.)
         Proc.Result status = Cli.dcsprov("status", inventory.toString());
-        assertEquals(7, status.exit(), status::toString);
         assertTrue(status.out().contains("INTERRUPTED: maintain (") && status.out().contains(member), status::toString);
         assertTrue(status.out().contains("finish it with: dcsprov " + String.join(" ", args)), status::toString);
         return r;
