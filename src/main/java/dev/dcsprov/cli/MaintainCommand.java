@@ -34,7 +34,9 @@ import java.util.function.Consumer;
                         + "free disk for a copy of its database plus --disk-margin-mib; a member without is refused with "
                         + "the figures, the others are still done, and the run exits 6 saying what is left.",
                 "Refuses (exit 6, nothing changed) an unhealthy cluster or a CORRUPT alarm. Holds the run lock. "
-                        + "--check shows the plan and changes nothing."})
+                        + "--check shows the plan and changes nothing.",
+                "Journaled (journal-maintain in the PKI dir, /var/lib/dcsprov/journal on the member): killed at any point, "
+                        + "the same command finishes the job, the member left mid-defragmentation first."})
 final class MaintainCommand extends InventoryCommand {
     @Option(names = "--check", description = "Show what would be done (compaction target, per member verdict, alarms); change nothing")
     boolean check;
@@ -61,7 +63,7 @@ final class MaintainCommand extends InventoryCommand {
         long started = System.nanoTime();
         if (check) {
             try (ConnectedHosts hosts = connect(inventory)) {
-                MaintenancePlan plan = maintenance(inventory, hosts, paths, progressTo(progress)).plan(opts);
+                MaintenancePlan plan = maintenance(inventory, hosts, paths, progressTo(progress), dev.dcsprov.journal.Journal.none()).plan(opts);
                 printPlan(plan);
             }
             return ExitCode.OK.code();
@@ -69,7 +71,7 @@ final class MaintainCommand extends InventoryCommand {
         Maintenance.Result result;
         try (var lock = lockRun(inventory); ConnectedHosts hosts = connect(inventory)) {
             lock.onMembers(hosts);
-            result = maintenance(inventory, hosts, paths, progressTo(progress)).run(opts);
+            result = maintenance(inventory, hosts, paths, progressTo(progress), journal(inventory, hosts, Maintenance.OPERATION)).run(opts);
         }
         if (json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -105,10 +107,11 @@ final class MaintainCommand extends InventoryCommand {
         return ExitCode.OK.code();
     }
 
-    private static Maintenance maintenance(Inventory inventory, ConnectedHosts hosts, RemotePaths paths, Consumer<String> progress) {
+    private static Maintenance maintenance(Inventory inventory, ConnectedHosts hosts, RemotePaths paths, Consumer<String> progress,
+                                           dev.dcsprov.journal.Journal journal) {
         return new Maintenance(EtcdctlCluster.via(hosts.connection(inventory.members().get(0).name()), paths),
                 ClusterMember.of(inventory.members(), inventory.cluster()), inventory.cluster().tuning().quotaBackendBytes(),
-                new RemoteFreeDisk(hosts, inventory.cluster().dataDir()), progress, Waiting.REAL);
+                new RemoteFreeDisk(hosts, inventory.cluster().dataDir()), progress, Waiting.REAL, journal);
     }
 
     private void printPlan(MaintenancePlan plan) {

@@ -44,6 +44,16 @@ public final class HealthGate {
         return endpoints;
     }
 
+    /** One endpoint's answer as this gate judges it (a tolerated alarm does not make it unhealthy). */
+    public boolean healthy(EndpointHealth h) {
+        return ClusterHealth.healthyEnough(h, toleratedAlarms);
+    }
+
+    /** The same gate (same waiting, same tolerated alarms) over other endpoints, e.g. all members but one. */
+    public HealthGate over(List<String> endpoints) {
+        return new HealthGate(etcd, endpoints, waiting, toleratedAlarms);
+    }
+
     /** One look. Status is asked only when every endpoint is healthy: etcdctl stops at the first one that does not answer. */
     public ClusterHealth check() {
         List<EndpointHealth> health = etcd.health(endpoints);

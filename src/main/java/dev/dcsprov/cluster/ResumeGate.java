@@ -51,7 +51,7 @@ public final class ResumeGate {
      */
     public Admission admit(Optional<String> interrupted, Duration timeout, String operation, String resume) {
         Optional<ClusterMember> down = interrupted.flatMap(n -> members.stream().filter(m -> m.name().equals(n)).findFirst())
-                .filter(m -> etcd.health(List.of(m.clientUrl())).stream().noneMatch(h -> h.healthy()));
+                .filter(m -> etcd.health(List.of(m.clientUrl())).stream().noneMatch(gate::healthy));
         if (down.isEmpty()) {
             // Nothing the journal explains is down: the plain rule, with the interrupted member (if any) simply first.
             return new Admission(gate.await(timeout, "before " + operation), Optional.empty());
@@ -62,7 +62,7 @@ public final class ResumeGate {
         ClusterHealth others;
         String unhealthy = "";
         try {
-            others = majority ? new HealthGate(etcd, rest.stream().map(ClusterMember::clientUrl).toList(), waiting)
+            others = majority ? gate.over(rest.stream().map(ClusterMember::clientUrl).toList())
                     .await(timeout, "without " + name) : gate.check();
         } catch (DcsprovException e) {
             others = null;

@@ -16,7 +16,8 @@ import java.util.Optional;
  *                  (files in place, etcd about to restart), or the operation's own step names: a membership change
  *                  records {@code add}, {@code start}, {@code promote} (a join) and {@code remove}, {@code move-aside}
  *                  (a removal), see {@link dev.dcsprov.membership.MembershipResume}; Patroni's delivery records {@code files} and
- *                  {@code reload} (see {@link dev.dcsprov.patroni.PatroniResume})
+ *                  {@code reload} (see {@link dev.dcsprov.patroni.PatroniResume}); maintenance records {@code compact},
+ *                  {@code defragment} (a member) and {@code disarm}, see {@link dev.dcsprov.maintain.Maintenance}
  * @param state     {@code started}, {@code done}, {@code paused} or {@code finished}
  * @param resume    the command that finishes the operation: the interrupted run's own command line
  * @param time      UTC time of the record
@@ -110,6 +111,9 @@ public record JournalEntry(String operation, String phase, String member, String
             case "remove" -> "removing" + where.replace(" on ", " ") + " from etcd";
             case "move-aside" -> "stopping etcd" + where + " and moving its data dir aside";
             case "removed" -> "the removal" + where.replace(" on ", " of ");
+            case "compact" -> "starting to compact the history";
+            case "defragment" -> "defragmenting" + where.replace(" on ", " ");
+            case "disarm" -> "every defragmentation, starting to disarm the NOSPACE alarm";
             default -> step + where;
         };
         return operation + " (" + phase + "): " + (state.equals(STARTED) ? "stopped while " + what : "stopped after " + what)

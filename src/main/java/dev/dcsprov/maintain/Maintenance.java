@@ -6,9 +6,12 @@ import dev.dcsprov.cluster.ClusterHealth;
 import dev.dcsprov.cluster.ClusterMember;
 import dev.dcsprov.cluster.EtcdCluster;
 import dev.dcsprov.cluster.HealthGate;
+import dev.dcsprov.cluster.ResumeGate;
 import dev.dcsprov.cluster.RollingRestart;
 import dev.dcsprov.cluster.Waiting;
 import dev.dcsprov.etcd.EndpointStatus;
+import dev.dcsprov.journal.Journal;
+import dev.dcsprov.journal.JournalEntry;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,10 +32,22 @@ import java.util.function.Consumer;
  *     a member without the free disk a defragmentation needs is refused and the others are done;</li>
  * <li>disarm a NOSPACE alarm once every member's database is below the quota again.</li>
  * </ol>
+ * Journaled ({@link Journal}, operation {@value #OPERATION}): {@code compact:compact} before the compaction,
+ * {@code defragment:defragment} on the member before its defragmentation and {@code defragment:done} after it,
+ * {@code disarm:disarm} before the alarm is disarmed, {@code finished} at the end. A run of the same command after
+ * a kill finishes the job: a member left mid-defragmentation (etcd goes on after its client is gone, and answers
+ * nothing meanwhile) is waited for while the others keep quorum, then defragmented first; a run killed once every
+ * defragmentation was done disarms the alarm without defragmenting again. Compacting or defragmenting twice
+ * costs time, never data: etcd answers an already compacted revision with an error dcsprov takes as done.
  */
 public final class Maintenance {
     /** The one alarm maintenance repairs; every other alarm keeps the cluster unhealthy to it. */
     public static final String NOSPACE = "NOSPACE";
+    /** The journal's operation ({@code journal-maintain} in the PKI dir), and its phases. */
+    public static final String OPERATION = "maintain";
+    static final String COMPACT = "compact";
+    static final String DEFRAGMENT = "defragment";
+    static final String DISARM = "disarm";
 
     /** One member defragmented: its database file before and after. */
     public record Defragmented(String member, long sizeBefore, long sizeAfter) {
@@ -64,10 +79,18 @@ public final class Maintenance {
     private final Consumer<String> progress;
     private final Waiting waiting;
     private final List<String> endpoints;
+    private final Journal journal;
 
     /** @param quota the backend quota every member runs with (ETCD_QUOTA_BACKEND_BYTES) */
     public Maintenance(EtcdCluster etcd, List<ClusterMember> members, long quota, FreeDisk disk, Consumer<String> progress,
                        Waiting waiting) {
+        this(etcd, members, quota, disk, progress, waiting, Journal.none());
+    }
+
+    /** @param journal where each step is recorded before it happens, and what an interrupted run left */
+    public Maintenance(EtcdCluster etcd, List<ClusterMember> members, long quota, FreeDisk disk, Consumer<String> progress,
+                       Waiting waiting, Journal journal) {
+        this.journal = journal;
         this.etcd = etcd;
         this.members = List.copyOf(members);
         this.quota = quota;
@@ -84,11 +107,23 @@ public final class Maintenance {
     }
 
     public Result run(MaintenanceOptions options) {
-        ClusterHealth health = healthyOrRefuse();
+        Optional<String> interrupted = journal.interruptedMember();
+        ClusterHealth health = interrupted.isPresent() ? admitInterrupted(interrupted.get()) : healthyOrRefuse();
         MaintenancePlan first = plan(health, options);
+        if (defragmentationsDone(journal.interrupted())) {
+            progress.accept("the interrupted run had done every defragmentation and was disarming the NOSPACE alarm: "
+                    + "finishing that, nothing is compacted or defragmented again");
+            return disarmAndFinish(0, List.of(), first);
+        }
+        interrupted.ifPresent(m -> progress.accept("continuing an interrupted maintenance: " + m
+                + " was left mid-defragmentation and goes first"));
         long compactedTo = 0;
         if (first.compactTo() > 0) {
             progress.accept("compacting to revision " + first.compactTo() + " (current " + first.revision() + ")");
+            if (interrupted.isEmpty()) {
+                // With a member left mid-defragmentation its record stays the last one until its turn comes.
+                journal.mark(COMPACT, "compact");
+            }
             etcd.compact(endpoints, first.compactTo());
             compactedTo = first.compactTo();
             if (!first.noSpaceAlarm()) {
@@ -106,7 +141,12 @@ public final class Maintenance {
         Defragmenter defragmenter = new Defragmenter(options, done);
         new RollingRestart(etcd, members, defragmenter, progress, waiting, Set.of(NOSPACE))
                 .run(plan.named(MemberVerdict.Action.DEFRAGMENT), RollingRestart.Hooks.none(),
-                        new RollingRestart.Labels("maintenance", "run dcsprov maintain again", "a defragmented database"));
+                        new RollingRestart.Labels("maintenance", "run " + resume() + " again", "a defragmented database"),
+                        new RollingRestart.Resume(finishFirst(interrupted, plan), recorder()));
+        return disarmAndFinish(compactedTo, done, plan);
+    }
+
+    private Result disarmAndFinish(long compactedTo, List<Defragmented> done, MaintenancePlan plan) {
         List<EndpointStatus> now = etcd.status(endpoints);
         List<MemberSpace> after = spaces(now);
         boolean disarmed = false;
@@ -114,6 +154,7 @@ public final class Maintenance {
             List<MemberSpace> full = after.stream().filter(s -> s.dbSize() >= quota).toList();
             if (full.isEmpty() && alarms(now).stream().allMatch(a -> a.endsWith(": " + NOSPACE))) {
                 progress.accept("every database is below the quota again: disarming the NOSPACE alarm");
+                journal.mark(DISARM, "disarm");
                 etcd.disarmAlarms(endpoints);
                 disarmed = true;
             } else {
@@ -122,7 +163,68 @@ public final class Maintenance {
             }
         }
         List<String> left = alarms(etcd.status(endpoints));
+        // Members refused for disk or an alarm left are reported (exit 6); the run itself ended, nothing to finish.
+        journal.finished(OPERATION);
         return new Result(compactedTo, done, plan, disarmed, left, after);
+    }
+
+    /**
+     * The member a re-run defragments first: the one the interrupted run left mid-defragmentation, unless it is now
+     * refused for disk (the others are done then, and the run reports it as left to do).
+     */
+    static Optional<String> finishFirst(Optional<String> interrupted, MaintenancePlan plan) {
+        return interrupted.filter(m -> !plan.named(MemberVerdict.Action.REFUSED).contains(m));
+    }
+
+    /** The interrupted run had recorded that it was disarming: every defragmentation it was to do was done. */
+    static boolean defragmentationsDone(Optional<JournalEntry> interrupted) {
+        return interrupted.filter(e -> e.phase().equals(DISARM)).isPresent();
+    }
+
+    /**
+     * The gate of a run that continues one killed while {@code member} was defragmenting: etcd finishes a
+     * defragmentation its client no longer waits for, and the member answers nothing meanwhile. While the others keep
+     * quorum ({@link ResumeGate}) that is waited for, not refused as an unhealthy cluster; then the usual checks.
+     */
+    private ClusterHealth admitInterrupted(String member) {
+        HealthGate gate = new HealthGate(etcd, endpoints, waiting, Set.of(NOSPACE));
+        ResumeGate.Admission a = new ResumeGate(etcd, members, gate, waiting)
+                .admit(Optional.of(member), HealthGate.MEMBER_TIMEOUT, "maintenance", "run " + resume() + " again");
+        if (a.downMember().isPresent()) {
+            progress.accept(member + " does not answer: the interrupted run was defragmenting it (etcd goes on after its "
+                    + "client is gone); the others keep quorum; waiting for it");
+            try {
+                gate.await(HealthGate.MEMBER_TIMEOUT, "while " + member + " finishes what the interrupted run started");
+            } catch (DcsprovException e) {
+                throw new DcsprovException(ExitCode.UNSAFE, "maintenance refused: " + member
+                        + ", which the interrupted run was defragmenting, does not answer",
+                        e.detail().orElse(e.summary()) + "\nThe other members are healthy and keep quorum. Nothing was changed.",
+                        "look at 'journalctl -u etcd' on " + member + "; once it answers ('dcsprov status'), run " + resume()
+                                + " again: it defragments " + member + " first");
+            }
+        }
+        return healthyOrRefuse();
+    }
+
+    /** The journal's records around a member's defragmentation: the rolling restart's "restart" is the defragmentation here. */
+    private RollingRestart.Recorder recorder() {
+        return new RollingRestart.Recorder() {
+            @Override
+            public void step(ClusterMember member, String step) {
+                if (step.equals("restart")) {
+                    journal.begin(DEFRAGMENT, member.name(), "defragment");
+                }
+            }
+
+            @Override
+            public void done(ClusterMember member) {
+                journal.done(DEFRAGMENT, member.name(), "done");
+            }
+        };
+    }
+
+    private String resume() {
+        return journal.resumeCommand().isEmpty() ? "dcsprov maintain" : journal.resumeCommand();
     }
 
     /**

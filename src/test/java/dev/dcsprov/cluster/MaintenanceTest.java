@@ -7,8 +7,12 @@ import dev.dcsprov.maintain.Maintenance;
 import dev.dcsprov.maintain.MaintenanceOptions;
 import dev.dcsprov.maintain.MaintenancePlan;
 import dev.dcsprov.maintain.MemberVerdict;
+import dev.dcsprov.journal.Journal;
+import dev.dcsprov.journal.JournalEntry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,8 +43,37 @@ class MaintenanceTest {
         return fake;
     }
 
+    @TempDir
+    Path pki;
+    /** What the members' copies of the journal were told, in order, as "member: phase:step state". */
+    final List<String> onMembers = new ArrayList<>();
+    static final String COMMAND = "dcsprov maintain inventory.yml";
+
     Maintenance maintenance(FakeEtcdCluster fake) {
         return new Maintenance(fake, fake.members(), QUOTA, m -> free.get(m.name()), progress::add, fake);
+    }
+
+    /** A maintenance run with its journal in {@link #pki}, opened as the command opens it: what the last run left is read now. */
+    Maintenance journaled(FakeEtcdCluster fake) {
+        Journal journal = Journal.open(pki, Maintenance.OPERATION, COMMAND,
+                (member, e) -> onMembers.add(member + ": " + e.phase() + ":" + e.step() + " " + e.state()));
+        return new Maintenance(fake, fake.members(), QUOTA, m -> free.get(m.name()), progress::add, fake, journal);
+    }
+
+    /** A run that stops right after recording c's defragmentation, as a kill at maintain:defragment:defragment#2 does. */
+    void runStoppedAtTheDefragmentationOfC(FakeEtcdCluster fake) {
+        fake.failDefragOf.add("c");
+        assertThrows(DcsprovException.class, () -> journaled(fake).run(MaintenanceOptions.defaults()));
+        fake.failDefragOf.clear();
+        JournalEntry last = Journal.readDir(pki, Maintenance.OPERATION).orElseThrow();
+        assertEquals("maintain:defragment:defragment c started", last.label() + " " + last.member() + " " + last.state());
+        assertEquals("c: defragment:defragment started", onMembers.get(onMembers.size() - 1));
+    }
+
+    /** The member answers nothing for a few ticks, as one does while it rewrites its database. */
+    static void busyFor(FakeEtcdCluster fake, String member, int ticks) {
+        fake.node(member).up = false;
+        fake.node(member).downTicks = ticks;
     }
 
     List<String> steps(FakeEtcdCluster fake) {
@@ -188,5 +221,101 @@ class MaintenanceTest {
         assertEquals(List.of("b: NOSPACE"), plan.alarms());
         assertEquals(List.of(), steps(fake));
         assertEquals(new EtcdId(0x101), fake.node("b").id);
+    }
+
+    // ---- the journal, and a re-run after a kill ----
+
+    @Test
+    void eachDefragmentationIsRecordedOnItsMemberBeforeItStartsAndDoneAfterAndTheRunEndsFinished() {
+        FakeEtcdCluster fake = full("a");
+        journaled(fake).run(MaintenanceOptions.defaults());
+        assertEquals(List.of("b: defragment:defragment started", "b: defragment:done done", "c: defragment:defragment started",
+                "c: defragment:done done", "a: defragment:defragment started", "a: defragment:done done"), onMembers);
+        JournalEntry last = Journal.readDir(pki, Maintenance.OPERATION).orElseThrow();
+        assertFalse(last.interrupted(), last::toString);
+        assertEquals(COMMAND, last.resume());
+    }
+
+    @Test
+    void aMemberLeftMidDefragmentationThatDoesNotAnswerIsWaitedForThenDefragmentedFirstWhileTheOthersKeepQuorum() {
+        FakeEtcdCluster fake = full("a");
+        runStoppedAtTheDefragmentationOfC(fake);
+        busyFor(fake, "c", 5);
+        // Without the journal the same cluster is unhealthy, and refused with nothing changed.
+        List<String> before = List.copyOf(steps(fake));
+        DcsprovException plain = assertThrows(DcsprovException.class, () -> maintenance(fake).run(MaintenanceOptions.defaults()));
+        assertTrue(plain.summary().contains("not healthy"), plain::toString);
+        assertEquals(before, steps(fake));
+
+        Maintenance.Result r = journaled(fake).run(MaintenanceOptions.defaults());
+        List<String> again = steps(fake).subList(before.size(), steps(fake).size());
+        assertTrue(again.get(0).startsWith("compact "), again::toString);
+        assertEquals("defrag c", again.get(1), "the interrupted member first: " + again);
+        assertTrue(again.contains("alarm disarm [NOSPACE]"), again::toString);
+        assertTrue(r.disarmed());
+        assertTrue(progress.stream().anyMatch(p -> p.startsWith("c does not answer: the interrupted run was defragmenting it")), progress::toString);
+        assertFalse(Journal.readDir(pki, Maintenance.OPERATION).orElseThrow().interrupted());
+    }
+
+    @Test
+    void aMemberLeftMidDefragmentationThatNeverAnswersAgainIsRefusedNamingItWithNothingChanged() {
+        FakeEtcdCluster fake = full("a");
+        runStoppedAtTheDefragmentationOfC(fake);
+        fake.stop("c");
+        fake.neverBack.add("c");
+        List<String> before = List.copyOf(steps(fake));
+        DcsprovException e = assertThrows(DcsprovException.class, () -> journaled(fake).run(MaintenanceOptions.defaults()));
+        assertEquals(ExitCode.UNSAFE, e.exitCode());
+        assertTrue(e.summary().contains("c, which the interrupted run was defragmenting, does not answer"), e::toString);
+        assertTrue(e.fix().orElse("").contains(COMMAND), e::toString);
+        assertEquals(before, steps(fake));
+        assertTrue(Journal.readDir(pki, Maintenance.OPERATION).orElseThrow().inStep(), "the record of c is kept for the next run");
+    }
+
+    @Test
+    void aMemberLeftMidDefragmentationIsNotWaitedForWhenTheOthersWouldNotKeepQuorum() {
+        FakeEtcdCluster fake = full("a");
+        runStoppedAtTheDefragmentationOfC(fake);
+        busyFor(fake, "c", 5);
+        fake.stop("b");
+        fake.neverBack.add("b");
+        List<String> before = List.copyOf(steps(fake));
+        assertThrows(ResumeGate.Refusal.class, () -> journaled(fake).run(MaintenanceOptions.defaults()));
+        assertEquals(before, steps(fake));
+    }
+
+    @Test
+    void aMemberLeftMidDefragmentationAndNowShortOfDiskIsNotTakenFirstTheOthersAreDone() {
+        FakeEtcdCluster fake = full("a");
+        runStoppedAtTheDefragmentationOfC(fake);
+        free.put("c", MIB);
+        Maintenance.Result r = journaled(fake).run(MaintenanceOptions.defaults());
+        assertEquals(List.of("b", "a"), r.defragmented().stream().map(Maintenance.Defragmented::member).toList());
+        assertTrue(r.leftToDo().get(0).startsWith("c not defragmented: free disk"), r.leftToDo()::toString);
+    }
+
+    @Test
+    void aRunKilledWhileDisarmingIsFinishedByDisarmingWithoutCompactingOrDefragmentingAgain() {
+        FakeEtcdCluster fake = full("a");
+        fake.byName.values().forEach(n -> {   // every member defragmented, the alarm still raised
+            n.dbSize = MIB;
+            n.inUse = MIB;
+        });
+        Journal.open(pki, Maintenance.OPERATION, COMMAND, Journal.MemberJournals.NONE).mark("disarm", "disarm");
+        Maintenance.Result r = journaled(fake).run(MaintenanceOptions.defaults());
+        assertEquals(List.of("alarm disarm [NOSPACE]"), steps(fake));
+        assertTrue(r.disarmed());
+        assertEquals(List.of(), r.leftToDo());
+        assertFalse(Journal.readDir(pki, Maintenance.OPERATION).orElseThrow().interrupted());
+    }
+
+    @Test
+    void aRunKilledWhileDisarmingOnAClusterStillFullDisarmsNothing() {
+        FakeEtcdCluster fake = full("a");   // someone restored a full database meanwhile: the alarm's condition holds
+        Journal.open(pki, Maintenance.OPERATION, COMMAND, Journal.MemberJournals.NONE).mark("disarm", "disarm");
+        Maintenance.Result r = journaled(fake).run(MaintenanceOptions.defaults());
+        assertFalse(r.disarmed());
+        assertEquals(List.of(), steps(fake));
+        assertEquals(List.of("alarm still active: b: NOSPACE"), r.leftToDo());
     }
 }

@@ -25,7 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * dcsprov maintain end to end on a cluster with a 16 MiB quota: filled with etcdctl from this
  * machine until etcd raises NOSPACE and refuses writes, then maintain brings it back to accepting
  * writes with every acknowledged write intact (checked with etcdctl); a member without the free
- * disk is refused; and under a retrying writer maintain fails no write. One cluster, reused.
+ * disk is refused; and under a retrying writer maintain fails no write. {@code kill -9} of maintain at recorded step
+ * boundaries (DCSPROV_KILL_AT: just before the disarm, and just before a member's defragmentation, that member then
+ * answering nothing as one still defragmenting does) and at a random moment: the same command again finishes the job
+ * (etcdctl: every member defragmented, healthy, no alarm, every acknowledged write). One cluster, reused.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -46,6 +49,9 @@ class MaintainIT {
      */
     private final Map<String, java.util.Set<String>> possible = new LinkedHashMap<>();
     private final Random random = new Random(15);
+    private final long killSeed = Long.getLong("chaos.seed", System.nanoTime());
+    private final Random killTime = new Random(killSeed);
+    private final ChaosFigures figures = new ChaosFigures(3);
 
     @BeforeAll
     void cluster() throws IOException {
@@ -80,14 +86,20 @@ class MaintainIT {
         assertTrue(check.out().contains("alarms: ") && check.out().contains("NOSPACE"), check::toString);
         assertTrue(etcdctl("alarm", "list").out().contains("alarm:NOSPACE"), "--check changes nothing");
 
-        Proc.Result m = Cli.dcsprov("maintain", inventory.toString());
-        assertEquals(0, m.exit(), m::toString);
-        assertTrue(m.out().contains("NOSPACE alarm: disarmed"), m::toString);
+        // Killed (as by kill -9) right after it recorded that it is about to disarm: every member is defragmented.
+        Proc.Result m = killAt("maintain:disarm:disarm", "maintain", inventory.toString());
         // Followers first, the leader last after it handed over: the move comes before the last defragmentation.
         List<String> defrags = m.out().lines().filter(l -> l.startsWith("[cluster] defragmenting ")).toList();
         assertEquals(3, defrags.size(), m::toString);
         int move = m.out().indexOf("[cluster] moving leadership");
         assertTrue(move > m.out().indexOf(defrags.get(1)) && move < m.out().indexOf(defrags.get(2)), m::toString);
+        assertTrue(etcdctl("alarm", "list").out().contains("alarm:NOSPACE"), "killed before the disarm");
+        // The same command disarms, and neither compacts nor defragments again.
+        Proc.Result again = Cli.dcsprov("maintain", inventory.toString());
+        assertEquals(0, again.exit(), again::toString);
+        assertTrue(again.out().contains("NOSPACE alarm: disarmed"), again::toString);
+        assertTrue(again.out().contains("was disarming the NOSPACE alarm: finishing that"), again::toString);
+        assertFalse(again.out().contains("[cluster] defragmenting ") || again.out().contains("[cluster] compacting"), again::toString);
 
         // Independently: no alarm, writes accepted, every acknowledged value as it was acknowledged.
         assertEquals("", etcdctl("alarm", "list").out().strip());
@@ -186,6 +198,119 @@ class MaintainIT {
         assertEquals(0, status.exit(), status::toString);
         assertTrue(status.out().matches("(?s).*Scheduled maintenance\n.*dcs-70 .*defragmented: .*dcs-72 .*defragmented: .*"), status::toString);
         assertAcknowledgedStored();
+    }
+
+    /**
+     * Killed at the compaction, then (the same command) right after it recorded, locally and on the member, that the
+     * first member's defragmentation starts; that member then answers nothing (etcd frozen with SIGSTOP), as one still
+     * defragmenting after its client died does.
+     * The same command waits for it while the other two keep quorum, thawed here once the run says it waits, and
+     * defragments it first, then the others.
+     */
+    @Test
+    @Order(6)
+    void killedBeforeAMembersDefragmentationTheSameCommandWaitsForTheBusyMemberAndFinishesItFirst() throws Exception {
+        overwrite(40);
+        Map<String, Long> before = dbSizes();
+        String[] maintain = {"maintain", "--min-reclaimable", "0", inventory.toString()};
+        // First killed right after it recorded that the compaction starts; the same command, killed in turn before the
+        // first defragmentation, compacts; the last run compacts to that same revision again, which etcd refuses as
+        // already compacted and dcsprov takes as done.
+        killAt("maintain:compact:compact", maintain);
+        Proc.Result killed = killAt("maintain:defragment:defragment#1", maintain);
+        assertTrue(killed.out().contains("[cluster] compacting to revision"), killed::toString);
+        String member = killed.err().replaceAll("(?s).*halting at \\S+ on (\\S+).*", "$1").strip();
+        assertTrue(HOSTS.contains(member), killed::toString);
+        assertFalse(killed.out().contains("[cluster] defragmented "), "halted before the first defragmentation: " + killed);
+
+        // etcd's main process, frozen with kill (systemctl kill fails inside nspawn on its auxiliary processes).
+        String pid = "$(systemctl show -p MainPID --value etcd)";
+        List<String> cmd = new java.util.ArrayList<>(List.of(Lab.REPO.resolve("dcsprov").toString()));
+        cmd.addAll(List.of(maintain));
+        StringBuilder out = new StringBuilder();
+        boolean waited = false;
+        Process p;
+        try {
+            Lab.sshOk(member, "kill -STOP " + pid);
+            p = new ProcessBuilder(cmd).directory(Lab.REPO.toFile()).redirectErrorStream(true).start();
+        } catch (IOException | RuntimeException | Error e) {
+            Lab.ssh(member, "kill -CONT " + pid);
+            throw e;
+        }
+        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            for (String line; (line = reader.readLine()) != null; ) {
+                out.append(line).append('\n');
+                if (!waited && line.startsWith("[cluster] " + member + " does not answer: the interrupted run was defragmenting it")) {
+                    waited = true;
+                    Lab.sshOk(member, "kill -CONT " + pid);
+                }
+            }
+        } finally {
+            Lab.ssh(member, "kill -CONT " + pid);
+        }
+        assertEquals(0, p.waitFor(), out::toString);
+        assertTrue(waited, "the run waited for the member the interrupted run left: " + out);
+        List<String> defrags = out.toString().lines().filter(l -> l.startsWith("[cluster] defragmenting ")).toList();
+        assertEquals("[cluster] defragmenting " + member, defrags.get(0), out::toString);
+        assertEquals(3, defrags.size(), out::toString);
+        assertTrue(Lab.sshOk(member, "cat /var/lib/dcsprov/journal").contains("state=done"), member + "'s own journal: done");
+        assertMaintained(before);
+    }
+
+    /** Killed at a random moment (SIGKILL from here), the same command again until it succeeds: the same end state. */
+    @Test
+    @Order(7)
+    void killedAtARandomMomentTheSameCommandFinishesTheJob() throws Exception {
+        overwrite(40);
+        Map<String, Long> before = dbSizes();
+        String[] maintain = {"maintain", "--min-reclaimable", "0", inventory.toString()};
+        long after = 400 + killTime.nextInt(1400); // a run takes about 2 s here; one killed at 1.1 s was defragmenting its first member
+        if (figures.killAtRandom("maintain", after, maintain)) {
+            System.out.println("MAINTAIN-RANDOM-KILL seed " + killSeed + ": killed after " + after + " ms; journal: "
+                    + dev.dcsprov.journal.Journal.readDir(pki, "maintain").map(dev.dcsprov.journal.JournalEntry::describe).orElse("none"));
+            figures.rerunUntilDone("maintain", maintain);
+        } else {
+            System.out.println("MAINTAIN-RANDOM-KILL seed " + killSeed + ": the run finished before " + after + " ms");
+        }
+        figures.print();
+        assertMaintained(before);
+    }
+
+    /**
+     * Runs the command with a kill point: it must halt there (exit 137); the member it hit, if any, says so in its own
+     * journal (ssh); status names the interrupted run and the same command.
+     */
+    private Proc.Result killAt(String point, String... args) {
+        Proc.Result r = Cli.dcsprov(Map.of("DCSPROV_KILL_AT", point), args);
+        assertEquals(137, r.exit(), () -> "halted at " + point + ":\n" + r);
+        assertTrue(r.err().contains("DCSPROV_KILL_AT: halting at " + point.replaceAll("#.*", "")), r::toString);
+        String member = r.err().matches("(?s).*halting at \\S+ on \\S+.*")
+                ? r.err().replaceAll("(?s).*halting at \\S+ on (\\S+).*", "$1").strip() : "";
+        if (!member.isEmpty()) {
+            // The member's own journal (read with ssh, not dcsprov) says what the run was about to do to it.
+            String own = Lab.sshOk(member, "cat /var/lib/dcsprov/journal");
+            assertTrue(own.contains("operation=maintain") && own.contains("step=defragment") && own.contains("state=started"), own);
+        }
+        // (status's exit code stays the health rule: 7 under NOSPACE, 0 on a healthy cluster.)
+        Proc.Result status = Cli.dcsprov("status", inventory.toString());
+        assertTrue(status.out().contains("INTERRUPTED: maintain (") && status.out().contains(member), status::toString);
+        assertTrue(status.out().contains("finish it with: dcsprov " + String.join(" ", args)), status::toString);
+        return r;
+    }
+
+    /** Independently, with etcdctl: every member defragmented (its file smaller than before), healthy, no alarm, writes intact. */
+    private void assertMaintained(Map<String, Long> before) throws IOException {
+        Map<String, Long> after = dbSizes();
+        before.forEach((endpoint, size) -> assertTrue(after.get(endpoint) < size, endpoint + " defragmented: " + before + " -> " + after));
+        Proc.Result health = etcdctl("endpoint", "health");
+        assertEquals(0, health.exit(), health::toString);
+        assertEquals(3, health.out().lines().filter(l -> l.contains("is healthy")).count() + health.err().lines()
+                .filter(l -> l.contains("is healthy")).count(), health::toString);
+        assertEquals("", etcdctl("alarm", "list").out().strip());
+        assertAcknowledgedStored();
+        Proc.Result status = Cli.dcsprov("status", inventory.toString());
+        assertEquals(0, status.exit(), status::toString);
+        assertFalse(status.out().contains("INTERRUPTED"), status::toString);
     }
 
     /** The time (seconds since the epoch) of the last journal line containing {@code text}, from journalctl -o short-unix. */

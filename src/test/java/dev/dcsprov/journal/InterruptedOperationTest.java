@@ -70,4 +70,17 @@ class InterruptedOperationTest {
         assertTrue(InterruptedOperation.of(java.util.Optional.of(restore), java.util.Map.of()).orElseThrow().lines().get(0)
                 .contains("stopped after starting every member on the restored data"), restore.describe());
     }
+
+    @Test
+    void anInterruptedMaintenanceSaysWhatItWasDoingInItsOwnWords() {
+        JournalEntry defrag = new JournalEntry("maintain", "defragment", "dcs-71", "defragment", "started", "dcsprov maintain inv.yml",
+                "2026-12-03T06:00:00Z", 7);
+        String text = String.join("\n", InterruptedOperation.of(Optional.of(defrag), Map.of("dcs-71", defrag)).orElseThrow().lines());
+        assertTrue(text.contains("INTERRUPTED: maintain (defragment): stopped while defragmenting dcs-71, at"), text);
+        assertTrue(text.contains("finish it with: dcsprov maintain inv.yml"), text);
+        JournalEntry disarm = new JournalEntry("maintain", "disarm", "", "disarm", "done", "dcsprov maintain inv.yml",
+                "2026-12-03T06:00:00Z", 7);
+        assertTrue(disarm.describe().contains("stopped after every defragmentation, starting to disarm the NOSPACE alarm"),
+                disarm.describe());
+    }
 }
