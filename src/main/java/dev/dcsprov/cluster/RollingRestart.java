@@ -53,6 +53,10 @@ public final class RollingRestart {
         default void after(ClusterMember member) {
         }
 
+        /** Runs once leadership moved from {@code from} (about to be restarted) to {@code to}, before {@link #before}. */
+        default void leadershipMoved(ClusterMember from, ClusterMember to) {
+        }
+
         static Hooks none() {
             return new Hooks() {
             };
@@ -81,6 +85,12 @@ public final class RollingRestart {
                 public void after(ClusterMember member) {
                     first.after(member);
                     next.after(member);
+                }
+
+                @Override
+                public void leadershipMoved(ClusterMember from, ClusterMember to) {
+                    first.leadershipMoved(from, to);
+                    next.leadershipMoved(from, to);
                 }
             };
         }
@@ -226,6 +236,7 @@ public final class RollingRestart {
                     current = next.member();
                     if (next.moveLeaderTo().isPresent()) {
                         moveLeader(before, leader, next.moveLeaderTo().get());
+                        hooks.leadershipMoved(member(leader), member(next.moveLeaderTo().get()));
                     }
                 }
                 ClusterMember member = member(current);

@@ -62,6 +62,18 @@ public final class PatroniClients implements ClientDelivery {
         }
     }
 
+    /**
+     * Patroni's leader updates its key once per loop; a leadership move and the old leader's restart right after it
+     * fell inside one retry and demoted the primary once in CI (PatroniTrixieIT, Patroni 4 on etcd 3.5). So every
+     * running Patroni reaches etcd after the move before the restart.
+     */
+    @Override
+    public void afterLeadershipMoved(String from, String to) {
+        if (delivery.any()) {
+            delivery.awaitReachedEtcd("leadership moved from " + from + " to " + to, reporter);
+        }
+    }
+
     /** Every running Patroni still answers and has reached etcd since the member came back (see {@link PatroniDelivery#awaitReachedEtcd}). */
     @Override
     public void afterMember(String member) {

@@ -27,7 +27,14 @@ public interface ClientDelivery {
     default void afterMember(String member) {
     }
 
-    /** {@link #beforeMember} and {@link #afterMember} as the hooks of a {@link RollingRestart}: every operation that restarts members carries the clients through. */
+    /**
+     * After etcd's leadership moved away from the member about to restart: the clients reached etcd again, so the move
+     * and the restart are two disruptions a client's retries see apart, not one.
+     */
+    default void afterLeadershipMoved(String from, String to) {
+    }
+
+    /** {@link #beforeMember}, {@link #afterLeadershipMoved} and {@link #afterMember} as the hooks of a {@link RollingRestart}: every operation that restarts members carries the clients through. */
     default RollingRestart.Hooks afterEachMember() {
         ClientDelivery clients = this;
         return new RollingRestart.Hooks() {
@@ -39,6 +46,11 @@ public interface ClientDelivery {
             @Override
             public void after(ClusterMember member) {
                 clients.afterMember(member.name());
+            }
+
+            @Override
+            public void leadershipMoved(ClusterMember from, ClusterMember to) {
+                clients.afterLeadershipMoved(from.name(), to.name());
             }
         };
     }

@@ -37,6 +37,26 @@ class RollingRestartTest {
         assertFalse(fake.events.stream().anyMatch(e -> e.startsWith("elected")), "no election: " + fake.events);
     }
 
+    /** The clients' hook hears of the leadership move after it happened and before the old leader's files and restart. */
+    @Test
+    void hooksHearOfTheLeadershipMoveBetweenTheMoveAndTheOldLeadersRestart() {
+        FakeEtcdCluster fake = new FakeEtcdCluster("a", "b", "c").leader("b");
+        List<String> heard = new ArrayList<>();
+        RollingRestart.Hooks clients = new RollingRestart.Hooks() {
+            @Override
+            public void leadershipMoved(ClusterMember from, ClusterMember to) {
+                heard.add("moved " + from.name() + " -> " + to.name() + " after " + restarts(fake));
+            }
+
+            @Override
+            public void before(ClusterMember m) {
+                heard.add("before " + m.name());
+            }
+        };
+        rolling(fake).run(List.of("a", "b", "c"), RollingRestart.Hooks.none().then(clients), LABELS);
+        assertEquals(List.of("before a", "before c", "moved b -> a after [restart a, restart c, move-leader b -> a]", "before b"), heard);
+    }
+
     @Test
     void aLeaderAloneInTheRunStillHandsOverBeforeItsRestart() {
         FakeEtcdCluster fake = new FakeEtcdCluster("a", "b", "c").leader("c");
