@@ -66,10 +66,8 @@ final class UpgradeCommand extends InventoryCommand {
                 out().printf("%-16s runs %-34s will run %s%n", row.member(), row.runs(), row.willRun());
             }
             if (!check) {
-                out().println(r.upgraded().isEmpty() ? "nothing to do: every member runs " + r.target()
-                        : "upgraded: " + String.join(", ", r.upgraded().stream().map(m -> String.format(java.util.Locale.ROOT, "%s (%.1f s)",
-                        m, r.secondsPerMember().getOrDefault(m, 0.0))).toList()));
-                out().println("cluster version: " + r.clusterBefore().orElse("unknown") + " -> " + r.clusterAfter().orElse("unknown"));
+                out().println(r.upgraded().isEmpty() ? "nothing to do: every member runs " + r.target() : r.upgradedLine());
+                out().println(r.clusterVersionLine());
                 r.snapshot().ifPresent(s -> out().println("snapshot before the upgrade: " + s.file()));
                 out().printf("done in %.1f s%n", (System.nanoTime() - started) / 1e9);
             }

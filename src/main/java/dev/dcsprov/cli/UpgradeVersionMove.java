@@ -9,7 +9,6 @@ import dev.dcsprov.pki.PkiStore;
 import dev.dcsprov.upgrade.Upgrade;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /** apply's version move is 'dcsprov upgrade' to the inventory's source: the same gates, snapshot, order and way back. */
@@ -44,9 +43,8 @@ final class UpgradeVersionMove implements VersionMove {
             reporter.progress("etcd version: every member runs " + r.target());
             return;
         }
-        reporter.progress("upgraded: " + String.join(", ", r.upgraded().stream().map(m -> String.format(Locale.ROOT, "%s (%.1f s)",
-                m, r.secondsPerMember().getOrDefault(m, 0.0))).toList()));
-        reporter.progress("cluster version: " + r.clusterBefore().orElse("unknown") + " -> " + r.clusterAfter().orElse("unknown"));
+        reporter.progress(r.upgradedLine());
+        reporter.progress(r.clusterVersionLine());
         r.snapshot().ifPresent(s -> reporter.progress("snapshot before the upgrade: " + s.file()));
     }
 

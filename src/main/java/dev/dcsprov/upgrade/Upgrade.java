@@ -47,6 +47,15 @@ public final class Upgrade {
     public record Result(String target, List<Row> rows, Optional<Backup.Result> snapshot, List<String> upgraded,
                          Optional<String> clusterBefore, Optional<String> clusterAfter, List<String> checks,
                          Map<String, Double> secondsPerMember) {
+        /** The members moved and each one's time, as 'upgrade' and apply's move say it. */
+        public String upgradedLine() {
+            return "upgraded: " + String.join(", ", upgraded.stream().map(m -> String.format(java.util.Locale.ROOT, "%s (%.1f s)",
+                    m, secondsPerMember.getOrDefault(m, 0.0))).toList());
+        }
+
+        public String clusterVersionLine() {
+            return "cluster version: " + clusterBefore.orElse("unknown") + " -> " + clusterAfter.orElse("unknown");
+        }
     }
 
     private final Inventory inventory;
