@@ -25,6 +25,13 @@ final class ChaosFigures {
         of(op)[0]++;
     }
 
+    /** {@code runs} re-runs, the last of which finished the job, made after one kill by a test that runs them itself. */
+    void ranAgain(String op, int runs) {
+        int[] f = of(op);
+        f[1] += runs;
+        f[2] = Math.max(f[2], runs);
+    }
+
     /** Runs dcsprov with {@code args} and SIGKILLs it after {@code millis}, wherever it is; false when it finished first (it must succeed then). */
     boolean killAtRandom(String op, long millis, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Lab.REPO.resolve("dcsprov").toString()));
