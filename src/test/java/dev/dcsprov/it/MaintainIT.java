@@ -2,6 +2,7 @@ package dev.dcsprov.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -97,6 +98,7 @@ class MaintainIT {
         // The same command disarms, and neither compacts nor defragments again.
         Proc.Result again = Cli.dcsprov("maintain", inventory.toString());
         assertEquals(0, again.exit(), again::toString);
+        figures.ranAgain("maintain", 1);
         assertTrue(again.out().contains("NOSPACE alarm: disarmed"), again::toString);
         assertTrue(again.out().contains("was disarming the NOSPACE alarm: finishing that"), again::toString);
         assertFalse(again.out().contains("[cluster] defragmenting ") || again.out().contains("[cluster] compacting"), again::toString);
@@ -249,6 +251,8 @@ class MaintainIT {
             Lab.ssh(member, "kill -CONT " + pid);
         }
         assertEquals(0, p.waitFor(), out::toString);
+        figures.ranAgain("maintain", 1); // each of the two kills: one re-run (the first re-run was the one killed again)
+        figures.ranAgain("maintain", 1);
         assertTrue(waited, "the run waited for the member the interrupted run left: " + out);
         List<String> defrags = out.toString().lines().filter(l -> l.startsWith("[cluster] defragmenting ")).toList();
         assertEquals("[cluster] defragmenting " + member, defrags.get(0), out::toString);
@@ -257,23 +261,42 @@ class MaintainIT {
         assertMaintained(before);
     }
 
-    /** Killed at a random moment (SIGKILL from here), the same command again until it succeeds: the same end state. */
+    /**
+     * Killed at random moments (SIGKILL from here), drawn within a clean run's measured length (at 25-85% of it, so the
+     * kill lands in the compaction or a defragmentation, not after the run ended), {@code chaos.randomKills} times
+     * (bench/chaos.sh); after each, the same command again until it succeeds: the same end state.
+     */
     @Test
     @Order(7)
     void killedAtARandomMomentTheSameCommandFinishesTheJob() throws Exception {
+        String[] maintain = {"maintain", "--min-reclaimable", "0", inventory.toString()};
         overwrite(40);
         Map<String, Long> before = dbSizes();
-        String[] maintain = {"maintain", "--min-reclaimable", "0", inventory.toString()};
-        long after = 400 + killTime.nextInt(1400); // a run takes about 2 s here; one killed at 1.1 s was defragmenting its first member
-        if (figures.killAtRandom("maintain", after, maintain)) {
-            System.out.println("MAINTAIN-RANDOM-KILL seed " + killSeed + ": killed after " + after + " ms; journal: "
-                    + dev.dcsprov.journal.Journal.readDir(pki, "maintain").map(dev.dcsprov.journal.JournalEntry::describe).orElse("none"));
-            figures.rerunUntilDone("maintain", maintain);
-        } else {
-            System.out.println("MAINTAIN-RANDOM-KILL seed " + killSeed + ": the run finished before " + after + " ms");
-        }
-        figures.print();
+        long t0 = System.nanoTime();
+        Proc.Result clean = Cli.dcsprov(maintain);
+        long runMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(0, clean.exit(), clean::toString);
         assertMaintained(before);
+        for (int i = 0; i < Integer.getInteger("chaos.randomKills", 1); i++) {
+            overwrite(40);
+            before = dbSizes();
+            long after = (long) (runMillis * (0.25 + 0.6 * killTime.nextDouble()));
+            if (figures.killAtRandom("maintain", after, maintain)) {
+                System.out.println("MAINTAIN-RANDOM-KILL seed " + killSeed + ": killed after " + after + " ms of a " + runMillis
+                        + " ms run; journal: " + dev.dcsprov.journal.Journal.readDir(pki, "maintain")
+                        .map(dev.dcsprov.journal.JournalEntry::describe).orElse("none"));
+                figures.rerunUntilDone("maintain", maintain);
+            } else {
+                System.out.println("MAINTAIN-RANDOM-KILL seed " + killSeed + ": the run finished before " + after + " ms");
+            }
+            assertMaintained(before);
+        }
+    }
+
+    @AfterAll
+    void printFigures() {
+        // One line for bench/chaos.sh: kills (step boundaries and random), re-runs needed, failures.
+        figures.print();
     }
 
     /**
@@ -284,6 +307,7 @@ class MaintainIT {
         Proc.Result r = Cli.dcsprov(Map.of("DCSPROV_KILL_AT", point), args);
         assertEquals(137, r.exit(), () -> "halted at " + point + ":\n" + r);
         assertTrue(r.err().contains("DCSPROV_KILL_AT: halting at " + point.replaceAll("#.*", "")), r::toString);
+        figures.killed("maintain");
         String member = r.err().matches("(?s).*halting at \\S+ on \\S+.*")
                 ? r.err().replaceAll("(?s).*halting at \\S+ on (\\S+).*", "$1").strip() : "";
         if (!member.isEmpty()) {
