@@ -47,6 +47,51 @@ final class ChaosFigures {
         return false;
     }
 
+    /**
+     * Runs dcsprov with {@code env} and {@code args} and SIGKILLs it {@code millis} after it printed a line containing
+     * {@code marker} (so the kill lands in the part of a run that line starts, not in the connecting and reading before
+     * it); false when it finished first (it must succeed then). Prints where the kill landed: the last line before it.
+     */
+    boolean killAtRandomAfter(String op, Map<String, String> env, String marker, long millis, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Lab.REPO.resolve("dcsprov").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(Lab.REPO.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        java.util.concurrent.CountDownLatch seen = new java.util.concurrent.CountDownLatch(1);
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    lines.add(line);
+                    if (line.contains(marker)) {
+                        seen.countDown();
+                    }
+                }
+            } catch (java.io.IOException ignored) {
+                // the process was killed
+            }
+        }, "chaos-output");
+        reader.start();
+        while (!seen.await(100, TimeUnit.MILLISECONDS) && p.isAlive()) {
+            // waiting for the marker or the end of the run
+        }
+        if (seen.getCount() == 0 && !p.waitFor(millis, TimeUnit.MILLISECONDS)) {
+            new ProcessBuilder("kill", "-KILL", String.valueOf(p.pid())).start().waitFor();
+            p.waitFor(30, TimeUnit.SECONDS);
+            reader.join(5000);
+            killed(op);
+            System.out.println("CHAOS-KILL " + op + " " + millis + " ms after '" + marker + "', after: "
+                    + (lines.isEmpty() ? "(nothing)" : lines.get(lines.size() - 1)));
+            return true;
+        }
+        p.waitFor(600, TimeUnit.SECONDS);
+        reader.join(5000);
+        assertEquals(0, p.exitValue(), () -> "a run not killed succeeded by itself:\n" + String.join("\n", lines));
+        assertEquals(0, seen.getCount(), () -> "the run printed '" + marker + "':\n" + String.join("\n", lines));
+        return false;
+    }
+
     /** The same command, again and again, until it exits 0, at most {@code maxReruns} times; the run that did. */
     Proc.Result rerunUntilDone(String op, String... args) {
         int[] f = of(op);
