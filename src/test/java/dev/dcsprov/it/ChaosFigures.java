@@ -53,18 +53,32 @@ final class ChaosFigures {
      * it); false when it finished first (it must succeed then). Prints where the kill landed: the last line before it.
      */
     boolean killAtRandomAfter(String op, Map<String, String> env, String marker, long millis, String... args) throws Exception {
+        return runKillingAfter(op, env, marker, millis, args).killed();
+    }
+
+    /**
+     * What {@link #runKillingAfter} saw: killed, or not, everything the run printed (stdout and stderr), and for a run
+     * that finished, how long it ran after the marker (what a later random kill is drawn within).
+     */
+    record Run(boolean killed, String output, long millisAfterMarker) {
+    }
+
+    /** As {@link #killAtRandomAfter}, with the run's output: what a test needs from a run that finished first. */
+    Run runKillingAfter(String op, Map<String, String> env, String marker, long millis, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Lab.REPO.resolve("dcsprov").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(Lab.REPO.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
         java.util.concurrent.CountDownLatch seen = new java.util.concurrent.CountDownLatch(1);
+        long[] seenAt = new long[1];
         List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
         Thread reader = new Thread(() -> {
             try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
                 for (String line; (line = in.readLine()) != null; ) {
                     lines.add(line);
-                    if (line.contains(marker)) {
+                    if (line.contains(marker) && seen.getCount() > 0) {
+                        seenAt[0] = System.nanoTime();
                         seen.countDown();
                     }
                 }
@@ -83,21 +97,27 @@ final class ChaosFigures {
             killed(op);
             System.out.println("CHAOS-KILL " + op + " " + millis + " ms after '" + marker + "', after: "
                     + (lines.isEmpty() ? "(nothing)" : lines.get(lines.size() - 1)));
-            return true;
+            return new Run(true, String.join("\n", lines), millis);
         }
         p.waitFor(600, TimeUnit.SECONDS);
+        long endedAt = System.nanoTime();
         reader.join(5000);
         assertEquals(0, p.exitValue(), () -> "a run not killed succeeded by itself:\n" + String.join("\n", lines));
         assertEquals(0, seen.getCount(), () -> "the run printed '" + marker + "':\n" + String.join("\n", lines));
-        return false;
+        return new Run(false, String.join("\n", lines), (endedAt - seenAt[0]) / 1_000_000);
     }
 
     /** The same command, again and again, until it exits 0, at most {@code maxReruns} times; the run that did. */
     Proc.Result rerunUntilDone(String op, String... args) {
+        return rerunUntilDone(op, Map.of(), args);
+    }
+
+    /** As {@link #rerunUntilDone(String, String...)}, with extra environment (a password the inventory reads from it). */
+    Proc.Result rerunUntilDone(String op, Map<String, String> env, String... args) {
         int[] f = of(op);
         List<Proc.Result> runs = new ArrayList<>();
         for (int i = 0; i < maxReruns; i++) {
-            Proc.Result r = Cli.dcsprov(args);
+            Proc.Result r = Cli.dcsprov(env, args);
             runs.add(r);
             f[1]++;
             if (r.exit() == 0) {

@@ -262,32 +262,32 @@ class MaintainIT {
     }
 
     /**
-     * Killed at random moments (SIGKILL from here), drawn within a clean run's measured length (at 25-85% of it, so the
-     * kill lands in the compaction or a defragmentation, not after the run ended), {@code chaos.randomKills} times
+     * Killed at random moments (SIGKILL from here) of the work itself: drawn within a clean run's measured time from its
+     * compaction line to its end (at 5-95% of it, so the kill lands in the compaction, a defragmentation, the leadership
+     * move or the disarm check, not in the connecting and reading before them), {@code chaos.randomKills} times
      * (bench/chaos.sh); after each, the same command again until it succeeds: the same end state.
      */
     @Test
     @Order(7)
     void killedAtARandomMomentTheSameCommandFinishesTheJob() throws Exception {
         String[] maintain = {"maintain", "--min-reclaimable", "0", inventory.toString()};
+        String marker = "[cluster] compacting to revision";
         overwrite(40);
         Map<String, Long> before = dbSizes();
-        long t0 = System.nanoTime();
-        Proc.Result clean = Cli.dcsprov(maintain);
-        long runMillis = (System.nanoTime() - t0) / 1_000_000;
-        assertEquals(0, clean.exit(), clean::toString);
+        ChaosFigures.Run clean = figures.runKillingAfter("maintain", Map.of(), marker, 600_000, maintain);
+        long work = clean.millisAfterMarker();
         assertMaintained(before);
         for (int i = 0; i < Integer.getInteger("chaos.randomKills", 1); i++) {
             overwrite(40);
             before = dbSizes();
-            long after = (long) (runMillis * (0.25 + 0.6 * killTime.nextDouble()));
-            if (figures.killAtRandom("maintain", after, maintain)) {
-                System.out.println("MAINTAIN-RANDOM-KILL seed " + killSeed + ": killed after " + after + " ms of a " + runMillis
-                        + " ms run; journal: " + dev.dcsprov.journal.Journal.readDir(pki, "maintain")
+            long after = (long) (work * (0.05 + 0.9 * killTime.nextDouble()));
+            if (figures.killAtRandomAfter("maintain", Map.of(), marker, after, maintain)) {
+                System.out.println("MAINTAIN-RANDOM-KILL seed " + killSeed + ": killed " + after + " ms after the compaction began, of "
+                        + work + " ms; journal: " + dev.dcsprov.journal.Journal.readDir(pki, "maintain")
                         .map(dev.dcsprov.journal.JournalEntry::describe).orElse("none"));
                 figures.rerunUntilDone("maintain", maintain);
             } else {
-                System.out.println("MAINTAIN-RANDOM-KILL seed " + killSeed + ": the run finished before " + after + " ms");
+                System.out.println("MAINTAIN-RANDOM-KILL seed " + killSeed + ": the run finished before " + after + " ms after its compaction");
             }
             assertMaintained(before);
         }

@@ -47,6 +47,10 @@ class UpgradeIT {
     private Path snapshot;
     private Path goodTarball;
     private Path tarballSnapshot;
+    private static final Map<String, String> ENV = Map.of("UPGRADE_IT_ROOT_PW", ROOT_PW);
+    private final long killSeed = Long.getLong("chaos.seed", System.nanoTime());
+    private final java.util.Random killTime = new java.util.Random(killSeed);
+    private final ChaosFigures figures = new ChaosFigures(3);
 
     @BeforeAll
     void bookwormClusterWithAuth() throws IOException {
@@ -68,6 +72,8 @@ class UpgradeIT {
 
     @AfterAll
     void everyMemberRunning() {
+        // One line per operation for bench/chaos.sh: kills, re-runs needed, failures.
+        figures.print();
         HOSTS.forEach(h -> Lab.ssh(h, "rm -f " + DROP_IN + "; systemctl daemon-reload; systemctl start etcd"));
     }
 
@@ -154,17 +160,20 @@ class UpgradeIT {
         String killed = killAtTheSecondRestart();
         assertEquals("3.5.16", serverVersion(upgradeOrderBefore.get(0)), "the first member was moved before the kill");
         assertEquals("3.4.23-4+b4", packageVersion(killed), "killed before its install");
-        Proc.Result r = null;
-        List<Proc.Result> reruns = new ArrayList<>();
-        for (int i = 0; i < 3 && (r == null || r.exit() != 0); i++) {
-            long t = System.nanoTime();
-            r = dcsprov("upgrade", inventory.toString());
-            reruns.add(r);
-            System.out.printf("UpgradeIT re-run %d: exit %d in %.1f s%n", i + 1, r.exit(), (System.nanoTime() - t) / 1e9);
-        }
+        // What an apt-get killed between dpkg's unpack and configure leaves (the SSH session of a killed run takes its
+        // apt-get with it): the new packages unpacked, not configured, as real dpkg state on the member.
+        leaveTheNewPackagesUnpacked(killed);
+        long t = System.nanoTime();
+        Proc.Result r = this.figures.rerunUntilDone("upgrade", ENV, "upgrade", inventory.toString());
+        System.out.printf("UpgradeIT re-run: exit %d in %.1f s%n", r.exit(), (System.nanoTime() - t) / 1e9);
         Workload.Figures figures = workload.stop();
-        assertEquals(0, r.exit(), () -> "the same command finished the job in at most 3 runs: " + reruns);
-        System.out.println("UpgradeIT 3.4 -> 3.5 under a writer, killed and resumed (" + reruns.size() + " re-run(s)): " + figures);
+        System.out.println("UpgradeIT 3.4 -> 3.5 under a writer, killed and resumed: " + figures);
+        for (String h : HOSTS) {
+            // dpkg's own view: nothing left unpacked or half-configured, both packages installed.
+            assertEquals("", Lab.sshOk(h, "dpkg --audit").strip(), h + ": dpkg finished");
+            assertEquals("installed 3.5.16-4\ninstalled 3.5.16-4", Lab.sshOk(h,
+                    "dpkg-query -W -f='${db:Status-Status} ${Version}\n' etcd-server etcd-client").strip(), h);
+        }
         Proc.Result last = r;
         last.out().lines().filter(l -> l.startsWith("upgraded:") || l.startsWith("done in")).forEach(l -> System.out.println("UpgradeIT re-run: " + l));
         assertTrue(last.out().contains("continuing an interrupted upgrade") && last.out().contains(killed + " is down"), last::toString);
@@ -256,10 +265,23 @@ class UpgradeIT {
         writeInventory("    etcd_tarball: " + good + "\n    etcd_tarball_sha256: " + sha256(good) + "\n");
         Workload workload = Workload.start(Workload.clientMaterial(pki), endpoints, "/upgrade-tarball/");
         Thread.sleep(1500);
-        // The desired version changed in the inventory: apply moves the cluster, by the upgrade's choreography.
-        Proc.Result r = dcsprov("apply", inventory.toString());
+        // The desired version changed in the inventory: apply moves the cluster, by the upgrade's choreography. Issue #19:
+        // killed (SIGKILL) at a random moment of the move (from its snapshot through the last member's restart, about 8 s
+        // here), then the same apply until it exits 0.
+        long after = killTime.nextInt(9000);
+        ChaosFigures.Run run = this.figures.runKillingAfter("upgrade", ENV, "snapshot before the upgrade", after, "apply", inventory.toString());
+        String out;
+        if (run.killed()) {
+            System.out.println("UpgradeIT apply's move killed (seed " + killSeed + ") " + after + " ms after its snapshot began; status: "
+                    + dcsprov("status", inventory.toString()).out().lines().filter(l -> l.contains("INTERRUPTED") || l.contains("finish it with"))
+                    .toList());
+            out = this.figures.rerunUntilDone("upgrade", ENV, "apply", inventory.toString()).out();
+        } else {
+            System.out.println("UpgradeIT apply's move (seed " + killSeed + ") finished before " + after + " ms after its snapshot began");
+            out = run.output();
+        }
         Workload.Figures figures = workload.stop();
-        assertEquals(0, r.exit(), r::toString);
+        Proc.Result r = new Proc.Result(0, out, "");
         System.out.println("UpgradeIT 3.4 -> 3.5 from a tarball under a writer: " + figures);
         assertEquals(List.of(), figures.failedWrites(), "zero failed writes: " + figures);
         figures.assertStoredExactly(checks.keys("/upgrade-tarball/"));
@@ -270,10 +292,16 @@ class UpgradeIT {
         }
         assertEquals("3.5.0", clusterVersion());
         assertEquals("v1", assertOk(asApp("get", "/service/main/before", "--print-value-only")).strip());
+        // The snapshot of the run that moved the members (the re-run's, or the killed run's when that had moved them all).
         Matcher m = Pattern.compile("snapshot before the upgrade: (\\S+)").matcher(r.out());
-        assertTrue(m.find(), r::toString);
-        tarballSnapshot = Path.of(m.group(1));
-        assertTrue(r.out().contains("cluster version: 3.4.0 -> 3.5.0"), r::toString);
+        Matcher killedRuns = Pattern.compile("snapshot (/\\S+) \\(sha256").matcher(run.output());
+        if (m.find()) {
+            tarballSnapshot = Path.of(m.group(1));
+        } else {
+            assertTrue(run.killed() && killedRuns.find(), r::toString);
+            tarballSnapshot = Path.of(killedRuns.group(1));
+        }
+        assertTrue(r.out().contains("cluster version: 3.4.0 -> 3.5.0") || run.killed(), r::toString);
         Proc.Result again = dcsprov("plan", inventory.toString());
         assertEquals(0, again.exit(), again::toString);
         assertTrue(again.out().contains("No changes"), "after the move apply has nothing left to do: " + again);
@@ -432,6 +460,7 @@ class UpgradeIT {
         System.out.printf("UpgradeIT killed run: exit %d in %.1f s%n", k.exit(), (System.nanoTime() - t) / 1e9);
         assertEquals(137, k.exit(), k::toString);
         assertTrue(k.err().contains("DCSPROV_KILL_AT: halting at upgrade:members:restart on "), k::toString);
+        figures.killed("upgrade");
         String member = k.err().replaceAll("(?s).*halting at \\S+ on (\\S+).*", "$1").strip();
         assertEquals(upgradeOrderBefore.get(1), member, "the second member of the order: " + k);
         String journal = Lab.sshOk(member, "cat /var/lib/dcsprov/journal");
@@ -444,6 +473,20 @@ class UpgradeIT {
         assertTrue(status.out().contains("finish it with: dcsprov upgrade " + inventory), status::toString);
         Lab.sshOk(member, "systemctl stop etcd");
         return member;
+    }
+
+    /**
+     * On the stopped member: Debian 13's etcd-server and etcd-client unpacked by dpkg but not configured (dpkg --unpack,
+     * under a policy-rc.d that starts nothing), so dpkg --audit reports them, as after an apt-get killed midway.
+     */
+    private static void leaveTheNewPackagesUnpacked(String host) {
+        String state = Lab.sshOk(host, "set -e; d=$(mktemp -d); cd \"$d\"; apt-get download -q etcd-server=3.5.16-4 etcd-client=3.5.16-4 >/dev/null; "
+                + "printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; "
+                + "s=0; DEBIAN_FRONTEND=noninteractive dpkg --unpack ./*.deb >/dev/null 2>&1 || s=$?; rm -f /usr/sbin/policy-rc.d; cd /; rm -rf \"$d\"; "
+                + "[ $s = 0 ]; dpkg-query -W -f='${db:Status-Status} ${Version}\\n' etcd-server etcd-client; dpkg --audit | head -3").strip();
+        assertTrue(state.startsWith("unpacked 3.5.16-4\nunpacked 3.5.16-4"), host + ": " + state);
+        assertTrue(state.contains("not yet configured") || state.contains("unpacked but not"), host + ": dpkg --audit sees it: " + state);
+        System.out.println("UpgradeIT left on " + host + ": " + state.replace('\n', ' '));
     }
 
     private java.util.Set<String> memberIds() {
