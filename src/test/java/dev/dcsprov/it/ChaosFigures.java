@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 final class ChaosFigures {
     private final int maxReruns;
     private final Map<String, int[]> figures = new TreeMap<>();
+    private volatile String lastOutput = "";
 
     ChaosFigures(int maxReruns) {
         this.maxReruns = maxReruns;
@@ -73,6 +74,7 @@ final class ChaosFigures {
             }
         }, "chaos-output");
         reader.start();
+        lastOutput = "";
         while (!seen.await(100, TimeUnit.MILLISECONDS) && p.isAlive()) {
             // waiting for the marker or the end of the run
         }
@@ -80,6 +82,7 @@ final class ChaosFigures {
             new ProcessBuilder("kill", "-KILL", String.valueOf(p.pid())).start().waitFor();
             p.waitFor(30, TimeUnit.SECONDS);
             reader.join(5000);
+            lastOutput = String.join("\n", lines);
             killed(op);
             System.out.println("CHAOS-KILL " + op + " " + millis + " ms after '" + marker + "', after: "
                     + (lines.isEmpty() ? "(nothing)" : lines.get(lines.size() - 1)));
@@ -87,17 +90,65 @@ final class ChaosFigures {
         }
         p.waitFor(600, TimeUnit.SECONDS);
         reader.join(5000);
+        lastOutput = String.join("\n", lines);
         assertEquals(0, p.exitValue(), () -> "a run not killed succeeded by itself:\n" + String.join("\n", lines));
         assertEquals(0, seen.getCount(), () -> "the run printed '" + marker + "':\n" + String.join("\n", lines));
         return false;
     }
 
+    /** The output (stdout and stderr) of the last {@link #killAtRandomAfter} run, killed or not: for the tests' secret checks. */
+    String lastOutput() {
+        return lastOutput;
+    }
+
+    /** What {@link #measure} measured: the milliseconds from one output line to another, and the run's output. */
+    record Timed(long millis, String output) {
+    }
+
+    /**
+     * Runs dcsprov with {@code env} and {@code args} to its end (it must exit 0) and measures the time from the first
+     * output line containing {@code from} to the first later one containing {@code to}: the length of that part of a
+     * clean run, within which a random kill is then drawn.
+     */
+    static Timed measure(Map<String, String> env, String from, String to, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Lab.REPO.resolve("dcsprov").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(Lab.REPO.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        List<String> lines = new ArrayList<>();
+        long start = -1;
+        long end = -1;
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                lines.add(line);
+                if (start < 0 && line.contains(from)) {
+                    start = System.nanoTime();
+                } else if (start >= 0 && end < 0 && line.contains(to)) {
+                    end = System.nanoTime();
+                }
+            }
+        }
+        p.waitFor(600, TimeUnit.SECONDS);
+        String output = String.join("\n", lines);
+        assertEquals(0, p.exitValue(), () -> "the clean run succeeded:\n" + output);
+        if (start < 0 || end < 0) {
+            throw new AssertionError("the clean run printed '" + from + "' and then '" + to + "':\n" + output);
+        }
+        return new Timed((end - start) / 1_000_000, output);
+    }
+
     /** The same command, again and again, until it exits 0, at most {@code maxReruns} times; the run that did. */
     Proc.Result rerunUntilDone(String op, String... args) {
+        return rerunUntilDone(op, Map.of(), args);
+    }
+
+    /** As above, with {@code env} (e.g. the variable an inventory reads root's password from). */
+    Proc.Result rerunUntilDone(String op, Map<String, String> env, String... args) {
         int[] f = of(op);
         List<Proc.Result> runs = new ArrayList<>();
         for (int i = 0; i < maxReruns; i++) {
-            Proc.Result r = Cli.dcsprov(args);
+            Proc.Result r = Cli.dcsprov(env, args);
             runs.add(r);
             f[1]++;
             if (r.exit() == 0) {
