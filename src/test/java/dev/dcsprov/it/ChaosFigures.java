@@ -107,6 +107,43 @@ final class ChaosFigures {
         return new Run(false, String.join("\n", lines), (endedAt - seenAt[0]) / 1_000_000);
     }
 
+    /** What {@link #measure} measured: the milliseconds from one output line to another, and the run's output. */
+    record Timed(long millis, String output) {
+    }
+
+    /**
+     * Runs dcsprov with {@code env} and {@code args} to its end (it must exit 0) and measures the time from the first
+     * output line containing {@code from} to the first later one containing {@code to}: the length of that part of a
+     * clean run, within which a random kill is then drawn.
+     */
+    static Timed measure(Map<String, String> env, String from, String to, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Lab.REPO.resolve("dcsprov").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(Lab.REPO.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        List<String> lines = new ArrayList<>();
+        long start = -1;
+        long end = -1;
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                lines.add(line);
+                if (start < 0 && line.contains(from)) {
+                    start = System.nanoTime();
+                } else if (start >= 0 && end < 0 && line.contains(to)) {
+                    end = System.nanoTime();
+                }
+            }
+        }
+        p.waitFor(600, TimeUnit.SECONDS);
+        String output = String.join("\n", lines);
+        assertEquals(0, p.exitValue(), () -> "the clean run succeeded:\n" + output);
+        if (start < 0 || end < 0) {
+            throw new AssertionError("the clean run printed '" + from + "' and then '" + to + "':\n" + output);
+        }
+        return new Timed((end - start) / 1_000_000, output);
+    }
+
     /** The same command, again and again, until it exits 0, at most {@code maxReruns} times; the run that did. */
     Proc.Result rerunUntilDone(String op, String... args) {
         return rerunUntilDone(op, Map.of(), args);

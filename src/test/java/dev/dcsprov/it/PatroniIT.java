@@ -1,5 +1,6 @@
 package dev.dcsprov.it;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,6 +27,11 @@ class PatroniIT {
     static final List<String> MEMBERS = List.of("dcs-60", "dcs-61", "dcs-62");
     static final List<String> GROWN = List.of("dcs-60", "dcs-61", "dcs-62", "dcs-63", "dcs-64");
     static final List<String> PATRONI = List.of("dcs-60", "dcs-61");
+    /** Every kill in Patroni's delivery (recorded steps and random moments) and the re-runs that finished it. */
+    static final String DELIVERY = "patroni-delivery";
+    /** What rotate-certs prints as Patroni's delivery starts: the random kills are drawn from this line on. */
+    static final String DELIVERY_STARTS = "Patroni: the client certificates as the local PKI has them";
+    final ChaosFigures figures = new ChaosFigures(3);
     PatroniScenario s;
 
     @BeforeAll
@@ -110,8 +117,7 @@ class PatroniIT {
     @Order(6)
     void aClientRotationKilledInPatronisDeliveryIsFinishedByTheSameCommand() throws IOException {
         String[] command = {"rotate-certs", "--clients", s.inventory.toString()};
-        java.util.Map<String, String> previous = new java.util.LinkedHashMap<>();
-        PATRONI.forEach(h -> previous.put(h, Lab.sshOk(h, "readlink /etc/patroni/dcs/current").strip()));
+        Map<String, String> previous = generations();
         long[] endedAt = new long[1];
         s.underPatroni("--clients rotation killed twice in Patroni's delivery", () -> {
             long t0 = hostClock("dcs-60");
@@ -138,8 +144,19 @@ class PatroniIT {
             assertTrue(last.out().contains("ROTATED"), last::toString);
             assertEquals(1, reloads("dcs-61", t2), "dcs-61 reloaded once, after its files");
             endedAt[0] = hostClock("dcs-60");
+            figures.ranAgain(DELIVERY, 1); // each of the two kills: one re-run (the first re-run was the one killed again)
+            figures.ranAgain(DELIVERY, 1);
             return last;
         });
+        assertDeliveredAfter(previous, endedAt[0]);
+    }
+
+    /**
+     * Independently of dcsprov, after a delivery that was killed and finished: each Patroni host's current generation
+     * whole and the local client certificate (openssl), the previous one kept whole, the delivered files reaching etcd
+     * with the password (etcdctl), Patroni running and reaching etcd after the last run (REST), nothing interrupted.
+     */
+    private void assertDeliveredAfter(Map<String, String> previous, long endedAt) throws IOException {
         String localCert = sha256(s.pki().resolve("clients/patroni_main.crt"));
         String localCa = sha256(s.pki().resolve("ca.crt"));
         for (String h : PATRONI) {
@@ -158,16 +175,92 @@ class PatroniIT {
                     java.util.Map.of("ETCDCTL_API", "3", "ETCDCTL_USER", "patroni_main:" + PatroniScenario.PATRONI_PW), null, 60);
             assertEquals("dcs-60", leader.out().strip(), leader::toString);
             // Patroni itself runs and reaches etcd after the last run ended (its REST API, asked from this machine).
-            awaitReachedEtcdAfter(h, endedAt[0]);
+            awaitReachedEtcdAfter(h, endedAt);
         }
         Proc.Result status = s.dcsprov("status", s.inventory.toString());
         assertFalse(status.out().contains("INTERRUPTED"), status::toString);
         assertEquals("dcs-60 timeline 1", s.leaderAndTimeline(), "no failover");
     }
 
+    /**
+     * rotate-certs --clients SIGKILLed at random moments of Patroni's delivery, {@code chaos.randomKills} rounds: drawn
+     * at 10-90% of a clean run's delivery (measured from the line that starts it to the last Patroni host's "reached
+     * etcd"), counted from that line ({@link ChaosFigures#killAtRandomAfter}); then the same command until it exits 0
+     * (at most 3 runs). The primary is polled throughout; after each round the checks of the recorded-step kills.
+     */
+    @Test
+    @Order(7)
+    void aClientRotationKilledAtRandomInPatronisDeliveryIsFinishedByTheSameCommand() throws Exception {
+        String[] command = {"rotate-certs", "--clients", s.inventory.toString()};
+        Map<String, String> env = Map.of("PATRONI_IT_ROOT_PW", PatroniScenario.ROOT_PW);
+        String last = PATRONI.get(PATRONI.size() - 1);
+        ChaosFigures.Timed clean = s.underPatroni("--clients rotation, its delivery to Patroni measured", () -> unchecked(() ->
+                ChaosFigures.measure(env, DELIVERY_STARTS, "Patroni on " + last + " is ", command)));
+        assertFalse(clean.output().contains(PatroniScenario.PATRONI_PW), "the Patroni password is never in dcsprov's output");
+        assertTrue(clean.millis() > 0, clean::toString);
+        long seed = Long.getLong("chaos.seed", System.nanoTime());
+        java.util.Random random = new java.util.Random(seed);
+        int rounds = Integer.getInteger("chaos.randomKills", 1);
+        for (int i = 1; i <= rounds; i++) {
+            Map<String, String> previous = generations();
+            long after = (long) (clean.millis() * (0.1 + 0.8 * random.nextDouble()));
+            long[] endedAt = new long[1];
+            int round = i;
+            s.underPatroni("--clients rotation killed at random in Patroni's delivery (round " + i + ")", () -> unchecked(() -> {
+                ChaosFigures.Run run = figures.runKillingAfter(DELIVERY, env, DELIVERY_STARTS, after, command);
+                boolean killed = run.killed();
+                assertFalse(run.output().contains(PatroniScenario.PATRONI_PW), "the Patroni password is never in dcsprov's output");
+                StringBuilder journals = new StringBuilder();
+                for (String h : PATRONI) {
+                    String j = Lab.ssh(h, "cat /var/lib/dcsprov/journal-patroni 2>/dev/null").out();
+                    journals.append(' ').append(h).append(": ").append(field(j, "step")).append('/').append(field(j, "state"))
+                            .append(previous.get(h).equals(current(h)) ? " (previous generation)" : " (new generation)");
+                }
+                System.out.println("PATRONI-RANDOM-KILL seed " + seed + " round " + round + ": " + (killed
+                        ? "killed " + after + " ms into a delivery of " + clean.millis() + " ms; host journals:" + journals
+                        : "the run finished before " + after + " ms into its delivery"));
+                if (killed) {
+                    Proc.Result done = figures.rerunUntilDone(DELIVERY, env, command);
+                    assertFalse(done.all().contains(PatroniScenario.PATRONI_PW), "the Patroni password is never in dcsprov's output");
+                    assertTrue(done.out().contains("ROTATED"), done::toString);
+                }
+                endedAt[0] = hostClock("dcs-60");
+                return null;
+            }));
+            assertDeliveredAfter(previous, endedAt[0]);
+        }
+    }
+
+    @AfterAll
+    void printFigures() {
+        // One line for bench/chaos.sh: every kill in Patroni's delivery (recorded steps and random), re-runs, failures.
+        figures.print();
+    }
+
+    private static Map<String, String> generations() {
+        Map<String, String> g = new java.util.LinkedHashMap<>();
+        PATRONI.forEach(h -> g.put(h, current(h)));
+        return g;
+    }
+
+    private static String field(String record, String key) {
+        return record.lines().filter(l -> l.startsWith(key + "=")).map(l -> l.substring(key.length() + 1)).findFirst().orElse("-");
+    }
+
+    private static <T> T unchecked(java.util.concurrent.Callable<T> body) {
+        try {
+            return body.call();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private Proc.Result killedAt(String point, String host, String... command) {
-        Proc.Result r = Cli.dcsprov(java.util.Map.of("PATRONI_IT_ROOT_PW", PatroniScenario.ROOT_PW, "DCSPROV_KILL_AT", point), command);
+        Proc.Result r = Cli.dcsprov(Map.of("PATRONI_IT_ROOT_PW", PatroniScenario.ROOT_PW, "DCSPROV_KILL_AT", point), command);
         assertEquals(137, r.exit(), () -> "halted at " + point + ":\n" + r);
+        figures.killed(DELIVERY);
         assertTrue(r.err().contains("DCSPROV_KILL_AT: halting at " + point.replaceFirst("#.*", "") + " on " + host), r::toString);
         assertFalse(r.all().contains(PatroniScenario.PATRONI_PW), "the Patroni password is never in dcsprov's output");
         return r;
@@ -225,7 +318,7 @@ class PatroniIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aRotationIsRefusedBeforeAnythingChangesWhenPatronisRestApiDoesNotAnswer() throws IOException {
         String localCa = sha256(s.pki().resolve("ca.crt"));
         String deployedCa = Lab.sshOk("dcs-62", "sha256sum < /etc/dcs/cert/ca.crt").split(" ")[0];
@@ -243,7 +336,7 @@ class PatroniIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void oneCommandCaRotation() {
         String oldCa = sha256(s.pki().resolve("ca.crt"));
         String[] command = {"rotate-certs", "--ca", s.inventory.toString()};
@@ -257,6 +350,7 @@ class PatroniIT {
             assertTrue(again.out().contains("had finished the CA rotation on every member"), again::toString);
             assertEquals(newCa, sha256(s.pki().resolve("ca.crt")), "the re-run started no new CA rotation");
             assertFalse(java.nio.file.Files.exists(s.pki().resolve("ca-next.crt")), "no next CA");
+            figures.ranAgain(DELIVERY, 1);
             return again;
         });
         assertTrue(r.out().contains("CA ROTATED"), r::toString);
@@ -273,7 +367,7 @@ class PatroniIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aConfigurationChangeRestartsEveryMemberUnderPatroni() {
         // apply's rolling restart waits, like the rotations, until Patroni reached etcd again after each member.
         Proc.Result r = s.underPatroni("config change (3 restarts)", "apply", "-e", "etcd_snapshot_count=20000", s.inventory.toString());
@@ -283,17 +377,54 @@ class PatroniIT {
         assertTrue(r.out().contains("waiting for Patroni on dcs-60 to talk to etcd after"), r::toString);
     }
 
+    /**
+     * Grow 3->5 with apply's own delivery to Patroni (the env file's new host list goes last, once the membership is
+     * final) killed at its recorded step: after dcs-60's new env file, before its reload. status names the delivery and
+     * apply's own command line; the same apply finishes it: dcs-60 reloaded although its file already matched (systemd's
+     * journal), dcs-61's file and reload, both Patroni running and reaching etcd after it (REST), no failover.
+     */
     @Test
-    @Order(10)
-    void growTo5() throws IOException {
+    @Order(11)
+    void growTo5WithApplysDeliveryToPatroniKilledBeforeItsFirstReload() throws IOException {
         PatroniScenario.recreate("bookworm", List.of("dcs-63", "dcs-64"));
         s.inventory = s.writeInventory(GROWN, PATRONI);
-        s.underPatroni("grow 3->5", "apply", s.inventory.toString());
-        assertTrue(Lab.sshOk("dcs-60", "cat /etc/patroni_env.conf").contains(Lab.address("dcs-64") + ":2379"));
+        String[] apply = {"apply", s.inventory.toString()};
+        String newHost = Lab.address("dcs-64") + ":2379";
+        long[] endedAt = new long[1];
+        s.underPatroni("grow 3->5, apply killed in its delivery to Patroni, then the same apply", () -> {
+            long t0 = hostClock("dcs-60");
+            killedAt("patroni-delivery:apply:reload#1", "dcs-60", apply);
+            assertTrue(Lab.sshOk("dcs-60", "cat /etc/patroni_env.conf").contains(newHost), "dcs-60's new env file is in place");
+            assertFalse(Lab.sshOk("dcs-61", "cat /etc/patroni_env.conf").contains(newHost), "dcs-61 not touched yet");
+            String own = Lab.sshOk("dcs-60", "cat /var/lib/dcsprov/journal-patroni");
+            assertTrue(own.contains("phase=apply") && own.contains("step=reload\nstate=started"), own);
+            assertEquals(0, reloads("dcs-60", t0), "the killed run did not reload dcs-60");
+            Proc.Result status = s.dcsprov("status", s.inventory.toString());
+            assertTrue(status.out().contains("INTERRUPTED: patroni-delivery (apply): stopped while reloading Patroni on dcs-60"),
+                    status::toString);
+            assertTrue(status.out().contains("finish it with: dcsprov " + String.join(" ", apply)), status::toString);
+
+            long t1 = hostClock("dcs-60");
+            Proc.Result again = s.dcsprovOk(apply);
+            assertTrue(again.err().contains("an interrupted Patroni delivery is finished first"), again::toString);
+            assertEquals(1, reloads("dcs-60", t1), "the same apply reloaded dcs-60, left mid-step");
+            assertEquals(1, reloads("dcs-61", t1), "dcs-61 reloaded once, after its file");
+            figures.ranAgain(DELIVERY, 1);
+            endedAt[0] = hostClock("dcs-60");
+            return again;
+        });
+        for (String h : PATRONI) {
+            assertTrue(Lab.sshOk(h, "cat /etc/patroni_env.conf").contains(newHost), h);
+            assertTrue(Lab.sshOk(h, "cat /var/lib/dcsprov/journal-patroni").contains("step=done\nstate=done"), h);
+            awaitReachedEtcdAfter(h, endedAt[0]);
+        }
+        assertEquals("dcs-60", s.etcdctlAsPatroni("get", "--print-value-only", "/service/main/leader").out().strip());
+        Proc.Result status = s.dcsprov("status", s.inventory.toString());
+        assertFalse(status.out().contains("INTERRUPTED"), status::toString);
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void shrinkTo3() throws IOException {
         s.inventory = s.writeInventory(MEMBERS, PATRONI);
         s.underPatroni("shrink 5->3", "apply", "--remove-absent-members", s.inventory.toString());
@@ -301,7 +432,7 @@ class PatroniIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void memberReplace() {
         s.underPatroni("member replace dcs-62", "member", "replace", s.inventory.toString(), "dcs-62");
         s.log("done");
