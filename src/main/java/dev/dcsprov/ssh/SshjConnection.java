@@ -64,9 +64,12 @@ public final class SshjConnection implements Connection {
         return target.hostName();
     }
 
-    /** The exact command line sent to the host: {@code sh -c '<script>'}, behind {@code sudo -n --} if needed. */
+    /**
+     * The exact command line sent to the host: {@code env DCSPROV_RUN=<run> sh -c '<script>'} (the marker in the shell's
+     * own environment, past sudo's env_reset, see {@link RunMarker}), behind {@code sudo -n --} if needed.
+     */
     String commandLine(String script) {
-        String sh = "sh -c " + dev.dcsprov.Shell.quote(script);
+        String sh = "env " + RunMarker.assignment() + " sh -c " + dev.dcsprov.Shell.quote(script);
         return target.needsSudo() ? "sudo -n -- " + sh : sh;
     }
 

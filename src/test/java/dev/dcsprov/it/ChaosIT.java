@@ -159,6 +159,17 @@ class ChaosIT {
             assertRestoredFromTheSnapshot(++rounds);
             System.out.println("CHAOS-ROUND restore " + point + " " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         }
+        // Killed while the members move their data aside and restore (0-300 ms after that line): sshd leaves those
+        // commands running, and the member run lock keeps the next run out until they ended (the next test).
+        for (int i = 0; i < Math.max(1, randomKills); i++) {
+            assertEquals(0, Cli.etcdctl(pki, endpoints, "put", "/restore-chaos/after", "not in the snapshot").exit());
+            long t0 = System.nanoTime();
+            if (figures.killAtRandomAfter("restore", Map.of(), "restoring member by member data from the snapshot", random.nextInt(300), restore)) {
+                figures.rerunUntilDone("restore", restore);
+            }
+            assertRestoredFromTheSnapshot(++rounds);
+            System.out.println("CHAOS-ROUND restore killed while restoring " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        }
         for (int i = 0; i < Math.max(1, randomKills); i++) {
             assertEquals(0, Cli.etcdctl(pki, endpoints, "put", "/restore-chaos/after", "not in the snapshot").exit());
             long t0 = System.nanoTime();
@@ -241,6 +252,51 @@ class ChaosIT {
             assertTrue(o.matches("other \\.dcsprov-snapshot\\.\\S+ directory 700 root"), host + ": only a killed run's private temp dir: " + o);
         }
         return lines.stream().filter(l -> l.startsWith("other ")).count();
+    }
+
+    /**
+     * A command of a killed run that is still running on a member (sshd leaves a dead client's commands running) holds
+     * the next run off until it ended. The killed run is a real one (apply on this cluster, SIGKILLed while it holds the
+     * members' lock); its leftover is a process started on dcs-80 with that run's own marker, read there from the lock's
+     * shell (/proc/PID/environ), which writes its time to a file after 4 s. The same command, run at once after the kill,
+     * is not refused: it waits, and holds the lock on dcs-80 (the lock file's time) only once the leftover ended.
+     */
+    @Test
+    @Order(6)
+    void aCommandAKilledRunLeftRunningOnAMemberHoldsTheNextRunOffUntilItEnded() throws Exception {
+        String host = HOSTS.get(0);
+        Lab.sshOk(host, "rm -f /root/leftover-done");
+        List<String> cmd = new ArrayList<>(List.of(Lab.REPO.resolve("dcsprov").toString(), "apply", inventory.toString()));
+        Process run = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String marker;
+        boolean aliveAtKill;
+        try {
+            // On the host, at once: wait for the lock's shell (the marked processes whose fd 9 is the lock file, the shell
+            // and its cat), read the run's marker from its environ, and start the leftover under it.
+            marker = Lab.sshOk(host, "for i in $(seq 600); do m=$(for d in /proc/[0-9]*; do "
+                    + "[ $d/fd/9 -ef /run/dcsprov/run.lock ] || continue; "
+                    + "tr '\\0' '\\n' < $d/environ | grep '^DCSPROV_RUN='; done | sort -u); [ -n \"$m\" ] && break; sleep 0.02; done; "
+                    + "if [ -n \"$m\" ]; then setsid -f env \"$m\" sh -c 'sleep 4; date +%s%N > /root/leftover-done' </dev/null >/dev/null 2>&1; fi; "
+                    + "echo \"$m\"").strip();
+        } finally {
+            aliveAtKill = run.isAlive();
+            new ProcessBuilder("kill", "-KILL", String.valueOf(run.pid())).start().waitFor();
+            run.waitFor();
+        }
+        assertTrue(marker.matches("DCSPROV_RUN=[0-9a-f]{16}"), "the run held the lock on " + host + " under its marker: " + marker);
+        assertTrue(aliveAtKill, "killed while it ran (it held the lock)");
+        figures.killed("apply");
+        long t0 = System.nanoTime();
+        Proc.Result again = Cli.dcsprov("apply", inventory.toString());
+        long waited = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(0, again.exit(), () -> "the same command is not refused: it waits for the leftover, then runs: " + again);
+        figures.ranAgain("apply", 1);
+        // Written by the leftover before the re-run's lock shell on dcs-80 wrote its holder line there (ssh, host clock).
+        String times = Lab.sshOk(host, "cat /root/leftover-done; stat -c %.9Y /run/dcsprov/run.lock | tr -d .").strip();
+        System.out.println("CHAOS-ROUND leftover: the re-run took " + waited + " ms; leftover done, lock file written (ns): " + times.replace('\n', ' '));
+        String[] t = times.split("\\s+");
+        assertEquals(2, t.length, "the leftover ran to its end: " + times);
+        assertTrue(Long.parseLong(t[0]) < Long.parseLong(t[1]), "the leftover ended before the re-run held the lock: " + times);
     }
 
     private void assertRestoredFromTheSnapshot(int rounds) throws IOException {

@@ -79,7 +79,9 @@ class SshjConnectionRunTest {
         String script = "a='it'\"'\"'s'; printf '%s|%s\\n' \"$a\" \"$(echo \"two  spaces\")\"\n# comment\necho 'ünï'";
         CommandResult r = conn.run(RemoteCommand.of(script));
         assertEquals("it's|two  spaces\nünï\n", r.stdout(), r.stderr());
-        assertTrue(server.commands.contains("sh -c " + dev.dcsprov.Shell.quote(script)));
+        // Behind the run's marker, which the member lock uses to kill what a killed run left (MemberRunLocksTest).
+        assertTrue(server.commands.contains("env " + RunMarker.assignment() + " sh -c " + dev.dcsprov.Shell.quote(script)), server.commands::toString);
+        assertTrue(RunMarker.assignment().matches("DCSPROV_RUN=[0-9a-f]{16}"), RunMarker.assignment());
     }
 
     @Test
@@ -183,8 +185,8 @@ class SshjConnectionRunTest {
         SshConnector connector = new SshConnector();
         try (SshjConnection deploy = connector.connect(asDeploy, server.strict(knownHosts));
              SshjConnection root = connector.connect(asRoot, server.strict(knownHosts))) {
-            assertEquals("sudo -n -- sh -c 'echo '\\''x'\\'''", deploy.commandLine("echo 'x'"));
-            assertEquals("sh -c 'id -u'", root.commandLine("id -u"));
+            assertEquals("sudo -n -- env " + RunMarker.assignment() + " sh -c 'echo '\\''x'\\'''", deploy.commandLine("echo 'x'"));
+            assertEquals("env " + RunMarker.assignment() + " sh -c 'id -u'", root.commandLine("id -u"));
             if (sudoInstalled() && "root".equals(System.getProperty("user.name"))) {
                 // Root needs no password, so the real sudo runs the line: it is valid shell.
                 assertEquals("0\n", deploy.run(RemoteCommand.of("id -u")).stdout());
