@@ -34,9 +34,7 @@ final class ChaosFigures {
 
     /** Runs dcsprov with {@code args} and SIGKILLs it after {@code millis}, wherever it is; false when it finished first (it must succeed then). */
     boolean killAtRandom(String op, long millis, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Lab.REPO.resolve("dcsprov").toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = dcsprov(Map.of(), args).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (!p.waitFor(millis, TimeUnit.MILLISECONDS)) {
             new ProcessBuilder("kill", "-KILL", String.valueOf(p.pid())).start().waitFor();
             p.waitFor(30, TimeUnit.SECONDS);
@@ -65,11 +63,7 @@ final class ChaosFigures {
 
     /** As {@link #killAtRandomAfter}, with the run's output: what a test needs from a run that finished first. */
     Run runKillingAfter(String op, Map<String, String> env, String marker, long millis, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Lab.REPO.resolve("dcsprov").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(Lab.REPO.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Process p = pb.start();
+        Process p = dcsprov(env, args).start();
         java.util.concurrent.CountDownLatch seen = new java.util.concurrent.CountDownLatch(1);
         long[] seenAt = new long[1];
         List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -117,11 +111,7 @@ final class ChaosFigures {
      * clean run, within which a random kill is then drawn.
      */
     static Timed measure(Map<String, String> env, String from, String to, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Lab.REPO.resolve("dcsprov").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(Lab.REPO.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Process p = pb.start();
+        Process p = dcsprov(env, args).start();
         List<String> lines = new ArrayList<>();
         long start = -1;
         long end = -1;
@@ -142,6 +132,15 @@ final class ChaosFigures {
             throw new AssertionError("the clean run printed '" + from + "' and then '" + to + "':\n" + output);
         }
         return new Timed((end - start) / 1_000_000, output);
+    }
+
+    /** The dcsprov launcher with {@code args}, from the repository, stdout and stderr as one stream. */
+    private static ProcessBuilder dcsprov(Map<String, String> env, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Lab.REPO.resolve("dcsprov").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(Lab.REPO.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        return pb;
     }
 
     /** The same command, again and again, until it exits 0, at most {@code maxReruns} times; the run that did. */

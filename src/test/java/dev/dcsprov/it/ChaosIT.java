@@ -191,7 +191,7 @@ class ChaosIT {
     @Test
     @Order(5)
     void aScheduledSnapshotKilledAtRandomLeavesNoPartialSnapshotAndTheNextRunTakesOne() throws Exception {
-        Files.writeString(inventory, Files.readString(inventory).replace("  children:", "    dcsprov_backup_schedule: daily\n  children:"));
+        Lab.addVars(inventory, "dcsprov_backup_schedule: daily");
         Proc.Result apply = Cli.dcsprov("apply", inventory.toString());
         assertEquals(0, apply.exit(), apply::toString);
         String host = HOSTS.get(0);

@@ -83,6 +83,15 @@ public final class Lab {
         return file;
     }
 
+    /** Adds {@code lines} (each "name: value") to the all.vars of an inventory {@link #writeInventory} wrote. */
+    public static void addVars(Path inventory, String... lines) throws java.io.IOException {
+        StringBuilder vars = new StringBuilder();
+        for (String l : lines) {
+            vars.append("    ").append(l).append('\n');
+        }
+        Files.writeString(inventory, Files.readString(inventory).replace("  children:", vars + "  children:"));
+    }
+
     /**
      * Fresh hosts with a cluster that dcsprov apply made on them: the inventory, in a temporary
      * directory named after {@code test}, with its PKI in pki/dcs next to it.

@@ -167,7 +167,7 @@ class MaintainIT {
     @Test
     @Order(5)
     void scheduledMaintenanceRunsOnEveryMemberOneAtATimeUnderEtcdsLock() throws Exception {
-        Files.writeString(inventory, Files.readString(inventory).replace("  children:", "    dcsprov_maintenance_schedule: weekly\n  children:"));
+        Lab.addVars(inventory, "dcsprov_maintenance_schedule: weekly");
         Proc.Result apply = Cli.dcsprov("apply", inventory.toString());
         assertEquals(0, apply.exit(), apply::toString);
         for (String h : HOSTS) {

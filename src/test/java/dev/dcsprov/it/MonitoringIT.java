@@ -79,9 +79,8 @@ class MonitoringIT {
         // etcd_metrics_port on a running cluster: a config change, rolled out by apply's rolling restart.
         Map<String, String> started = new LinkedHashMap<>();
         HOSTS.forEach(h -> started.put(h, started(h)));
-        Files.writeString(inventory, Files.readString(inventory).replace("  children:",
-                "    etcd_metrics_port: " + METRICS_PORT + "\n    etcd_node_exporter_port: " + NODE_EXPORTER_PORT
-                        + "\n    dcsprov_backup_schedule: daily\n    dcsprov_backup_max_age: " + MAX_AGE_SECONDS + "s\n  children:"));
+        Lab.addVars(inventory, "etcd_metrics_port: " + METRICS_PORT, "etcd_node_exporter_port: " + NODE_EXPORTER_PORT,
+                "dcsprov_backup_schedule: daily", "dcsprov_backup_max_age: " + MAX_AGE_SECONDS + "s");
         Proc.Result roll = Cli.dcsprov("apply", inventory.toString());
         assertEquals(0, roll.exit(), roll::toString);
         for (String h : HOSTS) {
